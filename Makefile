@@ -1,0 +1,40 @@
+# System device hot-plug framework: patch series workspace.
+# Every target is a thin wrapper around host/shp.py; build output goes to build/.
+
+SHP := python3 host/shp.py
+
+.PHONY: help base assemble diff series kunit check test clean
+
+help:
+	@echo "make test       the one test command: KUnit, series checks, summary line"
+	@echo "make series     write the patch series to build/series/"
+	@echo "make assemble   bring build/linux to base + series (incremental)"
+	@echo "make kunit      run the KUnit suite on UML"
+	@echo "make check      git am the series, build every commit, checkpatch, W=1, sparse"
+	@echo "make diff DIFF=name.diff [FILES='a b']   regenerate patches/name.diff from build/linux"
+	@echo "make clean      remove build/"
+
+base:
+	$(SHP) base
+
+assemble:
+	$(SHP) assemble
+
+diff:
+	@test -n "$(DIFF)" || { echo "usage: make diff DIFF=name.diff [FILES='path ...']"; exit 2; }
+	$(SHP) diff $(DIFF) $(FILES)
+
+series:
+	$(SHP) series
+
+kunit:
+	$(SHP) kunit
+
+check:
+	$(SHP) check
+
+test:
+	$(SHP) test
+
+clean:
+	rm -rf build

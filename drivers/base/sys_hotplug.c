@@ -1,0 +1,1397 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * System device hot-plug sequencer.
+ */
+
+/**
+ * DOC: overview
+ *
+ * Every hot-add, hot-remove, online and offline of CPUs, memory and NUMA
+ * nodes is a *request*: an operation (&enum shp_operation), the targets it
+ * acts on (&struct shp_target, each naming its existing &struct device
+ * where there is one), its origin and flags. Requests are queued on one
+ * ordered workqueue and run strictly one at a time, in the order they were
+ * submitted, each under lock_device_hotplug(), so paths that do not go
+ * through the sequencer are excluded as well.
+ *
+ * Modules register handlers (&struct shp_handler) for a stage of the
+ * in-tree &enum shp_stage. A request runs three phases over all stages:
+ * validate (change nothing), execute (change, undoably) and commit (what
+ * cannot be undone). Hot-add and online walk the stages upwards,
+ * hot-remove and offline downwards.
+ *
+ * If a validate or execute step fails, the request stops and the execute
+ * steps that had completed are rolled back, newest first. The failing
+ * handler cleans up its own partial work and is not called again. Commit
+ * never rolls back: a failing commit step ends the request PARTIAL and the
+ * remaining commit steps do not run. A failing rollback step also ends the
+ * request PARTIAL; handlers report what they left with shp_report_left().
+ *
+ * A validate-only request (%SHP_REQ_VALIDATE_ONLY) runs every validate
+ * step, even after one fails, and collects every blocker with its handler,
+ * target and reason.
+ *
+ * Submission is asynchronous (shp_submit(), with an optional completion
+ * callback) or synchronous (shp_submit_wait(), killable, returning the
+ * errno of the failing step). The life of each request is traced
+ * (events/sys_hotplug), the last requests are kept in a history in
+ * debugfs (sys_hotplug/history), and with CONFIG_FAIL_SYS_HOTPLUG any step
+ * can be made to fail, filtered by handler and phase (sys_hotplug/fail/).
+ */
+
+#include <linux/debugfs.h>
+#include <linux/device.h>
+#include <linux/fault-inject.h>
+#include <linux/init.h>
+#include <linux/ktime.h>
+#include <linux/lockdep.h>
+#include <linux/mutex.h>
+#include <linux/numa.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/string.h>
+#include <linux/sys_hotplug.h>
+#include <linux/uaccess.h>
+#include <kunit/visibility.h>
+
+#define CREATE_TRACE_POINTS
+#include <trace/events/sys_hotplug.h>
+
+#include "sys_hotplug_internal.h"
+
+/* A request keeps at most this many reports; further ones are counted. */
+#define SHP_MAX_REPORTS		256
+/* The history shows at most this many reports and targets per request. */
+#define SHP_HISTORY_REPORTS	16
+#define SHP_HISTORY_TARGETS	4
+#define SHP_HISTORY_LEN		64
+/* Fault injection point for rollback steps, beside the phases. */
+#define SHP_FAULT_ROLLBACK	SHP_NR_PHASES
+
+enum shp_report_kind {
+	SHP_REPORT_BLOCKER,
+	SHP_REPORT_LEFT,
+};
+
+struct shp_report {
+	struct list_head node;
+	enum shp_report_kind kind;
+	enum shp_phase phase;
+	int target;
+	int err;
+	char handler[SHP_NAME_LEN];
+	char reason[];
+};
+
+struct shp_record {
+	u64 id;
+	int result;
+	enum shp_outcome outcome;
+	char *text;
+};
+
+struct shp_fault {
+	struct fault_attr attr;
+	spinlock_t lock;		/* protects handler and phases */
+	char handler[SHP_NAME_LEN];	/* empty: any handler */
+	unsigned int phases;		/* BIT(phase), BIT(SHP_FAULT_ROLLBACK) */
+	u32 err;
+};
+
+struct shp_sequencer {
+	const char *name;
+	struct workqueue_struct *wq;
+	spinlock_t lock;		/* IDs, queueing, cancellation */
+	u64 next_id;
+	bool dying;
+	struct task_struct *runner;	/* task running a request, if any */
+
+	struct mutex handlers_lock;	/* held while a request runs */
+	struct list_head stages[SHP_NR_STAGES];
+	unsigned int nr_handlers;
+	struct shp_handler **run;	/* handlers of the running request */
+	bool *executed;			/* run[i]'s execute has completed */
+
+	struct mutex history_lock;	/* protects the history ring */
+	struct shp_record *history;
+	unsigned int history_len;
+	unsigned int history_next;
+
+	struct dentry *dir;
+#ifdef CONFIG_FAIL_SYS_HOTPLUG
+	struct shp_fault fail;
+#endif
+	struct lockdep_map dep_map;
+};
+
+static struct shp_sequencer *shp_default;
+
+static void shp_work_fn(struct work_struct *work);
+
+/* Objects allocated by the sequencer and not yet freed, for KUnit. */
+static atomic_long_t shp_live = ATOMIC_LONG_INIT(0);
+
+static const char * const shp_op_names[SHP_NR_OPS] = {
+	[SHP_OP_HOT_ADD] = "hot-add",
+	[SHP_OP_HOT_REMOVE] = "hot-remove",
+	[SHP_OP_ONLINE] = "online",
+	[SHP_OP_OFFLINE] = "offline",
+};
+
+static const char * const shp_class_names[SHP_NR_CLASSES] = {
+	[SHP_CLASS_CPU] = "cpu",
+	[SHP_CLASS_MEMORY] = "memory",
+	[SHP_CLASS_NODE] = "node",
+	[SHP_CLASS_FIRMWARE] = "firmware",
+};
+
+static const char * const shp_origin_names[SHP_NR_ORIGINS] = {
+	[SHP_ORIGIN_KERNEL] = "kernel",
+	[SHP_ORIGIN_SYSFS] = "sysfs",
+	[SHP_ORIGIN_FIRMWARE] = "firmware",
+};
+
+static const char * const shp_phase_names[SHP_NR_PHASES + 1] = {
+	[SHP_PHASE_VALIDATE] = "validate",
+	[SHP_PHASE_EXECUTE] = "execute",
+	[SHP_PHASE_COMMIT] = "commit",
+	[SHP_FAULT_ROLLBACK] = "rollback",
+};
+
+static const char * const shp_outcome_names[] = {
+	[SHP_OUTCOME_PENDING] = "pending",
+	[SHP_OUTCOME_OK] = "ok",
+	[SHP_OUTCOME_FAILED] = "failed",
+	[SHP_OUTCOME_PARTIAL] = "partial",
+	[SHP_OUTCOME_CANCELLED] = "cancelled",
+};
+
+/**
+ * shp_op_name - name of an operation
+ * @op: the operation
+ *
+ * Return: "hot-add", "hot-remove", "online", "offline", or "?".
+ */
+const char *shp_op_name(enum shp_operation op)
+{
+	return (unsigned int)op < SHP_NR_OPS ? shp_op_names[op] : "?";
+}
+EXPORT_SYMBOL_GPL(shp_op_name);
+
+static void *shp_alloc(size_t size, gfp_t gfp)
+{
+	void *p = kzalloc(size, gfp);
+
+	if (p)
+		atomic_long_inc(&shp_live);
+	return p;
+}
+
+static void shp_free(const void *p)
+{
+	if (p)
+		atomic_long_dec(&shp_live);
+	kfree(p);
+}
+
+#if IS_ENABLED(CONFIG_KUNIT)
+/**
+ * shp_live_objects - objects the sequencer allocated and has not freed
+ *
+ * Return: the count; the KUnit suite checks that it returns to its start.
+ */
+VISIBLE_IF_KUNIT long shp_live_objects(void)
+{
+	return atomic_long_read(&shp_live);
+}
+EXPORT_SYMBOL_IF_KUNIT(shp_live_objects);
+#endif
+
+/* ------------------------------------------------------------ requests */
+
+static struct shp_target *shp_grow_targets(struct shp_request *req,
+					   unsigned int n, gfp_t gfp)
+{
+	unsigned int i, total = req->nr_targets + n;
+	struct shp_target *t;
+
+	if (!n || total < n)
+		return NULL;
+	t = kvcalloc(total, sizeof(*t), gfp);
+	if (!t)
+		return NULL;
+	if (req->targets) {
+		memcpy(t, req->targets, req->nr_targets * sizeof(*t));
+		kvfree(req->targets);
+	} else {
+		atomic_long_inc(&shp_live);
+	}
+	for (i = req->nr_targets; i < total; i++) {
+		t[i].class = SHP_NR_CLASSES;
+		t[i].nid = NUMA_NO_NODE;
+		t[i].mem.online_type = -1;
+	}
+	req->targets = t;
+	req->nr_targets = total;
+	return t + total - n;
+}
+
+/**
+ * shp_request_alloc - allocate a request and its targets
+ * @op: the operation
+ * @origin: who asks
+ * @nr_targets: number of targets; the caller fills in req->targets[]
+ * @gfp: allocation flags
+ *
+ * Every target starts with class %SHP_NR_CLASSES (invalid, so that an
+ * unfilled target is refused at submission), no device, %NUMA_NO_NODE and
+ * the default memory online type.
+ *
+ * Return: the request with one reference held by the caller, or NULL.
+ */
+struct shp_request *shp_request_alloc(enum shp_operation op,
+				      enum shp_origin origin,
+				      unsigned int nr_targets, gfp_t gfp)
+{
+	struct shp_request *req;
+
+	req = shp_alloc(sizeof(*req), gfp);
+	if (!req)
+		return NULL;
+	if (nr_targets && !shp_grow_targets(req, nr_targets, gfp)) {
+		shp_free(req);
+		return NULL;
+	}
+	req->op = op;
+	req->origin = origin;
+	req->outcome = SHP_OUTCOME_PENDING;
+	kref_init(&req->kref);
+	INIT_WORK(&req->work, shp_work_fn);
+	init_completion(&req->completion);
+	INIT_LIST_HEAD(&req->reports);
+	return req;
+}
+EXPORT_SYMBOL_GPL(shp_request_alloc);
+
+/**
+ * shp_request_get - take a reference on a request
+ * @req: the request
+ */
+void shp_request_get(struct shp_request *req)
+{
+	kref_get(&req->kref);
+}
+EXPORT_SYMBOL_GPL(shp_request_get);
+
+static void shp_request_release(struct kref *kref)
+{
+	struct shp_request *req = container_of(kref, struct shp_request, kref);
+	struct shp_report *r, *tmp;
+
+	list_for_each_entry_safe(r, tmp, &req->reports, node)
+		shp_free(r);
+	if (req->targets) {
+		kvfree(req->targets);
+		atomic_long_dec(&shp_live);
+	}
+	shp_free(req);
+}
+
+/**
+ * shp_request_put - drop a reference on a request
+ * @req: the request, or NULL
+ *
+ * The request is freed with its targets and reports when the last
+ * reference goes. A submitted request holds its own reference until it has
+ * ended, so the submitter may drop its reference at any time.
+ */
+void shp_request_put(struct shp_request *req)
+{
+	if (req)
+		kref_put(&req->kref, shp_request_release);
+}
+EXPORT_SYMBOL_GPL(shp_request_put);
+
+/**
+ * shp_request_add_targets - append targets to a request
+ * @req: a request that is not submitted, or the request a step is running
+ * @n: number of targets to add
+ *
+ * A firmware step that enumerates new hardware describes what it found as
+ * targets, so that the stages after it act on them. The new targets start
+ * as in shp_request_alloc(). Pointers into @req->targets are stale after
+ * this call; indexes stay valid.
+ *
+ * Return: the first new target, or NULL if out of memory (nothing changed).
+ */
+struct shp_target *shp_request_add_targets(struct shp_request *req,
+					   unsigned int n)
+{
+	return shp_grow_targets(req, n, GFP_KERNEL);
+}
+EXPORT_SYMBOL_GPL(shp_request_add_targets);
+
+
+static void shp_report(struct shp_request *req, enum shp_report_kind kind,
+		       int target, int err, const char *fmt, va_list args)
+{
+	struct shp_report *r;
+	va_list aq;
+	int len;
+
+	if (req->nr_reports >= SHP_MAX_REPORTS) {
+		req->nr_dropped++;
+		return;
+	}
+	va_copy(aq, args);
+	len = vsnprintf(NULL, 0, fmt, aq);
+	va_end(aq);
+	r = shp_alloc(sizeof(*r) + len + 1, GFP_KERNEL);
+	if (!r) {
+		req->nr_dropped++;
+		return;
+	}
+	vsnprintf(r->reason, len + 1, fmt, args);
+	r->kind = kind;
+	r->phase = req->cur_phase;
+	r->target = target;
+	r->err = err;
+	strscpy(r->handler, req->cur_handler ?: "core", sizeof(r->handler));
+	list_add_tail(&r->node, &req->reports);
+	req->nr_reports++;
+}
+
+/**
+ * shp_report_blocker - report why a target cannot go through a request
+ * @req: the request being validated
+ * @target: index of the target (shp_target_index()), or -1
+ * @err: the errno this blocker would cause
+ * @fmt: printf-style reason, short and for an administrator
+ *
+ * Called by validate steps. Validate-only requests return every blocker;
+ * other requests stop at the first failing validate step.
+ */
+void shp_report_blocker(struct shp_request *req, int target, int err,
+			const char *fmt, ...)
+{
+	va_list args;
+
+	va_start(args, fmt);
+	shp_report(req, SHP_REPORT_BLOCKER, target, err, fmt, args);
+	va_end(args);
+}
+EXPORT_SYMBOL_GPL(shp_report_blocker);
+
+/**
+ * shp_report_left - report a change that could not be undone
+ * @req: the request being rolled back or committed
+ * @target: index of the target (shp_target_index()), or -1
+ * @err: the errno of the failed step
+ * @fmt: printf-style description of the state that was left
+ *
+ * Called by rollback and commit steps that fail, to say what was left
+ * where; the request ends %SHP_OUTCOME_PARTIAL.
+ */
+void shp_report_left(struct shp_request *req, int target, int err,
+		     const char *fmt, ...)
+{
+	va_list args;
+
+	va_start(args, fmt);
+	shp_report(req, SHP_REPORT_LEFT, target, err, fmt, args);
+	va_end(args);
+}
+EXPORT_SYMBOL_GPL(shp_report_left);
+
+/* A target names something: a device, or the data to find or create it. */
+static bool shp_target_valid(enum shp_operation op, const struct shp_target *t)
+{
+	if ((unsigned int)t->class >= SHP_NR_CLASSES)
+		return false;
+	if (t->dev)
+		return true;
+	if (op == SHP_OP_ONLINE || op == SHP_OP_OFFLINE)
+		return false;
+	switch (t->class) {
+	case SHP_CLASS_MEMORY:
+		return t->mem.size != 0;
+	case SHP_CLASS_NODE:
+		return t->nid >= 0 && t->nid < MAX_NUMNODES;
+	case SHP_CLASS_FIRMWARE:
+		return t->fw_handle != NULL;
+	default:
+		/* A CPU without a device is named by its firmware object. */
+		return false;
+	}
+}
+
+static int shp_check_request(struct shp_request *req, unsigned int *class_mask)
+{
+	unsigned int i, mask = 0;
+
+	if (!req || (unsigned int)req->op >= SHP_NR_OPS ||
+	    (unsigned int)req->origin >= SHP_NR_ORIGINS ||
+	    (req->flags & ~SHP_REQ_FLAGS) || !req->nr_targets || !req->targets)
+		return -EINVAL;
+	for (i = 0; i < req->nr_targets; i++) {
+		if (!shp_target_valid(req->op, &req->targets[i]))
+			return -EINVAL;
+		mask |= BIT(req->targets[i].class);
+	}
+	*class_mask = mask;
+	return 0;
+}
+
+/* ------------------------------------------------------------ handlers */
+
+/**
+ * shp_sequencer_register - register a handler with one sequencer
+ * @seq: the sequencer
+ * @h: the handler; it must stay valid until unregistered
+ *
+ * Return: 0, -EINVAL for an invalid stage, operation or class mask, or an
+ * invalid set of steps, -EEXIST if @h or its name is registered already,
+ * -ENOMEM.
+ */
+VISIBLE_IF_KUNIT int shp_sequencer_register(struct shp_sequencer *seq,
+					    struct shp_handler *h)
+{
+	struct shp_handler **run, *other;
+	bool *executed;
+	int ret = 0;
+	int s;
+
+	if (!h || !h->name || !*h->name || strlen(h->name) >= SHP_NAME_LEN ||
+	    (unsigned int)h->stage >= SHP_NR_STAGES ||
+	    !h->ops || (h->ops & ~(BIT(SHP_NR_OPS) - 1)) ||
+	    !h->classes || (h->classes & ~(BIT(SHP_NR_CLASSES) - 1)) ||
+	    (!h->validate && !h->execute && !h->commit) ||
+	    !h->execute != !h->rollback)
+		return -EINVAL;
+
+	mutex_lock(&seq->handlers_lock);
+	for (s = 0; s < SHP_NR_STAGES; s++) {
+		list_for_each_entry(other, &seq->stages[s], node) {
+			if (other == h || !strcmp(other->name, h->name)) {
+				ret = -EEXIST;
+				goto out;
+			}
+		}
+	}
+	run = krealloc_array(seq->run, seq->nr_handlers + 1, sizeof(*run),
+			     GFP_KERNEL);
+	if (!run) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	seq->run = run;
+	executed = krealloc_array(seq->executed, seq->nr_handlers + 1,
+				  sizeof(*executed), GFP_KERNEL);
+	if (!executed) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	seq->executed = executed;
+	seq->nr_handlers++;
+	h->seq = seq;
+	list_add_tail(&h->node, &seq->stages[h->stage]);
+out:
+	mutex_unlock(&seq->handlers_lock);
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(shp_sequencer_register);
+
+/**
+ * shp_register_handler - register a handler
+ * @h: the handler; it must stay valid until unregistered
+ *
+ * The handler takes part in every request submitted after this returns,
+ * and possibly in requests queued before.
+ *
+ * Return: 0, -EINVAL for an invalid stage, operation or class mask, or an
+ * invalid set of steps, -EEXIST if @h or its name is registered already,
+ * -ENOMEM, -ENODEV before the sequencer is initialized.
+ */
+int shp_register_handler(struct shp_handler *h)
+{
+	if (!shp_default)
+		return -ENODEV;
+	return shp_sequencer_register(shp_default, h);
+}
+EXPORT_SYMBOL_GPL(shp_register_handler);
+
+/**
+ * shp_unregister_handler - unregister a handler
+ * @h: a registered handler
+ *
+ * Waits for the running request, if any, to end. Once this returns, no
+ * step of @h is called again, including for requests already queued. Must
+ * not be called from a handler step.
+ */
+void shp_unregister_handler(struct shp_handler *h)
+{
+	struct shp_sequencer *seq = h->seq;
+
+	if (WARN_ON(!seq))
+		return;
+	if (WARN_ON(seq->runner == current))
+		return;
+	mutex_lock(&seq->handlers_lock);
+	list_del(&h->node);
+	seq->nr_handlers--;
+	h->seq = NULL;
+	mutex_unlock(&seq->handlers_lock);
+}
+EXPORT_SYMBOL_GPL(shp_unregister_handler);
+
+/* ------------------------------------------------------------ fault injection */
+
+#ifdef CONFIG_FAIL_SYS_HOTPLUG
+static bool shp_should_fail(struct shp_sequencer *seq,
+			    const struct shp_handler *h, unsigned int point)
+{
+	struct shp_fault *f = &seq->fail;
+	bool match;
+
+	spin_lock(&f->lock);
+	match = (f->phases & BIT(point)) &&
+		(!f->handler[0] || !strcmp(f->handler, h->name));
+	spin_unlock(&f->lock);
+	return match && should_fail(&f->attr, 1);
+}
+
+static int shp_fault_errno(struct shp_sequencer *seq)
+{
+	u32 err = READ_ONCE(seq->fail.err);
+
+	return err && err < MAX_ERRNO ? -(int)err : -EIO;
+}
+
+#if IS_ENABLED(CONFIG_KUNIT)
+/**
+ * shp_fault_attr - the fault_attr of a sequencer
+ * @seq: the sequencer
+ *
+ * Return: what debugfs sys_hotplug/fail/ configures (probability, times...).
+ */
+VISIBLE_IF_KUNIT struct fault_attr *shp_fault_attr(struct shp_sequencer *seq)
+{
+	return &seq->fail.attr;
+}
+EXPORT_SYMBOL_IF_KUNIT(shp_fault_attr);
+
+/**
+ * shp_fault_set_errno - set the errno an injected fault returns
+ * @seq: the sequencer
+ * @err: positive errno; 0 or out of range means EIO
+ */
+VISIBLE_IF_KUNIT void shp_fault_set_errno(struct shp_sequencer *seq, u32 err)
+{
+	WRITE_ONCE(seq->fail.err, err);
+}
+EXPORT_SYMBOL_IF_KUNIT(shp_fault_set_errno);
+#endif
+
+/**
+ * shp_fault_set_handler - parse a write to sys_hotplug/fail/handler
+ * @seq: the sequencer
+ * @buf: a handler name, or empty, "*" or "any" for every handler
+ *
+ * Return: 0 or -EINVAL.
+ */
+VISIBLE_IF_KUNIT int shp_fault_set_handler(struct shp_sequencer *seq,
+					   const char *buf)
+{
+	char name[SHP_NAME_LEN];
+	size_t len = strcspn(buf, "\n");
+
+	if (len >= sizeof(name) || strpbrk(buf, " \t"))
+		return -EINVAL;
+	memcpy(name, buf, len);
+	name[len] = '\0';
+	if (!strcmp(name, "*") || !strcmp(name, "any"))
+		name[0] = '\0';
+	spin_lock(&seq->fail.lock);
+	strscpy(seq->fail.handler, name, sizeof(seq->fail.handler));
+	spin_unlock(&seq->fail.lock);
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(shp_fault_set_handler);
+
+/**
+ * shp_fault_set_phases - parse a write to sys_hotplug/fail/phase
+ * @seq: the sequencer
+ * @buf: space-separated list of validate, execute, commit, rollback, or
+ *	"any" for all of them
+ *
+ * Return: 0, or -EINVAL for an unknown word or an empty list.
+ */
+VISIBLE_IF_KUNIT int shp_fault_set_phases(struct shp_sequencer *seq,
+					  const char *buf)
+{
+	unsigned int mask = 0, all = BIT(SHP_FAULT_ROLLBACK + 1) - 1;
+	const char *p = buf;
+
+	while (*p) {
+		size_t len;
+		int i;
+
+		p += strspn(p, " \t\n");
+		len = strcspn(p, " \t\n");
+		if (!len)
+			break;
+		if (len == 3 && !strncmp(p, "any", 3)) {
+			mask = all;
+		} else {
+			for (i = 0; i <= SHP_FAULT_ROLLBACK; i++)
+				if (strlen(shp_phase_names[i]) == len &&
+				    !strncmp(p, shp_phase_names[i], len))
+					break;
+			if (i > SHP_FAULT_ROLLBACK)
+				return -EINVAL;
+			mask |= BIT(i);
+		}
+		p += len;
+	}
+	if (!mask)
+		return -EINVAL;
+	spin_lock(&seq->fail.lock);
+	seq->fail.phases = mask;
+	spin_unlock(&seq->fail.lock);
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(shp_fault_set_phases);
+
+static ssize_t shp_fault_write(struct file *file, const char __user *ubuf,
+			       size_t count, loff_t *ppos, bool phases)
+{
+	struct shp_sequencer *seq = file->private_data;
+	char buf[64];
+	int ret;
+
+	if (count >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, count))
+		return -EFAULT;
+	buf[count] = '\0';
+	ret = phases ? shp_fault_set_phases(seq, buf) :
+		       shp_fault_set_handler(seq, buf);
+	return ret ? ret : count;
+}
+
+static ssize_t shp_fault_read(struct file *file, char __user *ubuf,
+			      size_t count, loff_t *ppos, bool phases)
+{
+	struct shp_sequencer *seq = file->private_data;
+	char buf[64];
+	int len = 0, i;
+
+	spin_lock(&seq->fail.lock);
+	if (!phases) {
+		len = scnprintf(buf, sizeof(buf), "%s\n",
+				seq->fail.handler[0] ? seq->fail.handler : "any");
+	} else {
+		for (i = 0; i <= SHP_FAULT_ROLLBACK; i++)
+			if (seq->fail.phases & BIT(i))
+				len += scnprintf(buf + len, sizeof(buf) - len,
+						 "%s%s", len ? " " : "",
+						 shp_phase_names[i]);
+		len += scnprintf(buf + len, sizeof(buf) - len, "\n");
+	}
+	spin_unlock(&seq->fail.lock);
+	return simple_read_from_buffer(ubuf, count, ppos, buf, len);
+}
+
+static ssize_t shp_fault_handler_write(struct file *file, const char __user *u,
+				       size_t count, loff_t *ppos)
+{
+	return shp_fault_write(file, u, count, ppos, false);
+}
+
+static ssize_t shp_fault_handler_read(struct file *file, char __user *u,
+				      size_t count, loff_t *ppos)
+{
+	return shp_fault_read(file, u, count, ppos, false);
+}
+
+static ssize_t shp_fault_phase_write(struct file *file, const char __user *u,
+				     size_t count, loff_t *ppos)
+{
+	return shp_fault_write(file, u, count, ppos, true);
+}
+
+static ssize_t shp_fault_phase_read(struct file *file, char __user *u,
+				    size_t count, loff_t *ppos)
+{
+	return shp_fault_read(file, u, count, ppos, true);
+}
+
+static const struct file_operations shp_fault_handler_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.read = shp_fault_handler_read,
+	.write = shp_fault_handler_write,
+	.llseek = default_llseek,
+};
+
+static const struct file_operations shp_fault_phase_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.read = shp_fault_phase_read,
+	.write = shp_fault_phase_write,
+	.llseek = default_llseek,
+};
+
+static void shp_fault_init(struct shp_sequencer *seq)
+{
+	struct dentry *dir;
+
+	seq->fail.attr = (struct fault_attr)FAULT_ATTR_INITIALIZER;
+	spin_lock_init(&seq->fail.lock);
+	seq->fail.phases = BIT(SHP_PHASE_VALIDATE) | BIT(SHP_PHASE_EXECUTE) |
+			   BIT(SHP_PHASE_COMMIT);
+	seq->fail.err = EIO;
+	dir = fault_create_debugfs_attr("fail", seq->dir, &seq->fail.attr);
+	if (IS_ERR(dir))
+		return;
+	debugfs_create_file("handler", 0600, dir, seq, &shp_fault_handler_fops);
+	debugfs_create_file("phase", 0600, dir, seq, &shp_fault_phase_fops);
+	debugfs_create_u32("errno", 0600, dir, &seq->fail.err);
+}
+#else
+static bool shp_should_fail(struct shp_sequencer *seq,
+			    const struct shp_handler *h, unsigned int point)
+{
+	return false;
+}
+
+static int shp_fault_errno(struct shp_sequencer *seq)
+{
+	return -EIO;
+}
+
+static void shp_fault_init(struct shp_sequencer *seq) { }
+#endif /* CONFIG_FAIL_SYS_HOTPLUG */
+
+/* ------------------------------------------------------------ running */
+
+typedef int (*shp_step_fn)(struct shp_handler *h, struct shp_request *req);
+
+static shp_step_fn shp_step(const struct shp_handler *h, enum shp_phase phase)
+{
+	switch (phase) {
+	case SHP_PHASE_VALIDATE:
+		return h->validate;
+	case SHP_PHASE_EXECUTE:
+		return h->execute;
+	default:
+		return h->commit;
+	}
+}
+
+/*
+ * Calls one step of a handler, or fails it by fault injection without
+ * calling it. @point is the phase, or SHP_FAULT_ROLLBACK.
+ */
+static int shp_call(struct shp_sequencer *seq, struct shp_request *req,
+		    struct shp_handler *h, enum shp_phase phase,
+		    unsigned int point)
+{
+	shp_step_fn fn = point == SHP_FAULT_ROLLBACK ? h->rollback :
+						       shp_step(h, phase);
+	unsigned int reports = req->nr_reports + req->nr_dropped;
+	u64 start = ktime_get_ns();
+	bool injected = false;
+	int ret;
+
+	req->cur_handler = h->name;
+	req->cur_phase = phase;
+	if (shp_should_fail(seq, h, point)) {
+		ret = shp_fault_errno(seq);
+		injected = true;
+	} else {
+		ret = fn(h, req);
+	}
+	if (point == SHP_FAULT_ROLLBACK)
+		trace_shp_rollback(req, h, phase, ret, ktime_get_ns() - start);
+	else
+		trace_shp_handler(req, h, phase, ret, ktime_get_ns() - start);
+
+	/* Make sure every failure leaves a trace in the reports. */
+	if (ret && reports == req->nr_reports + req->nr_dropped) {
+		const char *what = injected ? "injected fault" : "failed";
+
+		if (point == SHP_PHASE_VALIDATE)
+			shp_report_blocker(req, -1, ret, "%s", what);
+		else if (point == SHP_FAULT_ROLLBACK)
+			shp_report_left(req, -1, ret, "rollback %s", what);
+		else if (point == SHP_PHASE_COMMIT)
+			shp_report_left(req, -1, ret, "commit %s", what);
+	}
+	req->cur_handler = NULL;
+	return ret;
+}
+
+/* Targets added by a step bring the handlers of their class in. */
+static void shp_note_new_targets(struct shp_request *req)
+{
+	for (; req->nr_checked < req->nr_targets; req->nr_checked++)
+		req->class_mask |= BIT(req->targets[req->nr_checked].class);
+}
+
+/* Undo the execute steps of run[0..last], newest first. */
+static bool shp_rollback(struct shp_sequencer *seq, struct shp_request *req,
+			 int last)
+{
+	bool clean = true;
+	int i;
+
+	for (i = last; i >= 0; i--) {
+		struct shp_handler *h = seq->run[i];
+
+		if (!seq->executed[i])
+			continue;
+		if (shp_call(seq, req, h, SHP_PHASE_EXECUTE, SHP_FAULT_ROLLBACK))
+			clean = false;
+	}
+	return clean;
+}
+
+/*
+ * Runs one phase over the handlers in run order. Returns 0 or the first
+ * error; on error of a stopping phase, *failed is the failing index.
+ */
+static int shp_run_phase(struct shp_sequencer *seq, struct shp_request *req,
+			 unsigned int nr, enum shp_phase phase, int *failed)
+{
+	bool all = phase == SHP_PHASE_VALIDATE &&
+		   (req->flags & SHP_REQ_VALIDATE_ONLY);
+	u64 start = ktime_get_ns();
+	int first = 0;
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < nr; i++) {
+		struct shp_handler *h = seq->run[i];
+
+		if (!shp_step(h, phase) || !(h->classes & req->class_mask))
+			continue;
+		ret = shp_call(seq, req, h, phase, phase);
+		shp_note_new_targets(req);
+		if (!ret) {
+			if (phase == SHP_PHASE_EXECUTE)
+				seq->executed[i] = true;
+			continue;
+		}
+		if (!first) {
+			first = ret;
+			*failed = i;
+			strscpy(req->failed_handler, h->name,
+				sizeof(req->failed_handler));
+			req->failed_phase = phase;
+		}
+		if (!all)
+			break;
+	}
+	trace_shp_phase(req, phase, first, ktime_get_ns() - start);
+	return first;
+}
+
+/*
+ * The handlers that may take part in @req, in the order @req runs them.
+ * Whether a handler's classes match is decided at each step, because
+ * steps may add targets (a firmware stage enumerating what it found).
+ */
+static unsigned int shp_select(struct shp_sequencer *seq,
+			       struct shp_request *req)
+{
+	struct shp_handler *h;
+	unsigned int nr = 0;
+	int s;
+
+	if (shp_is_up(req->op)) {
+		for (s = 0; s < SHP_NR_STAGES; s++)
+			list_for_each_entry(h, &seq->stages[s], node)
+				if (h->ops & BIT(req->op))
+					seq->run[nr++] = h;
+	} else {
+		for (s = SHP_NR_STAGES - 1; s >= 0; s--)
+			list_for_each_entry_reverse(h, &seq->stages[s], node)
+				if (h->ops & BIT(req->op))
+					seq->run[nr++] = h;
+	}
+	memset(seq->executed, 0, nr * sizeof(*seq->executed));
+	return nr;
+}
+
+static void shp_execute_request(struct shp_sequencer *seq,
+				struct shp_request *req)
+{
+	int failed = -1, ret, i;
+	unsigned int nr;
+
+	nr = shp_select(seq, req);
+
+	ret = shp_run_phase(seq, req, nr, SHP_PHASE_VALIDATE, &failed);
+	if (ret || (req->flags & SHP_REQ_VALIDATE_ONLY)) {
+		req->result = ret;
+		req->outcome = ret ? SHP_OUTCOME_FAILED : SHP_OUTCOME_OK;
+		return;
+	}
+
+	ret = shp_run_phase(seq, req, nr, SHP_PHASE_EXECUTE, &failed);
+	if (ret) {
+		req->result = ret;
+		req->outcome = shp_rollback(seq, req, failed - 1) ?
+			       SHP_OUTCOME_FAILED : SHP_OUTCOME_PARTIAL;
+		return;
+	}
+
+	ret = shp_run_phase(seq, req, nr, SHP_PHASE_COMMIT, &failed);
+	req->result = ret;
+	req->outcome = ret ? SHP_OUTCOME_PARTIAL : SHP_OUTCOME_OK;
+	if (!ret)
+		return;
+	/* Commit does not roll back; say which commit steps did not run. */
+	req->cur_phase = SHP_PHASE_COMMIT;
+	for (i = failed + 1; i < nr; i++) {
+		if (!seq->run[i]->commit)
+			continue;
+		req->cur_handler = seq->run[i]->name;
+		shp_report_left(req, -1, 0, "commit not run");
+	}
+	req->cur_handler = NULL;
+}
+
+static int shp_format_targets(const struct shp_request *req, char *buf,
+			      size_t size)
+{
+	unsigned int i, n = min_t(unsigned int, req->nr_targets,
+				  SHP_HISTORY_TARGETS);
+	int len = 0;
+
+	for (i = 0; i < n; i++) {
+		const struct shp_target *t = &req->targets[i];
+
+		len += scnprintf(buf + len, size - len, "%s%s:", i ? " " : "",
+				 t->class < SHP_NR_CLASSES ?
+				 shp_class_names[t->class] : "?");
+		if (t->dev)
+			len += scnprintf(buf + len, size - len, "%s",
+					 dev_name(t->dev));
+		else if (t->class == SHP_CLASS_MEMORY)
+			len += scnprintf(buf + len, size - len, "%#llx+%#llx",
+					 t->mem.start, t->mem.size);
+		else if (t->class == SHP_CLASS_NODE)
+			len += scnprintf(buf + len, size - len, "node%d",
+					 t->nid);
+		else
+			len += scnprintf(buf + len, size - len, "(firmware)");
+	}
+	if (req->nr_targets > n)
+		len += scnprintf(buf + len, size - len, " (+%u more)",
+				 req->nr_targets - n);
+	return len;
+}
+
+/* One history entry: a summary line, then one line per report. */
+static char *shp_format_record(const struct shp_request *req, u64 wait_ns,
+			       u64 run_ns)
+{
+	const size_t size = 512 + SHP_HISTORY_REPORTS * 160;
+	struct shp_report *r;
+	unsigned int n = 0;
+	char *buf;
+	int len;
+
+	buf = shp_alloc(size, GFP_KERNEL);
+	if (!buf)
+		return NULL;
+	len = scnprintf(buf, size, "id=%llu op=%s origin=%s flags=%#x targets=%u [",
+			req->id, shp_op_name(req->op),
+			shp_origin_names[req->origin], req->flags,
+			req->nr_targets);
+	len += shp_format_targets(req, buf + len, size - len);
+	len += scnprintf(buf + len, size - len,
+			 "] outcome=%s result=%d queued=%lluus ran=%lluus",
+			 shp_outcome_names[req->outcome], req->result,
+			 div_u64(wait_ns, NSEC_PER_USEC),
+			 div_u64(run_ns, NSEC_PER_USEC));
+	if (req->failed_handler[0])
+		len += scnprintf(buf + len, size - len, " failed=%s/%s",
+				 req->failed_handler,
+				 shp_phase_names[req->failed_phase]);
+	len += scnprintf(buf + len, size - len, "\n");
+	list_for_each_entry(r, &req->reports, node) {
+		if (n++ == SHP_HISTORY_REPORTS)
+			break;
+		len += scnprintf(buf + len, size - len,
+				 "  %s: handler=%s phase=%s target=%d err=%d %s\n",
+				 r->kind == SHP_REPORT_BLOCKER ? "blocker" : "left",
+				 r->handler, shp_phase_names[r->phase],
+				 r->target, r->err, r->reason);
+	}
+	if (req->nr_reports + req->nr_dropped > SHP_HISTORY_REPORTS)
+		scnprintf(buf + len, size - len, "  (+%u more reports)\n",
+			  req->nr_reports + req->nr_dropped -
+			  SHP_HISTORY_REPORTS);
+	/* Keep only what was written. */
+	return krealloc(buf, strlen(buf) + 1, GFP_KERNEL) ?: buf;
+}
+
+static void shp_record(struct shp_sequencer *seq, struct shp_request *req,
+		       u64 wait_ns, u64 run_ns)
+{
+	struct shp_record *rec;
+	char *text;
+
+	if (!seq->history_len)
+		return;
+	text = shp_format_record(req, wait_ns, run_ns);
+	mutex_lock(&seq->history_lock);
+	rec = &seq->history[seq->history_next];
+	seq->history_next = (seq->history_next + 1) % seq->history_len;
+	shp_free(rec->text);
+	rec->id = req->id;
+	rec->result = req->result;
+	rec->outcome = req->outcome;
+	rec->text = text;
+	mutex_unlock(&seq->history_lock);
+}
+
+static void shp_work_fn(struct work_struct *work)
+{
+	struct shp_request *req = container_of(work, struct shp_request, work);
+	struct shp_sequencer *seq = req->seq;
+	u64 start = ktime_get_ns(), wait_ns = start - req->queued_ns;
+	bool cancelled;
+
+	spin_lock(&seq->lock);
+	cancelled = req->cancelled;
+	req->started = true;
+	spin_unlock(&seq->lock);
+
+	if (cancelled) {
+		req->result = -EINTR;
+		req->outcome = SHP_OUTCOME_CANCELLED;
+	} else {
+		lock_map_acquire(&seq->dep_map);
+		lock_device_hotplug();
+		mutex_lock(&seq->handlers_lock);
+		seq->runner = current;
+		req->started_ns = start;
+		trace_shp_request_start(req, wait_ns);
+		shp_execute_request(seq, req);
+		seq->runner = NULL;
+		mutex_unlock(&seq->handlers_lock);
+		unlock_device_hotplug();
+		lock_map_release(&seq->dep_map);
+	}
+	trace_shp_request_done(req, ktime_get_ns() - start);
+	shp_record(seq, req, wait_ns, ktime_get_ns() - start);
+
+	if (req->done)
+		req->done(req);
+	complete_all(&req->completion);
+	shp_request_put(req);
+}
+
+/* ------------------------------------------------------------ submission */
+
+/**
+ * shp_sequencer_submit - queue a request on one sequencer
+ * @seq: the sequencer
+ * @req: the request
+ * @id: where to store the request ID, or NULL
+ *
+ * Return: 0, -EINVAL for a malformed request, -EBUSY if @req was submitted
+ * before, -ESHUTDOWN if the sequencer is going away.
+ */
+VISIBLE_IF_KUNIT int shp_sequencer_submit(struct shp_sequencer *seq,
+					  struct shp_request *req, u64 *id)
+{
+	unsigned int mask;
+	int ret;
+
+	ret = shp_check_request(req, &mask);
+	if (ret)
+		return ret;
+
+	spin_lock(&seq->lock);
+	if (req->seq) {
+		ret = -EBUSY;
+	} else if (seq->dying) {
+		ret = -ESHUTDOWN;
+	} else {
+		req->seq = seq;
+		req->class_mask = mask;
+		req->nr_checked = req->nr_targets;
+		req->id = ++seq->next_id;
+		req->queued_ns = ktime_get_ns();
+		kref_get(&req->kref);
+		/* Queued under the lock: queue order is ID order. */
+		queue_work(seq->wq, &req->work);
+	}
+	spin_unlock(&seq->lock);
+	if (ret)
+		return ret;
+	if (id)
+		*id = req->id;
+	trace_shp_request_queued(req);
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(shp_sequencer_submit);
+
+/**
+ * shp_sequencer_submit_wait - submit to one sequencer and wait
+ * @seq: the sequencer
+ * @req: the request
+ *
+ * Return: as shp_submit_wait().
+ */
+VISIBLE_IF_KUNIT int shp_sequencer_submit_wait(struct shp_sequencer *seq,
+					       struct shp_request *req)
+{
+	int ret;
+
+	might_sleep();
+	/* A step waiting for a request would wait for itself. */
+	if (WARN_ON_ONCE(seq->runner == current))
+		return -EDEADLK;
+	/* Tell lockdep that waiting depends on everything the worker takes. */
+	lock_map_acquire(&seq->dep_map);
+	lock_map_release(&seq->dep_map);
+
+	ret = shp_sequencer_submit(seq, req, NULL);
+	if (ret)
+		return ret;
+	if (wait_for_completion_killable(&req->completion)) {
+		spin_lock(&seq->lock);
+		if (!req->started)
+			req->cancelled = true;
+		spin_unlock(&seq->lock);
+		return -EINTR;
+	}
+	return req->result;
+}
+EXPORT_SYMBOL_IF_KUNIT(shp_sequencer_submit_wait);
+
+/**
+ * shp_submit - queue a request
+ * @req: the request, with its targets filled in
+ * @id: where to store the request ID, or NULL (it is also in @req->id)
+ *
+ * The request runs after every request submitted before it. If @req->done
+ * is set, it is called exactly once when the request has ended. The caller
+ * keeps its reference and drops it with shp_request_put().
+ *
+ * Return: 0; -EINVAL for a malformed request (unknown operation, origin,
+ * class or flags, no targets, or a target that names nothing), in which
+ * case no handler runs and @req->done is not called; -EBUSY if @req was
+ * submitted before; -ENODEV before the sequencer is initialized.
+ */
+int shp_submit(struct shp_request *req, u64 *id)
+{
+	if (!shp_default)
+		return -ENODEV;
+	return shp_sequencer_submit(shp_default, req, id);
+}
+EXPORT_SYMBOL_GPL(shp_submit);
+
+/**
+ * shp_submit_wait - submit a request and wait for it to end
+ * @req: the request, with its targets filled in
+ *
+ * Waits killably. If the caller is killed before the request started, the
+ * request is cancelled; if it had started, it runs to its end regardless.
+ * Must not be called with any hot-plug lock held, nor from a handler step.
+ *
+ * Return: 0 if the request succeeded; the errno of the failing step (the
+ * request was rolled back, or ended PARTIAL: see @req->outcome); the
+ * errors of shp_submit(); -EINTR if the caller was killed; -EDEADLK from a
+ * handler step.
+ */
+int shp_submit_wait(struct shp_request *req)
+{
+	if (!shp_default)
+		return -ENODEV;
+	return shp_sequencer_submit_wait(shp_default, req);
+}
+EXPORT_SYMBOL_GPL(shp_submit_wait);
+
+/* ------------------------------------------------------------ debugfs */
+
+/**
+ * shp_history_text - the history of a sequencer, oldest first
+ * @seq: the sequencer
+ *
+ * Return: a string to free with kfree(), or NULL.
+ */
+VISIBLE_IF_KUNIT char *shp_history_text(struct shp_sequencer *seq)
+{
+	size_t size = 1, len = 0;
+	unsigned int i, n;
+	char *buf;
+
+	mutex_lock(&seq->history_lock);
+	for (i = 0; i < seq->history_len; i++)
+		if (seq->history[i].text)
+			size += strlen(seq->history[i].text);
+	buf = kmalloc(size, GFP_KERNEL);
+	if (buf) {
+		buf[0] = '\0';
+		for (n = 0; n < seq->history_len; n++) {
+			i = (seq->history_next + n) % seq->history_len;
+			if (seq->history[i].text)
+				len += strscpy(buf + len, seq->history[i].text,
+					       size - len);
+		}
+	}
+	mutex_unlock(&seq->history_lock);
+	return buf;
+}
+EXPORT_SYMBOL_IF_KUNIT(shp_history_text);
+
+static ssize_t shp_history_read(struct file *file, char __user *ubuf,
+				size_t count, loff_t *ppos)
+{
+	char *text = shp_history_text(file->private_data);
+	ssize_t ret;
+
+	if (!text)
+		return -ENOMEM;
+	ret = simple_read_from_buffer(ubuf, count, ppos, text, strlen(text));
+	kfree(text);
+	return ret;
+}
+
+static const struct file_operations shp_history_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.read = shp_history_read,
+	.llseek = default_llseek,
+};
+
+static int shp_handlers_show(struct seq_file *m, void *unused)
+{
+	struct shp_sequencer *seq = m->private;
+	struct shp_handler *h;
+	int s;
+
+	mutex_lock(&seq->handlers_lock);
+	for (s = 0; s < SHP_NR_STAGES; s++)
+		list_for_each_entry(h, &seq->stages[s], node)
+			seq_printf(m, "%d %s ops=%#x classes=%#x%s%s%s\n", s,
+				   h->name, h->ops, h->classes,
+				   h->validate ? " validate" : "",
+				   h->execute ? " execute+rollback" : "",
+				   h->commit ? " commit" : "");
+	mutex_unlock(&seq->handlers_lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(shp_handlers);
+
+/* ------------------------------------------------------------ instances */
+
+/**
+ * shp_sequencer_create - create a sequencer
+ * @name: workqueue and debugfs name
+ * @history_len: number of requests kept in the history, 0 for none
+ *
+ * The system has one, created at boot; KUnit creates private ones with
+ * their own handlers.
+ *
+ * Return: the sequencer, or NULL.
+ */
+VISIBLE_IF_KUNIT struct shp_sequencer *
+shp_sequencer_create(const char *name, unsigned int history_len)
+{
+	static struct lock_class_key key;
+	struct shp_sequencer *seq;
+	int s;
+
+	seq = shp_alloc(sizeof(*seq), GFP_KERNEL);
+	if (!seq)
+		return NULL;
+	if (history_len) {
+		seq->history = shp_alloc(array_size(history_len,
+						    sizeof(*seq->history)),
+					 GFP_KERNEL);
+		if (!seq->history)
+			goto fail;
+	}
+	/*
+	 * Ordered: one request at a time, in queue order. Not WQ_MEM_RECLAIM:
+	 * CPU offline flushes system_wq work, which a reclaim queue must not.
+	 */
+	seq->wq = alloc_ordered_workqueue("%s", 0, name);
+	if (!seq->wq)
+		goto fail;
+	seq->name = name;
+	seq->history_len = history_len;
+	spin_lock_init(&seq->lock);
+	mutex_init(&seq->handlers_lock);
+	mutex_init(&seq->history_lock);
+	for (s = 0; s < SHP_NR_STAGES; s++)
+		INIT_LIST_HEAD(&seq->stages[s]);
+	lockdep_init_map(&seq->dep_map, "sys_hotplug_request", &key, 0);
+	seq->dir = debugfs_create_dir(name, NULL);
+	debugfs_create_file("history", 0400, seq->dir, seq, &shp_history_fops);
+	debugfs_create_file("handlers", 0400, seq->dir, seq,
+			    &shp_handlers_fops);
+	shp_fault_init(seq);
+	return seq;
+fail:
+	shp_free(seq->history);
+	shp_free(seq);
+	return NULL;
+}
+EXPORT_SYMBOL_IF_KUNIT(shp_sequencer_create);
+
+#if IS_ENABLED(CONFIG_KUNIT)
+/**
+ * shp_sequencer_destroy - run the queued requests, then free a sequencer
+ * @seq: a sequencer from shp_sequencer_create(), or NULL
+ *
+ * New submissions fail with -ESHUTDOWN. Handlers still registered are
+ * unlinked with a warning.
+ */
+VISIBLE_IF_KUNIT void shp_sequencer_destroy(struct shp_sequencer *seq)
+{
+	struct shp_handler *h, *tmp;
+	unsigned int i;
+	int s;
+
+	if (!seq)
+		return;
+	spin_lock(&seq->lock);
+	seq->dying = true;
+	spin_unlock(&seq->lock);
+	destroy_workqueue(seq->wq);
+	debugfs_remove_recursive(seq->dir);
+	for (s = 0; s < SHP_NR_STAGES; s++) {
+		list_for_each_entry_safe(h, tmp, &seq->stages[s], node) {
+			WARN(1, "sys_hotplug: handler %s still registered\n",
+			     h->name);
+			list_del(&h->node);
+			h->seq = NULL;
+		}
+	}
+	for (i = 0; i < seq->history_len; i++)
+		shp_free(seq->history[i].text);
+	shp_free(seq->history);
+	kfree(seq->run);
+	kfree(seq->executed);
+	shp_free(seq);
+}
+EXPORT_SYMBOL_IF_KUNIT(shp_sequencer_destroy);
+#endif
+
+/* After debugfs (core_initcall), before ACPI and the handler modules. */
+static int __init shp_init(void)
+{
+	shp_default = shp_sequencer_create("sys_hotplug", SHP_HISTORY_LEN);
+	return shp_default ? 0 : -ENOMEM;
+}
+postcore_initcall(shp_init);

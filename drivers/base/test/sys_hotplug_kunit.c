@@ -1,0 +1,1158 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests for the system device hot-plug sequencer.
+ *
+ * Every case runs on a private sequencer with fake handlers, so it neither
+ * depends on nor disturbs the handlers that real modules register. The
+ * fake handlers keep a "world" (what each one has changed) and a log of
+ * every step, so that a case checks both the exact sequence of steps and
+ * that a failure left the world as it was.
+ */
+
+#include <kunit/test.h>
+#include <linux/completion.h>
+#include <linux/delay.h>
+#include <linux/fault-inject.h>
+#include <linux/kthread.h>
+#include <linux/ktime.h>
+#include <linux/sizes.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/sys_hotplug.h>
+
+#include "../sys_hotplug_internal.h"
+
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+
+#define NR_FAKES	5
+#define LOG_MAX		256
+#define NR_TARGETS	4
+/* A fake handler may fail in a phase, or in its rollback. */
+#define FAIL_NONE	-1
+#define FAIL_ROLLBACK	SHP_NR_PHASES
+
+enum step_kind { STEP_V = 1, STEP_E, STEP_R, STEP_C };
+#define STEP(kind, idx)	(((kind) << 8) | (idx))
+
+struct shp_test;
+
+struct fake {
+	struct shp_handler h;
+	struct shp_test *ctx;
+	int idx;
+	int fail_at;		/* phase, FAIL_ROLLBACK or FAIL_NONE */
+	int fail_err;
+	unsigned long block;	/* validate: targets to report as blockers */
+	unsigned int add;	/* execute: memory targets to discover */
+	int world;		/* completed executes not rolled back */
+};
+
+struct shp_test {
+	struct kunit *test;
+	struct shp_sequencer *seq;
+	long live_start;
+	struct fake fakes[NR_FAKES];
+	spinlock_t lock;	/* protects log */
+	u16 log[LOG_MAX];
+	unsigned int nlog;
+};
+
+/*
+ * Registration order is deliberately not stage order. Run order for
+ * hot-add and online: node, firmware, mem-a, mem-b, cpu (mem-a before
+ * mem-b: registration order within a stage). Hot-remove and offline: the
+ * reverse.
+ */
+static const struct {
+	const char *name;
+	enum shp_stage stage;
+} fake_defs[NR_FAKES] = {
+	{ "cpu", SHP_STAGE_CPU },
+	{ "mem-a", SHP_STAGE_MEMORY },
+	{ "node", SHP_STAGE_NODE },
+	{ "mem-b", SHP_STAGE_MEMORY },
+	{ "firmware", SHP_STAGE_FIRMWARE },
+};
+
+/* Indexes of fake_defs in hot-add run order. */
+static const int up_order[NR_FAKES] = { 2, 4, 1, 3, 0 };
+
+static int run_index(enum shp_operation op, int pos)
+{
+	return shp_is_up(op) ? up_order[pos] : up_order[NR_FAKES - 1 - pos];
+}
+
+static void log_step(struct fake *f, enum step_kind kind)
+{
+	struct shp_test *ctx = f->ctx;
+
+	spin_lock(&ctx->lock);
+	if (ctx->nlog < LOG_MAX)
+		ctx->log[ctx->nlog++] = STEP(kind, f->idx);
+	spin_unlock(&ctx->lock);
+}
+
+static int fake_validate(struct shp_handler *h, struct shp_request *req)
+{
+	struct fake *f = container_of(h, struct fake, h);
+	struct shp_target *t;
+	int ret = 0;
+
+	log_step(f, STEP_V);
+	shp_for_each_target(req, t, SHP_CLASS_MEMORY) {
+		int i = shp_target_index(req, t);
+
+		if (!(f->block & BIT(i)))
+			continue;
+		shp_report_blocker(req, i, -EBUSY, "%s blocks target %d",
+				   h->name, i);
+		ret = ret ?: -EBUSY;
+	}
+	if (f->fail_at == SHP_PHASE_VALIDATE)
+		return f->fail_err;
+	return ret;
+}
+
+static int fake_execute(struct shp_handler *h, struct shp_request *req)
+{
+	struct fake *f = container_of(h, struct fake, h);
+	unsigned int i;
+
+	log_step(f, STEP_E);
+	if (f->add) {
+		struct shp_target *t = shp_request_add_targets(req, f->add);
+
+		if (!t)
+			return -ENOMEM;
+		for (i = 0; i < f->add; i++) {
+			t[i].class = SHP_CLASS_MEMORY;
+			t[i].mem.start = SZ_1G + (u64)i * SZ_128M;
+			t[i].mem.size = SZ_128M;
+		}
+	}
+	for (i = 0; i < req->nr_targets; i++) {
+		/* Fail half-way: undo our own partial work first. */
+		if (f->fail_at == SHP_PHASE_EXECUTE && i == req->nr_targets / 2) {
+			while (i--)
+				req->targets[i].done &= ~BIT(f->idx);
+			return f->fail_err;
+		}
+		req->targets[i].done |= BIT(f->idx);
+	}
+	f->world++;
+	return 0;
+}
+
+static int fake_rollback(struct shp_handler *h, struct shp_request *req)
+{
+	struct fake *f = container_of(h, struct fake, h);
+	unsigned int i;
+
+	log_step(f, STEP_R);
+	if (f->fail_at == FAIL_ROLLBACK) {
+		shp_report_left(req, 0, f->fail_err, "%s left its change",
+				h->name);
+		return f->fail_err;
+	}
+	for (i = 0; i < req->nr_targets; i++)
+		req->targets[i].done &= ~BIT(f->idx);
+	f->world--;
+	return 0;
+}
+
+static int fake_commit(struct shp_handler *h, struct shp_request *req)
+{
+	struct fake *f = container_of(h, struct fake, h);
+
+	log_step(f, STEP_C);
+	return f->fail_at == SHP_PHASE_COMMIT ? f->fail_err : 0;
+}
+
+static int shp_test_init(struct kunit *test)
+{
+	struct shp_test *ctx;
+	int i;
+
+	ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, ctx);
+	ctx->test = test;
+	spin_lock_init(&ctx->lock);
+	ctx->live_start = shp_live_objects();
+	ctx->seq = shp_sequencer_create("sys_hotplug-kunit", 8);
+	KUNIT_ASSERT_NOT_NULL(test, ctx->seq);
+	for (i = 0; i < NR_FAKES; i++) {
+		struct fake *f = &ctx->fakes[i];
+
+		f->ctx = ctx;
+		f->idx = i;
+		f->fail_at = FAIL_NONE;
+		f->fail_err = -EIO;
+		f->h.name = fake_defs[i].name;
+		f->h.stage = fake_defs[i].stage;
+		f->h.ops = BIT(SHP_NR_OPS) - 1;
+		f->h.classes = BIT(SHP_CLASS_MEMORY);
+		f->h.validate = fake_validate;
+		f->h.execute = fake_execute;
+		f->h.rollback = fake_rollback;
+		f->h.commit = fake_commit;
+		KUNIT_ASSERT_EQ(test, shp_sequencer_register(ctx->seq, &f->h), 0);
+	}
+	test->priv = ctx;
+	return 0;
+}
+
+static void shp_test_exit(struct kunit *test)
+{
+	struct shp_test *ctx = test->priv;
+	int i;
+
+	if (!ctx)
+		return;
+	for (i = 0; i < NR_FAKES; i++)
+		if (ctx->fakes[i].h.seq)
+			shp_unregister_handler(&ctx->fakes[i].h);
+	shp_sequencer_destroy(ctx->seq);
+	/* UML has no kmemleak: the sequencer counts what it allocates. */
+	KUNIT_EXPECT_EQ_MSG(test, shp_live_objects(), ctx->live_start,
+			    "sequencer objects leaked");
+}
+
+/* A request for @n memory targets described by physical ranges. */
+static struct shp_request *mem_request(struct kunit *test,
+				       enum shp_operation op, unsigned int n)
+{
+	struct shp_request *req;
+	unsigned int i;
+
+	req = shp_request_alloc(op, SHP_ORIGIN_KERNEL, n, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, req);
+	for (i = 0; i < n; i++) {
+		req->targets[i].class = SHP_CLASS_MEMORY;
+		req->targets[i].mem.start = (u64)i << 27;
+		req->targets[i].mem.size = 1ULL << 27;
+	}
+	return req;
+}
+
+static int run_request(struct shp_test *ctx, struct shp_request *req)
+{
+	return shp_sequencer_submit_wait(ctx->seq, req);
+}
+
+static void expect_log(struct kunit *test, const u16 *want, unsigned int n)
+{
+	struct shp_test *ctx = test->priv;
+	unsigned int i;
+
+	KUNIT_EXPECT_EQ(test, ctx->nlog, n);
+	for (i = 0; i < min(n, ctx->nlog); i++)
+		KUNIT_EXPECT_EQ_MSG(test, ctx->log[i], want[i], "step %u", i);
+}
+
+static void expect_world(struct kunit *test, int value)
+{
+	struct shp_test *ctx = test->priv;
+	int i;
+
+	for (i = 0; i < NR_FAKES; i++)
+		KUNIT_EXPECT_EQ_MSG(test, ctx->fakes[i].world, value,
+				    "handler %s", fake_defs[i].name);
+}
+
+static unsigned int count_reports(struct shp_request *req)
+{
+	return req->nr_reports;
+}
+
+/* ------------------------------------------------------------ order */
+
+static void check_full_run(struct kunit *test, enum shp_operation op)
+{
+	struct shp_test *ctx = test->priv;
+	struct shp_request *req = mem_request(test, op, NR_TARGETS);
+	u16 want[3 * NR_FAKES];
+	int pos, i;
+
+	for (pos = 0; pos < NR_FAKES; pos++) {
+		want[pos] = STEP(STEP_V, run_index(op, pos));
+		want[NR_FAKES + pos] = STEP(STEP_E, run_index(op, pos));
+		want[2 * NR_FAKES + pos] = STEP(STEP_C, run_index(op, pos));
+	}
+	KUNIT_EXPECT_EQ(test, run_request(ctx, req), 0);
+	KUNIT_EXPECT_EQ(test, req->outcome, SHP_OUTCOME_OK);
+	expect_log(test, want, ARRAY_SIZE(want));
+	expect_world(test, 1);
+	for (i = 0; i < NR_TARGETS; i++)
+		KUNIT_EXPECT_EQ(test, req->targets[i].done, BIT(NR_FAKES) - 1);
+	shp_request_put(req);
+}
+
+static void shp_test_order_add(struct kunit *test)
+{
+	check_full_run(test, SHP_OP_HOT_ADD);
+}
+
+static void shp_test_order_remove(struct kunit *test)
+{
+	check_full_run(test, SHP_OP_HOT_REMOVE);
+}
+
+static void shp_test_order_online_offline(struct kunit *test)
+{
+	struct shp_test *ctx = test->priv;
+
+	check_full_run(test, SHP_OP_ONLINE);
+	ctx->nlog = 0;
+	memset(ctx->log, 0, sizeof(ctx->log));
+	/* The world counts per request: reset it for the second run. */
+	for (int i = 0; i < NR_FAKES; i++)
+		ctx->fakes[i].world = 0;
+	check_full_run(test, SHP_OP_OFFLINE);
+}
+
+/* A handler only runs for its operations and classes. */
+static void shp_test_handler_filter(struct kunit *test)
+{
+	struct shp_test *ctx = test->priv;
+	struct shp_request *req = mem_request(test, SHP_OP_HOT_ADD, 1);
+	u16 want[3 * 3];
+	int pos, n = 0;
+
+	ctx->fakes[0].h.ops = BIT(SHP_OP_ONLINE);	/* cpu: online only */
+	ctx->fakes[2].h.classes = BIT(SHP_CLASS_NODE);	/* node: nodes only */
+	for (pos = 0; pos < NR_FAKES; pos++) {
+		int idx = run_index(SHP_OP_HOT_ADD, pos);
+
+		if (idx == 0 || idx == 2)
+			continue;
+		want[n] = STEP(STEP_V, idx);
+		want[3 + n] = STEP(STEP_E, idx);
+		want[6 + n] = STEP(STEP_C, idx);
+		n++;
+	}
+	KUNIT_EXPECT_EQ(test, run_request(ctx, req), 0);
+	expect_log(test, want, ARRAY_SIZE(want));
+	shp_request_put(req);
+}
+
+/*
+ * A firmware step that discovers memory brings the memory handlers in for
+ * the rest of the request, and its discovery is rolled back with the rest.
+ */
+static void check_discovery(struct kunit *test, bool fail)
+{
+	struct shp_test *ctx = test->priv;
+	struct fake *fw = &ctx->fakes[4], *mem_b = &ctx->fakes[3];
+	struct shp_request *req;
+	unsigned int i;
+	const u16 ok[] = {
+		STEP(STEP_V, 4),
+		STEP(STEP_E, 4), STEP(STEP_E, 1), STEP(STEP_E, 3),
+		STEP(STEP_C, 4), STEP(STEP_C, 1), STEP(STEP_C, 3),
+	};
+	const u16 failed[] = {
+		STEP(STEP_V, 4),
+		STEP(STEP_E, 4), STEP(STEP_E, 1), STEP(STEP_E, 3),
+		STEP(STEP_R, 1), STEP(STEP_R, 4),
+	};
+
+	shp_unregister_handler(&ctx->fakes[0].h);
+	shp_unregister_handler(&ctx->fakes[2].h);
+	fw->h.classes = BIT(SHP_CLASS_FIRMWARE);
+	fw->add = 2;
+	if (fail)
+		mem_b->fail_at = SHP_PHASE_EXECUTE;
+
+	req = shp_request_alloc(SHP_OP_HOT_ADD, SHP_ORIGIN_FIRMWARE, 1,
+				GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, req);
+	req->targets[0].class = SHP_CLASS_FIRMWARE;
+	req->targets[0].fw_handle = ctx;
+	KUNIT_EXPECT_EQ(test, run_request(ctx, req), fail ? -EIO : 0);
+	KUNIT_ASSERT_EQ(test, req->nr_targets, 3U);
+	KUNIT_EXPECT_EQ(test, req->targets[2].class, SHP_CLASS_MEMORY);
+	if (fail) {
+		expect_log(test, failed, ARRAY_SIZE(failed));
+		for (i = 0; i < req->nr_targets; i++)
+			KUNIT_EXPECT_EQ(test, req->targets[i].done, 0UL);
+		KUNIT_EXPECT_EQ(test, fw->world, 0);
+		KUNIT_EXPECT_EQ(test, ctx->fakes[1].world, 0);
+	} else {
+		expect_log(test, ok, ARRAY_SIZE(ok));
+		KUNIT_EXPECT_EQ(test, req->targets[2].done,
+				BIT(4) | BIT(1) | BIT(3));
+	}
+	shp_request_put(req);
+}
+
+static void shp_test_discovery(struct kunit *test)
+{
+	check_discovery(test, false);
+}
+
+static void shp_test_discovery_rollback(struct kunit *test)
+{
+	check_discovery(test, true);
+}
+
+/* ------------------------------------------------------------ failures */
+
+struct matrix_case {
+	enum shp_operation op;
+	int pos;		/* failing handler, in run order */
+	enum shp_phase phase;
+};
+
+static struct matrix_case matrix_cases[2 * NR_FAKES * SHP_NR_PHASES];
+static const char * const phase_names[] = { "validate", "execute", "commit" };
+
+static const void *matrix_gen(const void *prev, char *desc)
+{
+	struct matrix_case *c = prev ? (struct matrix_case *)prev + 1 :
+				       matrix_cases;
+	unsigned int i = c - matrix_cases;
+
+	if (i >= ARRAY_SIZE(matrix_cases))
+		return NULL;
+	c->op = i < NR_FAKES * SHP_NR_PHASES ? SHP_OP_HOT_ADD :
+					       SHP_OP_HOT_REMOVE;
+	c->pos = (i / SHP_NR_PHASES) % NR_FAKES;
+	c->phase = i % SHP_NR_PHASES;
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s fails at %s %s",
+		 shp_op_name(c->op), fake_defs[run_index(c->op, c->pos)].name,
+		 phase_names[c->phase]);
+	return c;
+}
+
+static void shp_test_failure_matrix(struct kunit *test)
+{
+	const struct matrix_case *c = test->param_value;
+	struct shp_test *ctx = test->priv;
+	int failing = run_index(c->op, c->pos);
+	struct shp_request *req;
+	u16 want[4 * NR_FAKES];
+	unsigned int n = 0, i;
+	int pos;
+
+	ctx->fakes[failing].fail_at = c->phase;
+	ctx->fakes[failing].fail_err = -ENOSPC;
+	req = mem_request(test, c->op, NR_TARGETS);
+
+	/* Validate up to the failing handler, or all of them. */
+	for (pos = 0; pos < NR_FAKES; pos++) {
+		want[n++] = STEP(STEP_V, run_index(c->op, pos));
+		if (c->phase == SHP_PHASE_VALIDATE && pos == c->pos)
+			break;
+	}
+	if (c->phase >= SHP_PHASE_EXECUTE) {
+		for (pos = 0; pos < NR_FAKES; pos++) {
+			want[n++] = STEP(STEP_E, run_index(c->op, pos));
+			if (c->phase == SHP_PHASE_EXECUTE && pos == c->pos)
+				break;
+		}
+	}
+	if (c->phase == SHP_PHASE_EXECUTE) {
+		/* Exactly the completed executes, newest first. */
+		for (pos = c->pos - 1; pos >= 0; pos--)
+			want[n++] = STEP(STEP_R, run_index(c->op, pos));
+	}
+	if (c->phase == SHP_PHASE_COMMIT) {
+		for (pos = 0; pos <= c->pos; pos++)
+			want[n++] = STEP(STEP_C, run_index(c->op, pos));
+	}
+
+	KUNIT_EXPECT_EQ(test, run_request(ctx, req), -ENOSPC);
+	expect_log(test, want, n);
+	KUNIT_EXPECT_STREQ(test, req->failed_handler, fake_defs[failing].name);
+	if (c->phase == SHP_PHASE_COMMIT) {
+		/* Commit does not roll back: everything executed stays. */
+		KUNIT_EXPECT_EQ(test, req->outcome, SHP_OUTCOME_PARTIAL);
+		expect_world(test, 1);
+		/* One report for the failure, one per commit not run. */
+		KUNIT_EXPECT_EQ(test, count_reports(req),
+				(unsigned int)(NR_FAKES - c->pos));
+	} else {
+		KUNIT_EXPECT_EQ(test, req->outcome, SHP_OUTCOME_FAILED);
+		expect_world(test, 0);
+		for (i = 0; i < NR_TARGETS; i++)
+			KUNIT_EXPECT_EQ(test, req->targets[i].done, 0UL);
+	}
+	shp_request_put(req);
+}
+
+/* A failing rollback step: PARTIAL, the other steps are still undone. */
+static void shp_test_rollback_failure(struct kunit *test)
+{
+	struct shp_test *ctx = test->priv;
+	struct shp_request *req = mem_request(test, SHP_OP_HOT_ADD, 2);
+	int failing = run_index(SHP_OP_HOT_ADD, 3);
+	int stuck = run_index(SHP_OP_HOT_ADD, 1);
+	char *text;
+	int i;
+
+	ctx->fakes[failing].fail_at = SHP_PHASE_EXECUTE;
+	ctx->fakes[failing].fail_err = -EAGAIN;
+	ctx->fakes[stuck].fail_at = FAIL_ROLLBACK;
+	ctx->fakes[stuck].fail_err = -EBUSY;
+
+	KUNIT_EXPECT_EQ(test, run_request(ctx, req), -EAGAIN);
+	KUNIT_EXPECT_EQ(test, req->outcome, SHP_OUTCOME_PARTIAL);
+	for (i = 0; i < NR_FAKES; i++)
+		KUNIT_EXPECT_EQ_MSG(test, ctx->fakes[i].world,
+				    i == stuck ? 1 : 0, "%s", fake_defs[i].name);
+	KUNIT_EXPECT_EQ(test, req->targets[0].done, BIT(stuck));
+	/* The handler's own report says what was left. */
+	text = shp_history_text(ctx->seq);
+	KUNIT_ASSERT_NOT_NULL(test, text);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(text, "outcome=partial result=-11"));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(text, "left: handler=firmware phase=execute target=0 err=-16 firmware left its change"));
+	kfree(text);
+	shp_request_put(req);
+}
+
+/* ------------------------------------------------------------ validate-only */
+
+static void shp_test_validate_only(struct kunit *test)
+{
+	struct shp_test *ctx = test->priv;
+	struct shp_request *req = mem_request(test, SHP_OP_HOT_REMOVE, 3);
+	u16 want[NR_FAKES];
+	char *text;
+	int pos;
+
+	req->flags = SHP_REQ_VALIDATE_ONLY;
+	ctx->fakes[0].block = BIT(0) | BIT(2);		/* cpu */
+	ctx->fakes[3].block = BIT(1);			/* mem-b */
+	ctx->fakes[2].fail_at = SHP_PHASE_VALIDATE;	/* node, no report */
+	ctx->fakes[2].fail_err = -EPERM;
+	for (pos = 0; pos < NR_FAKES; pos++)
+		want[pos] = STEP(STEP_V, run_index(SHP_OP_HOT_REMOVE, pos));
+
+	/* The first blocker in run order is the cpu's. */
+	KUNIT_EXPECT_EQ(test, run_request(ctx, req), -EBUSY);
+	KUNIT_EXPECT_EQ(test, req->outcome, SHP_OUTCOME_FAILED);
+	expect_log(test, want, NR_FAKES);
+	expect_world(test, 0);
+	/* Every blocker: two from cpu, one from mem-b, one for node. */
+	KUNIT_EXPECT_EQ(test, count_reports(req), 4U);
+	text = shp_history_text(ctx->seq);
+	KUNIT_ASSERT_NOT_NULL(test, text);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(text, "blocker: handler=cpu phase=validate target=0 err=-16 cpu blocks target 0"));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(text, "blocker: handler=cpu phase=validate target=2 err=-16 cpu blocks target 2"));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(text, "blocker: handler=mem-b phase=validate target=1 err=-16 mem-b blocks target 1"));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(text, "blocker: handler=node phase=validate target=-1 err=-1 failed"));
+	kfree(text);
+	shp_request_put(req);
+}
+
+static void shp_test_validate_only_clean(struct kunit *test)
+{
+	struct shp_test *ctx = test->priv;
+	struct shp_request *req = mem_request(test, SHP_OP_OFFLINE, 2);
+	int pos;
+	u16 want[NR_FAKES];
+
+	for (pos = 0; pos < NR_FAKES; pos++)
+		want[pos] = STEP(STEP_V, run_index(SHP_OP_OFFLINE, pos));
+	req->flags = SHP_REQ_VALIDATE_ONLY;
+	KUNIT_EXPECT_EQ(test, run_request(ctx, req), 0);
+	KUNIT_EXPECT_EQ(test, req->outcome, SHP_OUTCOME_OK);
+	KUNIT_EXPECT_EQ(test, count_reports(req), 0U);
+	expect_log(test, want, NR_FAKES);
+	expect_world(test, 0);
+	shp_request_put(req);
+}
+
+/* ------------------------------------------------------------ submission */
+
+static void count_done(struct shp_request *req)
+{
+	atomic_t *count = req->data;
+
+	atomic_inc(count);
+}
+
+static void shp_test_sync_errno(struct kunit *test)
+{
+	struct shp_test *ctx = test->priv;
+	struct shp_request *req;
+
+	ctx->fakes[1].fail_at = SHP_PHASE_EXECUTE;
+	ctx->fakes[1].fail_err = -EXDEV;
+	req = mem_request(test, SHP_OP_ONLINE, 1);
+	KUNIT_EXPECT_EQ(test, run_request(ctx, req), -EXDEV);
+	KUNIT_EXPECT_EQ(test, req->result, -EXDEV);
+	shp_request_put(req);
+
+	ctx->fakes[1].fail_at = FAIL_NONE;
+	req = mem_request(test, SHP_OP_ONLINE, 1);
+	KUNIT_EXPECT_EQ(test, run_request(ctx, req), 0);
+	shp_request_put(req);
+}
+
+static void shp_test_async_done_once(struct kunit *test)
+{
+	struct shp_test *ctx = test->priv;
+	struct shp_request *ok, *bad;
+	atomic_t count = ATOMIC_INIT(0);
+	u64 id_ok = 0, id_bad = 0;
+
+	ctx->fakes[4].fail_at = SHP_PHASE_COMMIT;
+	ok = mem_request(test, SHP_OP_OFFLINE, 1);
+	bad = mem_request(test, SHP_OP_HOT_ADD, 1);
+	ok->done = count_done;
+	ok->data = &count;
+	bad->done = count_done;
+	bad->data = &count;
+	KUNIT_ASSERT_EQ(test, shp_sequencer_submit(ctx->seq, ok, &id_ok), 0);
+	KUNIT_ASSERT_EQ(test, shp_sequencer_submit(ctx->seq, bad, &id_bad), 0);
+	KUNIT_EXPECT_GT(test, id_bad, id_ok);
+	KUNIT_EXPECT_EQ(test, ok->id, id_ok);
+	/* A submitted request cannot be submitted again. */
+	KUNIT_EXPECT_EQ(test, shp_sequencer_submit(ctx->seq, ok, NULL), -EBUSY);
+	wait_for_completion(&ok->completion);
+	wait_for_completion(&bad->completion);
+	/* Give a second callback, if there were one, time to show. */
+	msleep(20);
+	KUNIT_EXPECT_EQ(test, atomic_read(&count), 2);
+	KUNIT_EXPECT_EQ(test, ok->result, 0);
+	KUNIT_EXPECT_EQ(test, bad->outcome, SHP_OUTCOME_PARTIAL);
+	shp_request_put(ok);
+	shp_request_put(bad);
+}
+
+struct malformed_case {
+	const char *desc;
+	void (*spoil)(struct shp_request *req);
+	enum shp_operation op;
+};
+
+static void spoil_op(struct shp_request *req) { req->op = SHP_NR_OPS; }
+static void spoil_origin(struct shp_request *req) { req->origin = 7; }
+static void spoil_flags(struct shp_request *req) { req->flags = BIT(5); }
+static void spoil_class(struct shp_request *req) { req->targets[1].class = 9; }
+static void spoil_unfilled(struct shp_request *req)
+{
+	req->targets[1].class = SHP_NR_CLASSES;
+}
+
+static void spoil_empty_range(struct shp_request *req)
+{
+	req->targets[0].mem.size = 0;
+}
+
+static void spoil_no_fw(struct shp_request *req)
+{
+	req->targets[1].class = SHP_CLASS_FIRMWARE;
+}
+
+static void spoil_no_node(struct shp_request *req)
+{
+	req->targets[1].class = SHP_CLASS_NODE;
+	req->targets[1].nid = -1;
+}
+
+static void spoil_cpu_nodev(struct shp_request *req)
+{
+	req->targets[1].class = SHP_CLASS_CPU;
+}
+
+static const struct malformed_case malformed_cases[] = {
+	{ "unknown operation", spoil_op, SHP_OP_HOT_ADD },
+	{ "unknown origin", spoil_origin, SHP_OP_HOT_ADD },
+	{ "unknown flag", spoil_flags, SHP_OP_HOT_ADD },
+	{ "unknown class", spoil_class, SHP_OP_HOT_ADD },
+	{ "target not filled in", spoil_unfilled, SHP_OP_HOT_ADD },
+	{ "empty memory range", spoil_empty_range, SHP_OP_HOT_ADD },
+	{ "firmware target without handle", spoil_no_fw, SHP_OP_HOT_REMOVE },
+	{ "node target without node", spoil_no_node, SHP_OP_HOT_ADD },
+	{ "cpu target without device", spoil_cpu_nodev, SHP_OP_HOT_ADD },
+	{ "online of a range without device", NULL, SHP_OP_ONLINE },
+	{ "offline of a range without device", NULL, SHP_OP_OFFLINE },
+};
+
+static void malformed_desc(const struct malformed_case *c, char *desc)
+{
+	strscpy(desc, c->desc, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(malformed, malformed_cases, malformed_desc);
+
+static void shp_test_malformed(struct kunit *test)
+{
+	const struct malformed_case *c = test->param_value;
+	struct shp_test *ctx = test->priv;
+	struct shp_request *req = mem_request(test, c->op, 2);
+	atomic_t count = ATOMIC_INIT(0);
+	u64 id = 0;
+
+	req->done = count_done;
+	req->data = &count;
+	if (c->spoil)
+		c->spoil(req);
+	KUNIT_EXPECT_EQ(test, shp_sequencer_submit(ctx->seq, req, &id), -EINVAL);
+	KUNIT_EXPECT_EQ(test, run_request(ctx, req), -EINVAL);
+	KUNIT_EXPECT_EQ(test, id, 0ULL);
+	/* Nothing ran: flush by running a good request behind it. */
+	shp_request_put(req);
+	req = mem_request(test, SHP_OP_HOT_REMOVE, 1);
+	req->flags = SHP_REQ_VALIDATE_ONLY;
+	KUNIT_EXPECT_EQ(test, run_request(ctx, req), 0);
+	KUNIT_EXPECT_EQ(test, ctx->nlog, (unsigned int)NR_FAKES);
+	KUNIT_EXPECT_EQ(test, atomic_read(&count), 0);
+	shp_request_put(req);
+}
+
+static void shp_test_empty_request(struct kunit *test)
+{
+	struct shp_test *ctx = test->priv;
+	struct shp_request *req;
+
+	req = shp_request_alloc(SHP_OP_ONLINE, SHP_ORIGIN_SYSFS, 0, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, req);
+	KUNIT_EXPECT_EQ(test, run_request(ctx, req), -EINVAL);
+	KUNIT_EXPECT_EQ(test, shp_sequencer_submit(ctx->seq, NULL, NULL),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, ctx->nlog, 0U);
+	shp_request_put(req);
+}
+
+/* ------------------------------------------------------------ registration */
+
+static void shp_test_register_errors(struct kunit *test)
+{
+	struct shp_test *ctx = test->priv;
+	struct shp_handler h;
+	const struct shp_handler good = {
+		.name = "extra", .stage = SHP_STAGE_CPU,
+		.ops = BIT(SHP_OP_ONLINE), .classes = BIT(SHP_CLASS_CPU),
+		.validate = fake_validate,
+	};
+
+	KUNIT_EXPECT_EQ(test, shp_sequencer_register(ctx->seq, &ctx->fakes[0].h),
+			-EEXIST);
+	h = good;
+	h.name = "mem-a";
+	KUNIT_EXPECT_EQ(test, shp_sequencer_register(ctx->seq, &h), -EEXIST);
+	h = good;
+	h.stage = SHP_NR_STAGES;
+	KUNIT_EXPECT_EQ(test, shp_sequencer_register(ctx->seq, &h), -EINVAL);
+	h = good;
+	h.stage = -1;
+	KUNIT_EXPECT_EQ(test, shp_sequencer_register(ctx->seq, &h), -EINVAL);
+	h = good;
+	h.validate = NULL;
+	KUNIT_EXPECT_EQ(test, shp_sequencer_register(ctx->seq, &h), -EINVAL);
+	h = good;
+	h.execute = fake_execute;	/* without rollback */
+	KUNIT_EXPECT_EQ(test, shp_sequencer_register(ctx->seq, &h), -EINVAL);
+	h = good;
+	h.rollback = fake_rollback;	/* without execute */
+	KUNIT_EXPECT_EQ(test, shp_sequencer_register(ctx->seq, &h), -EINVAL);
+	h = good;
+	h.ops = BIT(SHP_NR_OPS);
+	KUNIT_EXPECT_EQ(test, shp_sequencer_register(ctx->seq, &h), -EINVAL);
+	h = good;
+	h.classes = 0;
+	KUNIT_EXPECT_EQ(test, shp_sequencer_register(ctx->seq, &h), -EINVAL);
+	h = good;
+	h.name = "a-name-that-is-far-too-long-for-records";
+	KUNIT_EXPECT_EQ(test, shp_sequencer_register(ctx->seq, &h), -EINVAL);
+	KUNIT_EXPECT_EQ(test, shp_sequencer_register(ctx->seq, NULL), -EINVAL);
+	h = good;
+	KUNIT_EXPECT_EQ(test, shp_sequencer_register(ctx->seq, &h), 0);
+	shp_unregister_handler(&h);
+	KUNIT_EXPECT_NULL(test, h.seq);
+}
+
+/* ------------------------------------------------------------ concurrency */
+
+struct gate {
+	struct shp_handler h;
+	struct completion entered;
+	struct completion open;
+	atomic_t running;
+	int max_running;
+	spinlock_t lock;	/* protects ids, nr_ids */
+	u64 ids[128];
+	unsigned int nr_ids;
+	bool hold;
+};
+
+static int gate_execute(struct shp_handler *h, struct shp_request *req)
+{
+	struct gate *g = container_of(h, struct gate, h);
+	int running = atomic_inc_return(&g->running);
+
+	if (running > g->max_running)
+		g->max_running = running;
+	spin_lock(&g->lock);
+	if (g->nr_ids < ARRAY_SIZE(g->ids))
+		g->ids[g->nr_ids++] = req->id;
+	spin_unlock(&g->lock);
+	if (g->hold) {
+		g->hold = false;
+		complete(&g->entered);
+		wait_for_completion(&g->open);
+	} else {
+		/* Leave room for another request to overlap, if it could. */
+		udelay(50);
+	}
+	atomic_dec(&g->running);
+	return 0;
+}
+
+static int gate_rollback(struct shp_handler *h, struct shp_request *req)
+{
+	return 0;
+}
+
+static void gate_init(struct gate *g, bool hold)
+{
+	memset(g, 0, sizeof(*g));
+	g->h.name = "gate";
+	g->h.stage = SHP_STAGE_FIRMWARE;
+	g->h.ops = BIT(SHP_NR_OPS) - 1;
+	g->h.classes = BIT(SHP_CLASS_MEMORY);
+	g->h.execute = gate_execute;
+	g->h.rollback = gate_rollback;
+	init_completion(&g->entered);
+	init_completion(&g->open);
+	spin_lock_init(&g->lock);
+	g->hold = hold;
+}
+
+#define NR_SUBMITTERS	4
+#define PER_SUBMITTER	25
+
+struct submitter {
+	struct shp_test *ctx;
+	struct task_struct *task;
+	struct completion finished;
+	u64 ids[PER_SUBMITTER];
+	int errors;
+};
+
+static int submitter_fn(void *data)
+{
+	struct submitter *s = data;
+	int i;
+
+	for (i = 0; i < PER_SUBMITTER; i++) {
+		struct shp_request *req;
+
+		req = shp_request_alloc(i % 2 ? SHP_OP_ONLINE : SHP_OP_OFFLINE,
+					SHP_ORIGIN_KERNEL, 1, GFP_KERNEL);
+		if (!req) {
+			s->errors++;
+			continue;
+		}
+		req->targets[0].class = SHP_CLASS_MEMORY;
+		req->targets[0].mem.size = SZ_128M;
+		if (i % 3) {
+			if (shp_sequencer_submit(s->ctx->seq, req, &s->ids[i]))
+				s->errors++;
+		} else {
+			if (shp_sequencer_submit_wait(s->ctx->seq, req))
+				s->errors++;
+			s->ids[i] = req->id;
+		}
+		shp_request_put(req);
+	}
+	complete(&s->finished);
+	return 0;
+}
+
+static void shp_test_serialization(struct kunit *test)
+{
+	struct shp_test *ctx = test->priv;
+	struct submitter *subs;
+	struct shp_request *last;
+	struct gate *g;
+	unsigned int i, j;
+
+	g = kunit_kzalloc(test, sizeof(*g), GFP_KERNEL);
+	subs = kunit_kcalloc(test, NR_SUBMITTERS, sizeof(*subs), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, g);
+	KUNIT_ASSERT_NOT_NULL(test, subs);
+	gate_init(g, false);
+	KUNIT_ASSERT_EQ(test, shp_sequencer_register(ctx->seq, &g->h), 0);
+
+	for (i = 0; i < NR_SUBMITTERS; i++) {
+		subs[i].ctx = ctx;
+		init_completion(&subs[i].finished);
+		subs[i].task = kthread_run(submitter_fn, &subs[i], "shp-sub%u", i);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(subs[i].task));
+	}
+	for (i = 0; i < NR_SUBMITTERS; i++)
+		wait_for_completion(&subs[i].finished);
+	/* Every request has run once the last one queued has. */
+	last = mem_request(test, SHP_OP_ONLINE, 1);
+	KUNIT_EXPECT_EQ(test, run_request(ctx, last), 0);
+	shp_request_put(last);
+
+	KUNIT_EXPECT_EQ(test, g->max_running, 1);
+	KUNIT_EXPECT_EQ(test, g->nr_ids, NR_SUBMITTERS * PER_SUBMITTER + 1U);
+	/* FIFO: requests run in ID order, which is queue order. */
+	for (i = 1; i < g->nr_ids; i++)
+		KUNIT_EXPECT_GT(test, g->ids[i], g->ids[i - 1]);
+	for (i = 0; i < NR_SUBMITTERS; i++) {
+		KUNIT_EXPECT_EQ(test, subs[i].errors, 0);
+		for (j = 1; j < PER_SUBMITTER; j++)
+			KUNIT_EXPECT_GT(test, subs[i].ids[j], subs[i].ids[j - 1]);
+	}
+	shp_unregister_handler(&g->h);
+}
+
+struct unregisterer {
+	struct shp_handler *h;
+	struct shp_test *ctx;
+	struct completion done;
+	unsigned int log_at_return;
+};
+
+static int unregister_fn(void *data)
+{
+	struct unregisterer *u = data;
+
+	shp_unregister_handler(u->h);
+	spin_lock(&u->ctx->lock);
+	u->log_at_return = u->ctx->nlog;
+	spin_unlock(&u->ctx->lock);
+	complete(&u->done);
+	return 0;
+}
+
+static void shp_test_unregister_queued(struct kunit *test)
+{
+	struct shp_test *ctx = test->priv;
+	struct shp_request *reqs[3];
+	struct unregisterer *u;
+	struct fake *victim = &ctx->fakes[1];	/* mem-a */
+	struct gate *g;
+	unsigned int i;
+
+	g = kunit_kzalloc(test, sizeof(*g), GFP_KERNEL);
+	u = kunit_kzalloc(test, sizeof(*u), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, g);
+	KUNIT_ASSERT_NOT_NULL(test, u);
+	gate_init(g, true);
+	KUNIT_ASSERT_EQ(test, shp_sequencer_register(ctx->seq, &g->h), 0);
+
+	/* The first request holds the sequencer; two more queue behind. */
+	for (i = 0; i < ARRAY_SIZE(reqs); i++) {
+		reqs[i] = mem_request(test, SHP_OP_HOT_ADD, 1);
+		KUNIT_ASSERT_EQ(test, shp_sequencer_submit(ctx->seq, reqs[i], NULL), 0);
+		if (!i)
+			wait_for_completion(&g->entered);
+	}
+	u->h = &victim->h;
+	u->ctx = ctx;
+	init_completion(&u->done);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(kthread_run(unregister_fn, u, "shp-unreg")));
+	/* Unregistration waits for the running request... */
+	KUNIT_EXPECT_EQ(test, wait_for_completion_timeout(&u->done, HZ / 10), 0UL);
+	complete(&g->open);
+	wait_for_completion(&u->done);
+	for (i = 0; i < ARRAY_SIZE(reqs); i++) {
+		wait_for_completion(&reqs[i]->completion);
+		KUNIT_EXPECT_EQ(test, reqs[i]->result, 0);
+	}
+	/* ...and once it returned, the handler was never called again. */
+	for (i = u->log_at_return; i < ctx->nlog; i++)
+		KUNIT_EXPECT_NE(test, ctx->log[i] & 0xff, victim->idx);
+	/* The first request did run it, in every phase. */
+	KUNIT_EXPECT_EQ(test, victim->world, 1);
+	KUNIT_EXPECT_EQ(test, reqs[0]->targets[0].done & BIT(victim->idx),
+			BIT(victim->idx));
+	KUNIT_EXPECT_EQ(test, reqs[2]->targets[0].done & BIT(victim->idx), 0UL);
+	for (i = 0; i < ARRAY_SIZE(reqs); i++)
+		shp_request_put(reqs[i]);
+	shp_unregister_handler(&g->h);
+}
+
+/* ------------------------------------------------------------ fault injection */
+
+static void arm_fault(struct shp_test *ctx, const char *handler,
+		      const char *phases, u32 err)
+{
+	struct fault_attr *attr = shp_fault_attr(ctx->seq);
+
+	KUNIT_ASSERT_EQ(ctx->test, shp_fault_set_handler(ctx->seq, handler), 0);
+	KUNIT_ASSERT_EQ(ctx->test, shp_fault_set_phases(ctx->seq, phases), 0);
+	shp_fault_set_errno(ctx->seq, err);
+	attr->probability = 100;
+	attr->interval = 1;
+	attr->verbose = 0;
+	atomic_set(&attr->times, -1);
+}
+
+static void shp_test_fault_knob(struct kunit *test)
+{
+	struct shp_test *ctx = test->priv;
+	int target = run_index(SHP_OP_HOT_ADD, 2);	/* mem-a */
+	struct shp_request *req;
+	u16 want[3 * NR_FAKES];
+	unsigned int n = 0;
+	int pos;
+
+	/* Bad input is refused. */
+	KUNIT_EXPECT_EQ(test, shp_fault_set_phases(ctx->seq, "sometimes"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, shp_fault_set_phases(ctx->seq, " \n"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, shp_fault_set_handler(ctx->seq, "two words"), -EINVAL);
+
+	/* mem-a execute only: its execute is never called. */
+	arm_fault(ctx, "mem-a\n", "execute\n", ENOSPC);
+	req = mem_request(test, SHP_OP_HOT_ADD, 2);
+	for (pos = 0; pos < NR_FAKES; pos++)
+		want[n++] = STEP(STEP_V, run_index(SHP_OP_HOT_ADD, pos));
+	for (pos = 0; pos < 2; pos++)
+		want[n++] = STEP(STEP_E, run_index(SHP_OP_HOT_ADD, pos));
+	for (pos = 1; pos >= 0; pos--)
+		want[n++] = STEP(STEP_R, run_index(SHP_OP_HOT_ADD, pos));
+	KUNIT_EXPECT_EQ(test, run_request(ctx, req), -ENOSPC);
+	KUNIT_EXPECT_STREQ(test, req->failed_handler, fake_defs[target].name);
+	expect_log(test, want, n);
+	expect_world(test, 0);
+	shp_request_put(req);
+
+	/* The same filter does not touch a validate-only request. */
+	ctx->nlog = 0;
+	req = mem_request(test, SHP_OP_HOT_ADD, 1);
+	req->flags = SHP_REQ_VALIDATE_ONLY;
+	KUNIT_EXPECT_EQ(test, run_request(ctx, req), 0);
+	shp_request_put(req);
+
+	/* Another handler's name: nothing fails. */
+	arm_fault(ctx, "no-such-handler", "any", ENOSPC);
+	req = mem_request(test, SHP_OP_HOT_REMOVE, 1);
+	KUNIT_EXPECT_EQ(test, run_request(ctx, req), 0);
+	shp_request_put(req);
+	expect_world(test, 1);
+
+	/* Commit of the cpu handler on a removal: PARTIAL, nothing undone. */
+	arm_fault(ctx, "cpu", "commit", 0);
+	req = mem_request(test, SHP_OP_HOT_REMOVE, 1);
+	KUNIT_EXPECT_EQ(test, run_request(ctx, req), -EIO);
+	KUNIT_EXPECT_EQ(test, req->outcome, SHP_OUTCOME_PARTIAL);
+	expect_world(test, 2);
+	shp_request_put(req);
+
+	/* Rollback of node, after a real execute failure of cpu. */
+	arm_fault(ctx, "node", "rollback", EBUSY);
+	ctx->fakes[0].fail_at = SHP_PHASE_EXECUTE;
+	ctx->fakes[0].fail_err = -EAGAIN;
+	req = mem_request(test, SHP_OP_HOT_ADD, 1);
+	KUNIT_EXPECT_EQ(test, run_request(ctx, req), -EAGAIN);
+	KUNIT_EXPECT_EQ(test, req->outcome, SHP_OUTCOME_PARTIAL);
+	/* node's change stays (3), every other completed one is undone. */
+	KUNIT_EXPECT_EQ(test, ctx->fakes[2].world, 3);
+	KUNIT_EXPECT_EQ(test, ctx->fakes[1].world, 2);
+	KUNIT_EXPECT_EQ(test, ctx->fakes[0].world, 2);
+	shp_request_put(req);
+
+	/* Any handler, validate: the first in run order fails. */
+	ctx->fakes[0].fail_at = FAIL_NONE;
+	arm_fault(ctx, "any", "validate", EPERM);
+	ctx->nlog = 0;
+	req = mem_request(test, SHP_OP_OFFLINE, 1);
+	KUNIT_EXPECT_EQ(test, run_request(ctx, req), -EPERM);
+	KUNIT_EXPECT_STREQ(test, req->failed_handler, "cpu");
+	KUNIT_EXPECT_EQ(test, ctx->nlog, 0U);
+	shp_request_put(req);
+	atomic_set(&shp_fault_attr(ctx->seq)->times, 0);
+}
+
+/* ------------------------------------------------------------ history, scale */
+
+static void shp_test_history(struct kunit *test)
+{
+	struct shp_test *ctx = test->priv;
+	struct shp_request *req;
+	char *text, want[96];
+	u64 first = 0;
+	int i;
+
+	/* 10 requests through a history of 8: the oldest two are gone. */
+	for (i = 0; i < 10; i++) {
+		req = mem_request(test, SHP_OP_ONLINE, 1 + i);
+		req->origin = SHP_ORIGIN_SYSFS;
+		KUNIT_EXPECT_EQ(test, run_request(ctx, req), 0);
+		if (!i)
+			first = req->id;
+		shp_request_put(req);
+	}
+	text = shp_history_text(ctx->seq);
+	KUNIT_ASSERT_NOT_NULL(test, text);
+	snprintf(want, sizeof(want), "id=%llu op=", first + 1);
+	KUNIT_EXPECT_NULL(test, strstr(text, want));
+	snprintf(want, sizeof(want), "id=%llu op=online origin=sysfs flags=0x0 targets=3 [memory:0x10000000+0x8000000",
+		 first + 2);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(text, want));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(text, "targets=10 [memory:0x0+0x8000000 memory:0x8000000+0x8000000 memory:0x10000000+0x8000000 memory:0x18000000+0x8000000 (+6 more)] outcome=ok result=0"));
+	kfree(text);
+}
+
+static u64 timed_run(struct kunit *test, unsigned int n)
+{
+	struct shp_test *ctx = test->priv;
+	struct shp_request *req = mem_request(test, SHP_OP_HOT_ADD, n);
+	unsigned int i, missed = 0;
+	u64 start, ns;
+
+	start = ktime_get_ns();
+	KUNIT_EXPECT_EQ(test, run_request(ctx, req), 0);
+	ns = ktime_get_ns() - start;
+	for (i = 0; i < n; i++)
+		if (req->targets[i].done != BIT(NR_FAKES) - 1)
+			missed++;
+	KUNIT_EXPECT_EQ(test, missed, 0U);
+	shp_request_put(req);
+	return ns;
+}
+
+static void shp_test_many_targets(struct kunit *test)
+{
+	u64 small, large;
+
+	timed_run(test, 100);	/* warm up */
+	small = timed_run(test, 100);
+	large = timed_run(test, 100000);
+	kunit_info(test, "per-target cost: %llu ns at 100 targets, %llu ns at 100000 targets (5 handlers, 3 phases)\n",
+		   div_u64(small, 100), div_u64(large, 100000));
+}
+
+static struct kunit_case shp_test_cases[] = {
+	KUNIT_CASE(shp_test_order_add),
+	KUNIT_CASE(shp_test_order_remove),
+	KUNIT_CASE(shp_test_order_online_offline),
+	KUNIT_CASE(shp_test_handler_filter),
+	KUNIT_CASE(shp_test_discovery),
+	KUNIT_CASE(shp_test_discovery_rollback),
+	KUNIT_CASE_PARAM(shp_test_failure_matrix, matrix_gen),
+	KUNIT_CASE(shp_test_rollback_failure),
+	KUNIT_CASE(shp_test_validate_only),
+	KUNIT_CASE(shp_test_validate_only_clean),
+	KUNIT_CASE(shp_test_sync_errno),
+	KUNIT_CASE(shp_test_async_done_once),
+	KUNIT_CASE_PARAM(shp_test_malformed, malformed_gen_params),
+	KUNIT_CASE(shp_test_empty_request),
+	KUNIT_CASE(shp_test_register_errors),
+	KUNIT_CASE(shp_test_serialization),
+	KUNIT_CASE(shp_test_unregister_queued),
+	KUNIT_CASE(shp_test_fault_knob),
+	KUNIT_CASE(shp_test_history),
+	KUNIT_CASE_SLOW(shp_test_many_targets),
+	{}
+};
+
+static struct kunit_suite shp_test_suite = {
+	.name = "sys_hotplug",
+	.init = shp_test_init,
+	.exit = shp_test_exit,
+	.test_cases = shp_test_cases,
+};
+kunit_test_suite(shp_test_suite);
+
+MODULE_DESCRIPTION("KUnit tests for the system device hot-plug sequencer");
+MODULE_LICENSE("GPL");

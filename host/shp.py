@@ -1,0 +1,672 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Host-side tooling for the system device hot-plug patch series.
+
+The repository keeps new kernel files whole at their kernel paths and changes
+to existing kernel files as small diffs under patches/.  This tool turns that
+into kernel trees:
+
+  base       extract Debian's linux-source-6.12 into build/linux and record
+             the pristine tree as a git commit tagged shp-base
+  assemble   bring build/linux to base + series, touching only files whose
+             content changed (kbuild stays incremental)
+  diff       regenerate one diff under patches/ from edits made in build/linux
+  series     write the git-format-patch series to build/series/
+  kunit      run the UML KUnit suite in build/linux
+  check      git am the series onto the pristine base, compare trees, build
+             every commit, run checkpatch --strict, W=1 and sparse
+  test       everything above, with a summary line "N passed, M failed"
+
+Everything it writes lives under build/.
+"""
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BUILD = os.path.join(ROOT, 'build')
+TREE = os.path.join(BUILD, 'linux')          # assembled tree (git repo)
+STAGE = os.path.join(BUILD, 'stage')         # scratch for assembly
+SERIES_TREE = os.path.join(BUILD, 'series-tree')   # worktree: series commits
+AM_TREE = os.path.join(BUILD, 'am-tree')     # worktree: git am check
+SERIES_OUT = os.path.join(BUILD, 'series')
+PATCHES = os.path.join(ROOT, 'patches')
+SERIES_FILE = os.path.join(PATCHES, 'series')
+BASE_TAG = 'shp-base'
+SOURCE_PKG = 'linux-source-6.12'
+SOURCE_TAR = '/usr/src/linux-source-6.12.tar.xz'
+KUNITCONFIG = 'drivers/base/test/sys_hotplug.kunitconfig'
+JOBS = str(os.cpu_count() or 2)
+
+# Debian packages the tooling needs; installed when a command is missing.
+PACKAGES = {
+    'flex': 'flex', 'bison': 'bison', 'bc': 'bc', 'patch': 'patch',
+    'sparse': 'sparse', 'cpio': 'cpio', 'perl': 'perl', 'gcc': 'gcc',
+    'make': 'make', 'git': 'git', 'xz': 'xz-utils',
+}
+HEADERS = {'/usr/include/libelf.h': 'libelf-dev',
+           '/usr/include/openssl/ssl.h': 'libssl-dev'}
+
+
+def log(msg):
+    print(f'[shp] {msg}', flush=True)
+
+
+def die(msg):
+    print(f'[shp] error: {msg}', file=sys.stderr, flush=True)
+    sys.exit(1)
+
+
+def run(cmd, cwd=None, check=True, capture=False, env=None, quiet=False):
+    if not quiet:
+        log('$ ' + ' '.join(cmd))
+    res = subprocess.run(cmd, cwd=cwd, env=env, text=True,
+                         stdout=subprocess.PIPE if capture else None,
+                         stderr=subprocess.STDOUT if capture else None)
+    if check and res.returncode:
+        if capture:
+            sys.stdout.write(res.stdout)
+        die(f'command failed ({res.returncode}): {" ".join(cmd)}')
+    return res
+
+
+def git(args, cwd=TREE, **kw):
+    return run(['git'] + args, cwd=cwd, **kw)
+
+
+def git_out(args, cwd=TREE):
+    return run(['git'] + args, cwd=cwd, capture=True, quiet=True).stdout.strip()
+
+
+def identity():
+    """Author and Signed-off-by identity: the developer's git identity."""
+    def cfg(key):
+        res = subprocess.run(['git', 'config', key], cwd=ROOT, text=True,
+                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        return res.stdout.strip()
+    name = cfg('user.name') or 'System device hot-plug maintainers'
+    email = cfg('user.email') or 'sys-hotplug@localhost'
+    return name, email
+
+
+def git_env():
+    name, email = identity()
+    env = dict(os.environ)
+    env.update(GIT_AUTHOR_NAME=name, GIT_AUTHOR_EMAIL=email,
+               GIT_COMMITTER_NAME=name, GIT_COMMITTER_EMAIL=email)
+    return env
+
+
+# ---------------------------------------------------------------- packages
+
+def ensure_packages(extra=()):
+    missing = set()
+    for cmd, pkg in PACKAGES.items():
+        if not shutil.which(cmd):
+            missing.add(pkg)
+    for path, pkg in HEADERS.items():
+        if not os.path.exists(path):
+            missing.add(pkg)
+    if not os.path.exists(SOURCE_TAR) and not os.path.isdir(TREE):
+        missing.add(SOURCE_PKG)
+    missing.update(p for p in extra if subprocess.run(
+        ['dpkg', '-s', p], stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL).returncode)
+    if not missing:
+        return
+    if os.geteuid() != 0:
+        die('missing Debian packages (run as root or install them): ' +
+            ' '.join(sorted(missing)))
+    log('installing Debian packages: ' + ' '.join(sorted(missing)))
+    env = dict(os.environ, DEBIAN_FRONTEND='noninteractive')
+    run(['apt-get', 'update', '-qq'], env=env)
+    run(['apt-get', 'install', '-y', '-qq', '--no-install-recommends'] +
+        sorted(missing), env=env)
+
+
+# ---------------------------------------------------------------- series file
+
+class Commit:
+    def __init__(self, subject):
+        self.subject = subject
+        self.new = []       # new kernel files, kept whole in this repository
+        self.diffs = []     # diffs under patches/ against existing files
+        self.msg = None     # file under patches/ with the commit message body
+
+
+def read_series():
+    """Parse patches/series: one stanza per commit, in order."""
+    commits = []
+    with open(SERIES_FILE) as f:
+        for lineno, raw in enumerate(f, 1):
+            line = raw.split('#', 1)[0].rstrip() if not raw.startswith('==') \
+                else raw.rstrip()
+            if not line.strip():
+                continue
+            if line.startswith('== '):
+                commits.append(Commit(line[3:].strip()))
+                continue
+            key, _, val = line.strip().partition(' ')
+            val = val.strip()
+            if not commits or key not in ('new', 'diff', 'msg') or not val:
+                die(f'{SERIES_FILE}:{lineno}: cannot parse "{line.strip()}"')
+            c = commits[-1]
+            if key == 'new':
+                c.new.append(val)
+            elif key == 'diff':
+                c.diffs.append(val)
+            else:
+                c.msg = val
+    for c in commits:
+        for p in c.new:
+            if not os.path.isfile(os.path.join(ROOT, p)):
+                die(f'series: new file {p} does not exist')
+        for d in c.diffs:
+            if not os.path.isfile(os.path.join(PATCHES, d)):
+                die(f'series: diff patches/{d} does not exist')
+        if not c.msg or not os.path.isfile(os.path.join(PATCHES, c.msg)):
+            die(f'series: commit "{c.subject}" has no message file')
+    return commits
+
+
+def diff_files(diff):
+    """Paths (relative to the kernel root) that a diff under patches/ touches."""
+    paths = []
+    with open(os.path.join(PATCHES, diff)) as f:
+        for line in f:
+            if line.startswith('+++ '):
+                p = line[4:].split('\t')[0].strip()
+                if p == '/dev/null':
+                    continue
+                paths.append(p.split('/', 1)[1])
+    return paths
+
+
+def apply_diff(diff, cwd):
+    run(['patch', '-p1', '--batch', '--forward', '--silent',
+         '--no-backup-if-mismatch', '-i', os.path.join(PATCHES, diff)],
+        cwd=cwd, quiet=True)
+
+
+# ---------------------------------------------------------------- base
+
+def base_version(tree):
+    vals = {}
+    with open(os.path.join(tree, 'Makefile')) as f:
+        for line in f:
+            m = re.match(r'^(VERSION|PATCHLEVEL|SUBLEVEL)\s*=\s*(\d*)', line)
+            if m:
+                vals[m.group(1)] = m.group(2)
+            if len(vals) == 3:
+                break
+    return vals.get('VERSION'), vals.get('PATCHLEVEL'), vals.get('SUBLEVEL')
+
+
+def cmd_base(_args=None):
+    if os.path.isdir(TREE) and subprocess.run(
+            ['git', 'rev-parse', '-q', '--verify', BASE_TAG], cwd=TREE,
+            stdout=subprocess.DEVNULL).returncode == 0:
+        return
+    ensure_packages()
+    if not os.path.exists(SOURCE_TAR):
+        die(f'{SOURCE_TAR} is missing after installing {SOURCE_PKG}')
+    os.makedirs(BUILD, exist_ok=True)
+    tmp = os.path.join(BUILD, 'extract.tmp')
+    shutil.rmtree(tmp, ignore_errors=True)
+    shutil.rmtree(TREE, ignore_errors=True)
+    os.makedirs(tmp)
+    log(f'extracting {SOURCE_TAR} (about 15 s)')
+    run(['tar', '-xf', SOURCE_TAR, '-C', tmp])
+    top = os.path.join(tmp, os.listdir(tmp)[0])
+    ver = base_version(top)
+    if ver[0] != '6' or ver[1] != '12':
+        die(f'{SOURCE_TAR} is Linux {".".join(v or "?" for v in ver)}, '
+            'not 6.12.y: this series is against the 6.12 LTS kernel')
+    os.rename(top, TREE)
+    shutil.rmtree(tmp)
+    log('recording the pristine tree as a git commit (about a minute)')
+    git(['init', '-q'])
+    git(['config', 'core.autocrlf', 'false'])
+    git(['config', 'gc.auto', '0'])
+    # Debian's top-level .gitignore ignores everything ('/*'): force the add.
+    git(['add', '-A', '-f'], quiet=True)
+    git(['commit', '-q', '-m', f'Linux 6.12.{ver[2]} (Debian {SOURCE_PKG}, '
+         'pristine)'], env=git_env())
+    git(['tag', BASE_TAG])
+    log(f'base is Linux 6.12.{ver[2]}')
+
+
+# ---------------------------------------------------------------- assemble
+
+def staged_content(commits, upto=None):
+    """Build base + series (up to commit index 'upto', exclusive) for the
+    files the series touches, in STAGE; returns the list of paths."""
+    shutil.rmtree(STAGE, ignore_errors=True)
+    os.makedirs(STAGE)
+    chosen = commits if upto is None else commits[:upto]
+    touched = []
+    for c in chosen:
+        for d in c.diffs:
+            for p in diff_files(d):
+                if p not in touched:
+                    touched.append(p)
+    for p in touched:
+        dst = os.path.join(STAGE, p)
+        os.makedirs(os.path.dirname(dst), exist_ok=True)
+        res = subprocess.run(['git', 'show', f'{BASE_TAG}:{p}'], cwd=TREE,
+                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        if res.returncode == 0:
+            with open(dst, 'wb') as f:
+                f.write(res.stdout)
+    paths = list(touched)
+    for c in chosen:
+        for d in c.diffs:
+            apply_diff(d, STAGE)
+        for p in c.new:
+            dst = os.path.join(STAGE, p)
+            os.makedirs(os.path.dirname(dst), exist_ok=True)
+            shutil.copyfile(os.path.join(ROOT, p), dst)
+            if p not in paths:
+                paths.append(p)
+    return paths
+
+
+def same_file(a, b):
+    if not os.path.exists(a) or not os.path.exists(b):
+        return False
+    if os.path.getsize(a) != os.path.getsize(b):
+        return False
+    with open(a, 'rb') as fa, open(b, 'rb') as fb:
+        return fa.read() == fb.read()
+
+
+def cmd_assemble(_args=None):
+    cmd_base()
+    commits = read_series()
+    paths = staged_content(commits)
+    listfile = os.path.join(BUILD, 'assembled.list')
+    before = []
+    if os.path.exists(listfile):
+        with open(listfile) as f:
+            before = [ln.strip() for ln in f if ln.strip()]
+    changed = 0
+    for p in paths:
+        src, dst = os.path.join(STAGE, p), os.path.join(TREE, p)
+        if not same_file(src, dst):
+            os.makedirs(os.path.dirname(dst), exist_ok=True)
+            shutil.copyfile(src, dst)
+            changed += 1
+    # Paths the series no longer touches go back to the base.
+    for p in before:
+        if p in paths:
+            continue
+        if subprocess.run(['git', 'cat-file', '-e', f'{BASE_TAG}:{p}'],
+                          cwd=TREE, stderr=subprocess.DEVNULL).returncode:
+            if os.path.exists(os.path.join(TREE, p)):
+                os.remove(os.path.join(TREE, p))
+        else:
+            git(['checkout', BASE_TAG, '--', p], quiet=True)
+        changed += 1
+    with open(listfile, 'w') as f:
+        f.write('\n'.join(paths) + '\n')
+    log(f'assembled build/linux: {len(paths)} series paths, {changed} updated')
+    return paths
+
+
+def stray_edits(paths):
+    """Files edited in build/linux that no diff or new file records."""
+    out = git_out(['status', '--porcelain', '--untracked-files=all'])
+    stray = []
+    for line in out.splitlines():
+        p = line[3:]
+        if p not in paths:
+            stray.append(p)
+    return stray
+
+
+# ---------------------------------------------------------------- diff
+
+def cmd_diff(args):
+    """Regenerate patches/DIFF from edits in build/linux."""
+    cmd_base()
+    commits = read_series()
+    name = os.path.basename(args.diff)
+    owner = None
+    for i, c in enumerate(commits):
+        if name in c.diffs:
+            owner = i
+    if owner is None:
+        die(f'{name} is not named by patches/series: add a "diff {name}" line '
+            'to the commit it belongs to (an empty file is fine)')
+    path = os.path.join(PATCHES, name)
+    files = diff_files(name) if os.path.exists(path) else []
+    files += [f for f in args.files if f not in files]
+    if not files:
+        die(f'{name} touches no file yet: name the files to record')
+    # The diff must be the last in the series to touch each of its files.
+    for c in commits:
+        for d in c.diffs:
+            if d == name:
+                continue
+            later = commits.index(c) > owner or (
+                commits.index(c) == owner and c.diffs.index(d) > c.diffs.index(name))
+            if later and set(diff_files(d)) & set(files):
+                die(f'{d} comes later in the series and touches the same '
+                    'files; regenerate that one instead')
+    # "before" = base + every diff that comes before this one.
+    preceding = []
+    for i, c in enumerate(commits):
+        for d in c.diffs:
+            if d == name:
+                break
+            preceding.append(d)
+        else:
+            continue
+        break
+    shutil.rmtree(STAGE, ignore_errors=True)
+    os.makedirs(STAGE)
+    for p in files:
+        dst = os.path.join(STAGE, p)
+        os.makedirs(os.path.dirname(dst), exist_ok=True)
+        res = subprocess.run(['git', 'show', f'{BASE_TAG}:{p}'], cwd=TREE,
+                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        if res.returncode:
+            die(f'{p} is not a file of the base tree: new files are kept '
+                'whole at their kernel path in this repository')
+        with open(dst, 'wb') as f:
+            f.write(res.stdout)
+    for d in preceding:
+        if set(diff_files(d)) & set(files):
+            apply_diff(d, STAGE)
+    out = []
+    for p in sorted(files):
+        res = subprocess.run(['diff', '-up', '--label', f'a/{p}', '--label',
+                              f'b/{p}', os.path.join(STAGE, p),
+                              os.path.join(TREE, p)],
+                             text=True, stdout=subprocess.PIPE)
+        if res.returncode > 1:
+            die(f'diff failed for {p}')
+        out.append(res.stdout)
+    text = ''.join(out)
+    with open(path, 'w') as f:
+        f.write(text)
+    log(f'wrote patches/{name} ({len(text.splitlines())} lines, '
+        f'{len(files)} files)')
+
+
+# ---------------------------------------------------------------- series
+
+def worktree(path):
+    """A clean worktree of build/linux at the base, detached."""
+    if not os.path.isdir(path):
+        git(['worktree', 'prune'], quiet=True)
+        git(['worktree', 'add', '-q', '--detach', path, BASE_TAG])
+    else:
+        git(['reset', '-q', '--hard', BASE_TAG], cwd=path, quiet=True)
+        git(['clean', '-q', '-fdx'], cwd=path, quiet=True)
+
+
+def commit_message(c):
+    name, email = identity()
+    with open(os.path.join(PATCHES, c.msg)) as f:
+        body = f.read().strip()
+    return f'{c.subject}\n\n{body}\n\nSigned-off-by: {name} <{email}>\n'
+
+
+def cmd_series(_args=None):
+    cmd_base()
+    commits = read_series()
+    worktree(SERIES_TREE)
+    env = git_env()
+    # A fixed date keeps the series byte-for-byte reproducible.
+    env.update(GIT_AUTHOR_DATE='2026-01-01T00:00:00Z',
+               GIT_COMMITTER_DATE='2026-01-01T00:00:00Z')
+    for c in commits:
+        touched = []
+        for d in c.diffs:
+            apply_diff(d, SERIES_TREE)
+            touched += diff_files(d)
+        for p in c.new:
+            dst = os.path.join(SERIES_TREE, p)
+            os.makedirs(os.path.dirname(dst), exist_ok=True)
+            shutil.copyfile(os.path.join(ROOT, p), dst)
+            touched.append(p)
+        git(['add', '-f', '--'] + touched, cwd=SERIES_TREE, quiet=True)
+        subprocess.run(['git', 'commit', '-q', '-F', '-'], cwd=SERIES_TREE,
+                       input=commit_message(c), text=True, env=env, check=True)
+    shutil.rmtree(SERIES_OUT, ignore_errors=True)
+    git(['format-patch', '-q', '--cover-letter', '--no-signature',
+         '--base', BASE_TAG, '-o', SERIES_OUT, f'{BASE_TAG}..HEAD'],
+        cwd=SERIES_TREE, env=env)
+    fill_cover_letter()
+    n = len(os.listdir(SERIES_OUT))
+    log(f'wrote build/series/: cover letter and {n - 1} patches')
+
+
+def fill_cover_letter():
+    cover = os.path.join(SERIES_OUT, '0000-cover-letter.patch')
+    with open(os.path.join(PATCHES, 'cover-letter')) as f:
+        subject, _, blurb = f.read().partition('\n')
+    with open(cover) as f:
+        text = f.read()
+    text = text.replace('*** SUBJECT HERE ***', subject.strip())
+    text = text.replace('*** BLURB HERE ***', blurb.strip())
+    with open(cover, 'w') as f:
+        f.write(text)
+
+
+# ---------------------------------------------------------------- checks
+
+class Results:
+    def __init__(self):
+        self.items = []
+
+    def add(self, name, ok, detail=''):
+        self.items.append((name, ok, detail))
+        state = 'PASS' if ok else 'FAIL'
+        log(f'{state}: {name}' + (f' ({detail})' if detail else ''))
+
+    def summary(self):
+        passed = sum(1 for _, ok, _ in self.items if ok)
+        failed = len(self.items) - passed
+        for name, ok, detail in self.items:
+            if not ok:
+                print(f'  failed: {name}' + (f': {detail}' if detail else ''))
+        print(f'{passed} passed, {failed} failed', flush=True)
+        return failed
+
+
+def kunit(results, extra=()):
+    """Run the UML KUnit suite; one result per test case."""
+    build_dir = os.path.join(BUILD, 'kunit-uml')
+    json_out = os.path.join(BUILD, 'kunit-uml.json')
+    if os.path.exists(json_out):
+        os.remove(json_out)
+    log('KUnit on UML (first build about 3 minutes)')
+    cmd = [sys.executable, 'tools/testing/kunit/kunit.py', 'run',
+           f'--kunitconfig={KUNITCONFIG}', f'--build_dir={build_dir}',
+           f'--jobs={JOBS}', '--timeout=900', f'--json={json_out}'] + list(extra)
+    res = run(cmd, cwd=TREE, check=False)
+    cases = []
+    if os.path.exists(json_out):
+        with open(json_out) as f:
+            cases = list(walk_kunit(json.load(f)))
+    if not cases:
+        results.add('kunit: suite ran', False, f'kunit.py exit {res.returncode}')
+        return
+    for name, status in cases:
+        results.add(f'kunit: {name}', status in ('PASS', 'SKIP'), status)
+
+
+def walk_kunit(node, prefix=''):
+    for sub in node.get('sub_groups', []):
+        yield from walk_kunit(sub, prefix + sub['name'] + '.')
+    for case in node.get('test_cases', []):
+        yield prefix + case['name'], case['status']
+
+
+def kconfig_set(build_dir, options):
+    """Set CONFIG options in build_dir/.config, then olddefconfig."""
+    cfg = os.path.join(build_dir, '.config')
+    with open(cfg) as f:
+        lines = f.read().splitlines()
+    keys = {o.split('=')[0] for o in options}
+    lines = [ln for ln in lines
+             if not any(ln.startswith(k + '=') or ln == f'# {k} is not set'
+                        for k in keys)]
+    with open(cfg, 'w') as f:
+        f.write('\n'.join(lines + list(options)) + '\n')
+
+
+def make(tree, build_dir, targets, extra=(), capture=False):
+    cmd = ['make', '-s', f'-j{JOBS}', 'ARCH=um', f'O={build_dir}'] + \
+        list(extra) + list(targets)
+    return run(cmd, cwd=tree, check=False, capture=capture)
+
+
+ON = ['CONFIG_KUNIT=y', 'CONFIG_DEBUG_FS=y', 'CONFIG_FAULT_INJECTION=y',
+      'CONFIG_FAULT_INJECTION_DEBUG_FS=y', 'CONFIG_SYS_HOTPLUG=y',
+      'CONFIG_FAIL_SYS_HOTPLUG=y', 'CONFIG_SYS_HOTPLUG_KUNIT_TEST=y']
+OFF = ['# CONFIG_SYS_HOTPLUG is not set']
+OUR_FILES = ('sys_hotplug', 'sys_hotplug_kunit')
+
+
+def check_series(results, commits, assembled):
+    # 1. git am onto the pristine base.
+    worktree(AM_TREE)
+    patches = sorted(p for p in os.listdir(SERIES_OUT)
+                     if p.endswith('.patch') and not p.startswith('0000'))
+    res = run(['git', 'am', '-q'] + [os.path.join(SERIES_OUT, p) for p in patches],
+              cwd=AM_TREE, check=False, env=git_env())
+    results.add('series: git am onto the pristine base', res.returncode == 0)
+    if res.returncode:
+        run(['git', 'am', '--abort'], cwd=AM_TREE, check=False)
+        return
+    # 2. Same tree as the one the tests build.
+    idx = os.path.join(BUILD, 'assembled.index')
+    env = dict(os.environ, GIT_INDEX_FILE=idx)
+    run(['git', 'read-tree', BASE_TAG], cwd=TREE, env=env, quiet=True)
+    run(['git', 'add', '-f', '--'] + assembled, cwd=TREE, env=env, quiet=True)
+    tree_built = run(['git', 'write-tree'], cwd=TREE, env=env, capture=True,
+                     quiet=True).stdout.strip()
+    tree_am = git_out(['rev-parse', 'HEAD^{tree}'], cwd=AM_TREE)
+    stray = stray_edits(assembled)
+    results.add('series: git am gives the tree the tests build',
+                tree_built == tree_am and not stray,
+                'unrecorded edits in build/linux: ' + ' '.join(stray[:5])
+                if stray else ('' if tree_built == tree_am else
+                               f'{tree_am[:12]} != {tree_built[:12]}'))
+    # 3. checkpatch --strict on every patch.
+    for p in patches:
+        res = run(['perl', 'scripts/checkpatch.pl', '--strict', '--terse',
+                   '--show-types', os.path.join(SERIES_OUT, p)],
+                  cwd=TREE, check=False, capture=True, quiet=True)
+        bad = [ln for ln in res.stdout.splitlines()
+               if re.search(r': (ERROR|WARNING|CHECK):', ln)]
+        if bad:
+            sys.stdout.write('\n'.join(bad) + '\n')
+        results.add(f'checkpatch --strict: {p}', res.returncode == 0 and not bad,
+                    f'{len(bad)} reports' if bad else '')
+    # 4. Every commit builds on its own (UML, framework and its test on).
+    build_dir = os.path.join(BUILD, 'percommit-uml')
+    os.makedirs(build_dir, exist_ok=True)
+    shas = git_out(['rev-list', '--reverse', f'{BASE_TAG}..HEAD'],
+                   cwd=AM_TREE).split()
+    for i, sha in enumerate(shas, 1):
+        git(['checkout', '-q', sha], cwd=AM_TREE, quiet=True)
+        if not os.path.exists(os.path.join(build_dir, '.config')):
+            make(AM_TREE, build_dir, ['defconfig'])
+        kconfig_set(build_dir, ON)
+        make(AM_TREE, build_dir, ['olddefconfig'])
+        log(f'building commit {i}/{len(shas)} (UML)')
+        res = make(AM_TREE, build_dir, ['vmlinux'])
+        results.add(f'build: commit {i}/{len(shas)} {commits[i - 1].subject}',
+                    res.returncode == 0)
+    # 5. W=1 and sparse report nothing in the series' files.
+    objs = ['drivers/base/sys_hotplug.o', 'drivers/base/test/sys_hotplug_kunit.o']
+    for p in objs:
+        o = os.path.join(build_dir, p)
+        if os.path.exists(o):
+            os.remove(o)
+    res = make(AM_TREE, build_dir, objs, extra=['W=1', 'C=1'], capture=True)
+    warn = [ln for ln in res.stdout.splitlines()
+            if any(f in ln for f in OUR_FILES) and
+            re.search(r'warning|error', ln)]
+    if warn:
+        sys.stdout.write('\n'.join(warn) + '\n')
+    results.add('W=1 and sparse: no report in the series files',
+                res.returncode == 0 and not warn, f'{len(warn)} reports'
+                if warn else '')
+    # 6. The framework off builds, and builds none of it.
+    kconfig_set(build_dir, OFF)
+    make(AM_TREE, build_dir, ['olddefconfig'])
+    res = make(AM_TREE, build_dir, ['vmlinux'])
+    built = os.path.exists(os.path.join(build_dir, 'drivers/base/sys_hotplug.o'))
+    results.add('build: CONFIG_SYS_HOTPLUG=n', res.returncode == 0,
+                '' if res.returncode == 0 else 'build failed')
+    with open(os.path.join(build_dir, '.config')) as f:
+        cfg = f.read()
+    results.add('CONFIG_SYS_HOTPLUG=n leaves no framework option set',
+                'CONFIG_SYS_HOTPLUG_KUNIT_TEST=y' not in cfg and
+                'CONFIG_FAIL_SYS_HOTPLUG=y' not in cfg and
+                'CONFIG_SYS_HOTPLUG=y' not in cfg, 'stale .o' if built else '')
+    git(['checkout', '-q', shas[-1]], cwd=AM_TREE, quiet=True)
+
+
+def cmd_kunit(args):
+    ensure_packages()
+    cmd_assemble()
+    results = Results()
+    kunit(results, args.kunit_args)
+    sys.exit(1 if results.summary() else 0)
+
+
+def cmd_check(_args=None):
+    ensure_packages()
+    assembled = cmd_assemble()
+    cmd_series()
+    results = Results()
+    check_series(results, read_series(), assembled)
+    sys.exit(1 if results.summary() else 0)
+
+
+def cmd_test(_args=None):
+    start = time.time()
+    ensure_packages()
+    assembled = cmd_assemble()
+    results = Results()
+    kunit(results)
+    cmd_series()
+    check_series(results, read_series(), assembled)
+    log(f'make test took {int(time.time() - start)} s')
+    sys.exit(1 if results.summary() else 0)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawTextHelpFormatter)
+    sub = ap.add_subparsers(dest='cmd', required=True)
+    sub.add_parser('base').set_defaults(fn=cmd_base)
+    sub.add_parser('assemble').set_defaults(fn=cmd_assemble)
+    p = sub.add_parser('diff', help='regenerate patches/DIFF from build/linux')
+    p.add_argument('diff')
+    p.add_argument('files', nargs='*', help='files to add to the diff')
+    p.set_defaults(fn=cmd_diff)
+    sub.add_parser('series').set_defaults(fn=cmd_series)
+    p = sub.add_parser('kunit')
+    p.add_argument('kunit_args', nargs='*')
+    p.set_defaults(fn=cmd_kunit)
+    sub.add_parser('check').set_defaults(fn=cmd_check)
+    sub.add_parser('test').set_defaults(fn=cmd_test)
+    args = ap.parse_args()
+    args.fn(args)
+
+
+if __name__ == '__main__':
+    main()
