@@ -502,6 +502,13 @@ def kunit(results, extra=()):
         return
     for name, status in cases:
         results.add(f'kunit: {name}', status in ('PASS', 'SKIP'), status)
+    # Figures the suite prints (benchmarks), passed on to the reader.
+    raw = os.path.join(build_dir, 'test.log')
+    if os.path.exists(raw):
+        with open(raw, errors='replace') as f:
+            for line in f:
+                if 'cost:' in line:
+                    log('figure: ' + line.strip().lstrip('# '))
 
 
 def walk_kunit(node, prefix=''):

@@ -525,9 +525,10 @@ EXPORT_SYMBOL_GPL(shp_register_handler);
  * shp_unregister_handler - unregister a handler
  * @h: a registered handler
  *
- * Waits for the running request, if any, to end. Once this returns, no
- * step of @h is called again, including for requests already queued. Must
- * not be called from a handler step.
+ * Requests that start after this is called leave @h out; the running
+ * request, if any, ends first. Once this returns, no step of @h is called
+ * again, including for requests already queued. Must not be called from a
+ * handler step.
  */
 void shp_unregister_handler(struct shp_handler *h)
 {
@@ -537,10 +538,14 @@ void shp_unregister_handler(struct shp_handler *h)
 		return;
 	if (WARN_ON(seq->runner == current))
 		return;
+	/* Requests that start from now on leave it out... */
+	WRITE_ONCE(h->unregistering, true);
+	/* ...and the running one, which may use it, ends first. */
 	mutex_lock(&seq->handlers_lock);
 	list_del(&h->node);
 	seq->nr_handlers--;
 	h->seq = NULL;
+	h->unregistering = false;
 	mutex_unlock(&seq->handlers_lock);
 }
 EXPORT_SYMBOL_GPL(shp_unregister_handler);
@@ -913,12 +918,14 @@ static unsigned int shp_select(struct shp_sequencer *seq,
 	if (shp_is_up(req->op)) {
 		for (s = 0; s < SHP_NR_STAGES; s++)
 			list_for_each_entry(h, &seq->stages[s], node)
-				if (h->ops & BIT(req->op))
+				if ((h->ops & BIT(req->op)) &&
+				    !READ_ONCE(h->unregistering))
 					seq->run[nr++] = h;
 	} else {
 		for (s = SHP_NR_STAGES - 1; s >= 0; s--)
 			list_for_each_entry_reverse(h, &seq->stages[s], node)
-				if (h->ops & BIT(req->op))
+				if ((h->ops & BIT(req->op)) &&
+				    !READ_ONCE(h->unregistering))
 					seq->run[nr++] = h;
 	}
 	memset(seq->executed, 0, nr * sizeof(*seq->executed));
@@ -1008,7 +1015,7 @@ static char *shp_format_record(const struct shp_request *req, u64 wait_ns,
 	buf = shp_alloc(size, GFP_KERNEL);
 	if (!buf)
 		return NULL;
-	len = scnprintf(buf, size, "id=%llu op=%s origin=%s flags=%#x targets=%u [",
+	len = scnprintf(buf, size, "id=%llu op=%s origin=%s flags=0x%x targets=%u [",
 			req->id, shp_op_name(req->op),
 			shp_origin_names[req->origin], req->flags,
 			req->nr_targets);

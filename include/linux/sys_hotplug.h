@@ -250,6 +250,7 @@ struct shp_handler {
 	/* private: */
 	struct list_head node;
 	struct shp_sequencer *seq;
+	bool unregistering;
 };
 
 /**

@@ -12,6 +12,7 @@
 #include <kunit/test.h>
 #include <linux/completion.h>
 #include <linux/delay.h>
+#include <linux/device.h>
 #include <linux/fault-inject.h>
 #include <linux/kthread.h>
 #include <linux/ktime.h>
@@ -217,7 +218,13 @@ static void shp_test_exit(struct kunit *test)
 			    "sequencer objects leaked");
 }
 
-/* A request for @n memory targets described by physical ranges. */
+/* Online and offline act on existing devices; this one stands for them. */
+static struct device fake_block = { .init_name = "memory-fake" };
+
+/*
+ * A request for @n memory targets: physical ranges for hot-add and
+ * hot-remove, a (fake) memory block device for online and offline.
+ */
 static struct shp_request *mem_request(struct kunit *test,
 				       enum shp_operation op, unsigned int n)
 {
@@ -230,6 +237,8 @@ static struct shp_request *mem_request(struct kunit *test,
 		req->targets[i].class = SHP_CLASS_MEMORY;
 		req->targets[i].mem.start = (u64)i << 27;
 		req->targets[i].mem.size = 1ULL << 27;
+		if (op == SHP_OP_ONLINE || op == SHP_OP_OFFLINE)
+			req->targets[i].dev = &fake_block;
 	}
 	return req;
 }
@@ -597,7 +606,9 @@ static void shp_test_async_done_once(struct kunit *test)
 	atomic_t count = ATOMIC_INIT(0);
 	u64 id_ok = 0, id_bad = 0;
 
+	/* The firmware handler fails its commit, and acts on hot-add only. */
 	ctx->fakes[4].fail_at = SHP_PHASE_COMMIT;
+	ctx->fakes[4].h.ops = BIT(SHP_OP_HOT_ADD);
 	ok = mem_request(test, SHP_OP_OFFLINE, 1);
 	bad = mem_request(test, SHP_OP_HOT_ADD, 1);
 	ok->done = count_done;
@@ -644,6 +655,7 @@ static void spoil_empty_range(struct shp_request *req)
 static void spoil_no_fw(struct shp_request *req)
 {
 	req->targets[1].class = SHP_CLASS_FIRMWARE;
+	req->targets[1].fw_handle = NULL;
 }
 
 static void spoil_no_node(struct shp_request *req)
@@ -657,6 +669,11 @@ static void spoil_cpu_nodev(struct shp_request *req)
 	req->targets[1].class = SHP_CLASS_CPU;
 }
 
+static void spoil_nodev(struct shp_request *req)
+{
+	req->targets[0].dev = NULL;
+}
+
 static const struct malformed_case malformed_cases[] = {
 	{ "unknown operation", spoil_op, SHP_OP_HOT_ADD },
 	{ "unknown origin", spoil_origin, SHP_OP_HOT_ADD },
@@ -667,8 +684,8 @@ static const struct malformed_case malformed_cases[] = {
 	{ "firmware target without handle", spoil_no_fw, SHP_OP_HOT_REMOVE },
 	{ "node target without node", spoil_no_node, SHP_OP_HOT_ADD },
 	{ "cpu target without device", spoil_cpu_nodev, SHP_OP_HOT_ADD },
-	{ "online of a range without device", NULL, SHP_OP_ONLINE },
-	{ "offline of a range without device", NULL, SHP_OP_OFFLINE },
+	{ "online of a range without device", spoil_nodev, SHP_OP_ONLINE },
+	{ "offline of a range without device", spoil_nodev, SHP_OP_OFFLINE },
 };
 
 static void malformed_desc(const struct malformed_case *c, char *desc)
@@ -688,8 +705,7 @@ static void shp_test_malformed(struct kunit *test)
 
 	req->done = count_done;
 	req->data = &count;
-	if (c->spoil)
-		c->spoil(req);
+	c->spoil(req);
 	KUNIT_EXPECT_EQ(test, shp_sequencer_submit(ctx->seq, req, &id), -EINVAL);
 	KUNIT_EXPECT_EQ(test, run_request(ctx, req), -EINVAL);
 	KUNIT_EXPECT_EQ(test, id, 0ULL);
@@ -848,7 +864,7 @@ static int submitter_fn(void *data)
 			continue;
 		}
 		req->targets[0].class = SHP_CLASS_MEMORY;
-		req->targets[0].mem.size = SZ_128M;
+		req->targets[0].dev = &fake_block;
 		if (i % 3) {
 			if (shp_sequencer_submit(s->ctx->seq, req, &s->ids[i]))
 				s->errors++;
@@ -1069,13 +1085,13 @@ static void shp_test_history(struct kunit *test)
 {
 	struct shp_test *ctx = test->priv;
 	struct shp_request *req;
-	char *text, want[96];
+	char *text, want[160];
 	u64 first = 0;
 	int i;
 
 	/* 10 requests through a history of 8: the oldest two are gone. */
 	for (i = 0; i < 10; i++) {
-		req = mem_request(test, SHP_OP_ONLINE, 1 + i);
+		req = mem_request(test, SHP_OP_HOT_ADD, 1 + i);
 		req->origin = SHP_ORIGIN_SYSFS;
 		KUNIT_EXPECT_EQ(test, run_request(ctx, req), 0);
 		if (!i)
@@ -1086,7 +1102,7 @@ static void shp_test_history(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, text);
 	snprintf(want, sizeof(want), "id=%llu op=", first + 1);
 	KUNIT_EXPECT_NULL(test, strstr(text, want));
-	snprintf(want, sizeof(want), "id=%llu op=online origin=sysfs flags=0x0 targets=3 [memory:0x10000000+0x8000000",
+	snprintf(want, sizeof(want), "id=%llu op=hot-add origin=sysfs flags=0x0 targets=3 [memory:0x0+0x8000000 memory:0x8000000+0x8000000 memory:0x10000000+0x8000000] outcome=ok result=0",
 		 first + 2);
 	KUNIT_EXPECT_NOT_NULL(test, strstr(text, want));
 	KUNIT_EXPECT_NOT_NULL(test, strstr(text, "targets=10 [memory:0x0+0x8000000 memory:0x8000000+0x8000000 memory:0x10000000+0x8000000 memory:0x18000000+0x8000000 (+6 more)] outcome=ok result=0"));
