@@ -332,9 +332,9 @@ struct shp_target *shp_request_add_targets(struct shp_request *req,
 }
 EXPORT_SYMBOL_GPL(shp_request_add_targets);
 
-
-static void shp_report(struct shp_request *req, enum shp_report_kind kind,
-		       int target, int err, const char *fmt, va_list args)
+static __printf(5, 0)
+void shp_report(struct shp_request *req, enum shp_report_kind kind,
+		int target, int err, const char *fmt, va_list args)
 {
 	struct shp_report *r;
 	va_list aq;
@@ -419,7 +419,7 @@ static bool shp_target_valid(enum shp_operation op, const struct shp_target *t)
 	case SHP_CLASS_NODE:
 		return t->nid >= 0 && t->nid < MAX_NUMNODES;
 	case SHP_CLASS_FIRMWARE:
-		return t->fw_handle != NULL;
+		return t->fw_handle;
 	default:
 		/* A CPU without a device is named by its firmware object. */
 		return false;

@@ -254,15 +254,26 @@ struct shp_handler {
 };
 
 /**
- * shp_for_each_target - walk the targets of one class
+ * shp_next_target - the next target of one class
  * @req: the request
- * @t: a struct shp_target pointer used as cursor
- * @cls: the enum shp_class to visit
+ * @t: the current target, or NULL to start
+ * @cls: the class to visit
+ *
+ * Walk with: for (t = shp_next_target(req, NULL, cls); t;
+ * t = shp_next_target(req, t, cls)).
+ *
+ * Return: the next target of class @cls after @t, or NULL.
  */
-#define shp_for_each_target(req, t, cls)				\
-	for ((t) = (req)->targets; (t) < (req)->targets + (req)->nr_targets; \
-	     (t)++)							\
-		if ((t)->class != (cls)) {} else
+static inline struct shp_target *shp_next_target(struct shp_request *req,
+						 struct shp_target *t,
+						 enum shp_class cls)
+{
+	for (t = t ? t + 1 : req->targets;
+	     t < req->targets + req->nr_targets; t++)
+		if (t->class == cls)
+			return t;
+	return NULL;
+}
 
 /**
  * shp_target_index - index of a target in its request
@@ -344,17 +355,16 @@ static inline int shp_register_handler(struct shp_handler *h)
 
 static inline void shp_unregister_handler(struct shp_handler *h) { }
 
-static inline __printf(4, 5)
-void shp_report_blocker(struct shp_request *req, int target, int err,
-			const char *fmt, ...) { }
-
-static inline __printf(4, 5)
-void shp_report_left(struct shp_request *req, int target, int err,
-		     const char *fmt, ...) { }
-
-static inline const char *shp_op_name(enum shp_operation op)
+static inline __printf(4, 5) void
+shp_report_blocker(struct shp_request *req, int target, int err,
+		   const char *fmt, ...)
 {
-	return "";
+}
+
+static inline __printf(4, 5) void
+shp_report_left(struct shp_request *req, int target, int err,
+		const char *fmt, ...)
+{
 }
 
 #endif /* CONFIG_SYS_HOTPLUG */

@@ -100,7 +100,8 @@ static int fake_validate(struct shp_handler *h, struct shp_request *req)
 	int ret = 0;
 
 	log_step(f, STEP_V);
-	shp_for_each_target(req, t, SHP_CLASS_MEMORY) {
+	for (t = shp_next_target(req, NULL, SHP_CLASS_MEMORY); t;
+	     t = shp_next_target(req, t, SHP_CLASS_MEMORY)) {
 		int i = shp_target_index(req, t);
 
 		if (!(f->block & BIT(i)))
@@ -514,7 +515,8 @@ static void shp_test_rollback_failure(struct kunit *test)
 	text = shp_history_text(ctx->seq);
 	KUNIT_ASSERT_NOT_NULL(test, text);
 	KUNIT_EXPECT_NOT_NULL(test, strstr(text, "outcome=partial result=-11"));
-	KUNIT_EXPECT_NOT_NULL(test, strstr(text, "left: handler=firmware phase=execute target=0 err=-16 firmware left its change"));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(text, "left: handler=firmware phase=execute"));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(text, "target=0 err=-16 firmware left its change"));
 	kfree(text);
 	shp_request_put(req);
 }
@@ -546,10 +548,12 @@ static void shp_test_validate_only(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, count_reports(req), 4U);
 	text = shp_history_text(ctx->seq);
 	KUNIT_ASSERT_NOT_NULL(test, text);
-	KUNIT_EXPECT_NOT_NULL(test, strstr(text, "blocker: handler=cpu phase=validate target=0 err=-16 cpu blocks target 0"));
-	KUNIT_EXPECT_NOT_NULL(test, strstr(text, "blocker: handler=cpu phase=validate target=2 err=-16 cpu blocks target 2"));
-	KUNIT_EXPECT_NOT_NULL(test, strstr(text, "blocker: handler=mem-b phase=validate target=1 err=-16 mem-b blocks target 1"));
-	KUNIT_EXPECT_NOT_NULL(test, strstr(text, "blocker: handler=node phase=validate target=-1 err=-1 failed"));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(text, "blocker: handler=cpu phase=validate target=0"));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(text, "target=0 err=-16 cpu blocks target 0\n"));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(text, "target=2 err=-16 cpu blocks target 2\n"));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(text, "target=1 err=-16 mem-b blocks target 1\n"));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(text, "blocker: handler=node phase=validate"));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(text, "node phase=validate target=-1 err=-1 failed\n"));
 	kfree(text);
 	shp_request_put(req);
 }
@@ -812,7 +816,7 @@ static int gate_execute(struct shp_handler *h, struct shp_request *req)
 		wait_for_completion(&g->open);
 	} else {
 		/* Leave room for another request to overlap, if it could. */
-		udelay(50);
+		usleep_range(50, 100);
 	}
 	atomic_dec(&g->running);
 	return 0;
@@ -1014,7 +1018,7 @@ static void shp_test_fault_knob(struct kunit *test)
 
 	/* Bad input is refused. */
 	KUNIT_EXPECT_EQ(test, shp_fault_set_phases(ctx->seq, "sometimes"), -EINVAL);
-	KUNIT_EXPECT_EQ(test, shp_fault_set_phases(ctx->seq, " \n"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, shp_fault_set_phases(ctx->seq, "\t"), -EINVAL);
 	KUNIT_EXPECT_EQ(test, shp_fault_set_handler(ctx->seq, "two words"), -EINVAL);
 
 	/* mem-a execute only: its execute is never called. */
@@ -1102,10 +1106,13 @@ static void shp_test_history(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, text);
 	snprintf(want, sizeof(want), "id=%llu op=", first + 1);
 	KUNIT_EXPECT_NULL(test, strstr(text, want));
-	snprintf(want, sizeof(want), "id=%llu op=hot-add origin=sysfs flags=0x0 targets=3 [memory:0x0+0x8000000 memory:0x8000000+0x8000000 memory:0x10000000+0x8000000] outcome=ok result=0",
+	snprintf(want, sizeof(want),
+		 "id=%llu op=hot-add origin=sysfs flags=0x0 targets=3 [memory:0x0+0x8000000 ",
 		 first + 2);
 	KUNIT_EXPECT_NOT_NULL(test, strstr(text, want));
-	KUNIT_EXPECT_NOT_NULL(test, strstr(text, "targets=10 [memory:0x0+0x8000000 memory:0x8000000+0x8000000 memory:0x10000000+0x8000000 memory:0x18000000+0x8000000 (+6 more)] outcome=ok result=0"));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(text, "0x10000000+0x8000000] outcome=ok result=0"));
+	/* At most four targets are named; the rest are counted. */
+	KUNIT_EXPECT_NOT_NULL(test, strstr(text, "0x18000000+0x8000000 (+6 more)] outcome=ok"));
 	kfree(text);
 }
 
@@ -1168,6 +1175,7 @@ static struct kunit_suite shp_test_suite = {
 	.exit = shp_test_exit,
 	.test_cases = shp_test_cases,
 };
+
 kunit_test_suite(shp_test_suite);
 
 MODULE_DESCRIPTION("KUnit tests for the system device hot-plug sequencer");

@@ -47,120 +47,106 @@
 			 { SHP_OUTCOME_CANCELLED, "cancelled" })
 
 TRACE_EVENT(shp_request_queued,
-	TP_PROTO(const struct shp_request *req),
-	TP_ARGS(req),
-	TP_STRUCT__entry(
-		__field(u64, id)
-		__field(int, op)
-		__field(int, origin)
-		__field(unsigned int, flags)
-		__field(unsigned int, nr_targets)
-	),
-	TP_fast_assign(
-		__entry->id = req->id;
-		__entry->op = req->op;
-		__entry->origin = req->origin;
-		__entry->flags = req->flags;
-		__entry->nr_targets = req->nr_targets;
-	),
-	TP_printk("id=%llu op=%s origin=%s flags=%#x targets=%u",
-		  __entry->id, shp_show_op(__entry->op),
-		  shp_show_origin(__entry->origin), __entry->flags,
-		  __entry->nr_targets)
+	    TP_PROTO(const struct shp_request *req),
+	    TP_ARGS(req),
+	    TP_STRUCT__entry(__field(u64, id)
+			     __field(int, op)
+			     __field(int, origin)
+			     __field(unsigned int, flags)
+			     __field(unsigned int, nr_targets)),
+	    TP_fast_assign(__entry->id = req->id;
+			   __entry->op = req->op;
+			   __entry->origin = req->origin;
+			   __entry->flags = req->flags;
+			   __entry->nr_targets = req->nr_targets;),
+	    TP_printk("id=%llu op=%s origin=%s flags=0x%x targets=%u",
+		      __entry->id, shp_show_op(__entry->op),
+		      shp_show_origin(__entry->origin), __entry->flags,
+		      __entry->nr_targets)
 );
 
 TRACE_EVENT(shp_request_start,
-	TP_PROTO(const struct shp_request *req, u64 wait_ns),
-	TP_ARGS(req, wait_ns),
-	TP_STRUCT__entry(
-		__field(u64, id)
-		__field(u64, wait_ns)
-	),
-	TP_fast_assign(
-		__entry->id = req->id;
-		__entry->wait_ns = wait_ns;
-	),
-	TP_printk("id=%llu queued_for=%lluns", __entry->id, __entry->wait_ns)
+	    TP_PROTO(const struct shp_request *req, u64 wait_ns),
+	    TP_ARGS(req, wait_ns),
+	    TP_STRUCT__entry(__field(u64, id)
+			     __field(u64, wait_ns)),
+	    TP_fast_assign(__entry->id = req->id;
+			   __entry->wait_ns = wait_ns;),
+	    TP_printk("id=%llu queued_for=%lluns", __entry->id,
+		      __entry->wait_ns)
 );
 
 TRACE_EVENT(shp_phase,
-	TP_PROTO(const struct shp_request *req, enum shp_phase phase, int ret,
-		 u64 duration_ns),
-	TP_ARGS(req, phase, ret, duration_ns),
-	TP_STRUCT__entry(
-		__field(u64, id)
-		__field(int, phase)
-		__field(int, ret)
-		__field(u64, duration_ns)
-	),
-	TP_fast_assign(
-		__entry->id = req->id;
-		__entry->phase = phase;
-		__entry->ret = ret;
-		__entry->duration_ns = duration_ns;
-	),
-	TP_printk("id=%llu phase=%s ret=%d duration=%lluns", __entry->id,
-		  shp_show_phase(__entry->phase), __entry->ret,
-		  __entry->duration_ns)
+	    TP_PROTO(const struct shp_request *req, enum shp_phase phase,
+		     int ret, u64 duration_ns),
+	    TP_ARGS(req, phase, ret, duration_ns),
+	    TP_STRUCT__entry(__field(u64, id)
+			     __field(int, phase)
+			     __field(int, ret)
+			     __field(u64, duration_ns)),
+	    TP_fast_assign(__entry->id = req->id;
+			   __entry->phase = phase;
+			   __entry->ret = ret;
+			   __entry->duration_ns = duration_ns;),
+	    TP_printk("id=%llu phase=%s ret=%d duration=%lluns", __entry->id,
+		      shp_show_phase(__entry->phase), __entry->ret,
+		      __entry->duration_ns)
 );
 
 DECLARE_EVENT_CLASS(shp_step,
-	TP_PROTO(const struct shp_request *req, const struct shp_handler *h,
-		 enum shp_phase phase, int ret, u64 duration_ns),
-	TP_ARGS(req, h, phase, ret, duration_ns),
-	TP_STRUCT__entry(
-		__field(u64, id)
-		__string(handler, h->name)
-		__field(int, stage)
-		__field(int, phase)
-		__field(int, ret)
-		__field(u64, duration_ns)
-	),
-	TP_fast_assign(
-		__entry->id = req->id;
-		__assign_str(handler);
-		__entry->stage = h->stage;
-		__entry->phase = phase;
-		__entry->ret = ret;
-		__entry->duration_ns = duration_ns;
-	),
-	TP_printk("id=%llu handler=%s stage=%s phase=%s ret=%d duration=%lluns",
-		  __entry->id, __get_str(handler),
-		  shp_show_stage(__entry->stage),
-		  shp_show_phase(__entry->phase), __entry->ret,
-		  __entry->duration_ns)
+		    TP_PROTO(const struct shp_request *req,
+			     const struct shp_handler *h, enum shp_phase phase,
+			     int ret, u64 duration_ns),
+		    TP_ARGS(req, h, phase, ret, duration_ns),
+		    TP_STRUCT__entry(__field(u64, id)
+				     __string(handler, h->name)
+				     __field(int, stage)
+				     __field(int, phase)
+				     __field(int, ret)
+				     __field(u64, duration_ns)),
+		    TP_fast_assign(__entry->id = req->id;
+				   __assign_str(handler);
+				   __entry->stage = h->stage;
+				   __entry->phase = phase;
+				   __entry->ret = ret;
+				   __entry->duration_ns = duration_ns;),
+		    TP_printk("id=%llu handler=%s stage=%s phase=%s ret=%d duration=%lluns",
+			      __entry->id, __get_str(handler),
+			      shp_show_stage(__entry->stage),
+			      shp_show_phase(__entry->phase), __entry->ret,
+			      __entry->duration_ns)
 );
 
+/* One step of a handler: validate, execute or commit. */
 DEFINE_EVENT(shp_step, shp_handler,
-	TP_PROTO(const struct shp_request *req, const struct shp_handler *h,
-		 enum shp_phase phase, int ret, u64 duration_ns),
-	TP_ARGS(req, h, phase, ret, duration_ns)
+	     TP_PROTO(const struct shp_request *req,
+		      const struct shp_handler *h, enum shp_phase phase,
+		      int ret, u64 duration_ns),
+	     TP_ARGS(req, h, phase, ret, duration_ns)
 );
 
+/* The undo of a completed execute step. */
 DEFINE_EVENT(shp_step, shp_rollback,
-	TP_PROTO(const struct shp_request *req, const struct shp_handler *h,
-		 enum shp_phase phase, int ret, u64 duration_ns),
-	TP_ARGS(req, h, phase, ret, duration_ns)
+	     TP_PROTO(const struct shp_request *req,
+		      const struct shp_handler *h, enum shp_phase phase,
+		      int ret, u64 duration_ns),
+	     TP_ARGS(req, h, phase, ret, duration_ns)
 );
 
 TRACE_EVENT(shp_request_done,
-	TP_PROTO(const struct shp_request *req, u64 duration_ns),
-	TP_ARGS(req, duration_ns),
-	TP_STRUCT__entry(
-		__field(u64, id)
-		__field(int, outcome)
-		__field(int, result)
-		__field(u64, duration_ns)
-	),
-	TP_fast_assign(
-		__entry->id = req->id;
-		__entry->outcome = req->outcome;
-		__entry->result = req->result;
-		__entry->duration_ns = duration_ns;
-	),
-	TP_printk("id=%llu outcome=%s result=%d duration=%lluns", __entry->id,
-		  shp_show_outcome(__entry->outcome), __entry->result,
-		  __entry->duration_ns)
+	    TP_PROTO(const struct shp_request *req, u64 duration_ns),
+	    TP_ARGS(req, duration_ns),
+	    TP_STRUCT__entry(__field(u64, id)
+			     __field(int, outcome)
+			     __field(int, result)
+			     __field(u64, duration_ns)),
+	    TP_fast_assign(__entry->id = req->id;
+			   __entry->outcome = req->outcome;
+			   __entry->result = req->result;
+			   __entry->duration_ns = duration_ns;),
+	    TP_printk("id=%llu outcome=%s result=%d duration=%lluns",
+		      __entry->id, shp_show_outcome(__entry->outcome),
+		      __entry->result, __entry->duration_ns)
 );
 
 #endif /* _TRACE_SYS_HOTPLUG_H */
