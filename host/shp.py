@@ -613,7 +613,15 @@ def check_series(results, commits, assembled):
     results.add('W=1 and sparse: no report in the series files',
                 res.returncode == 0 and not warn, f'{len(warn)} reports'
                 if warn else '')
-    # 6. The framework off builds, and builds none of it.
+    # 6. kernel-doc has nothing to say about the new files.
+    new = [p for c in commits for p in c.new if p.endswith(('.c', '.h'))]
+    res = run(['perl', 'scripts/kernel-doc', '-Wall', '-none'] + new,
+              cwd=AM_TREE, check=False, capture=True, quiet=True)
+    if res.stdout.strip():
+        sys.stdout.write(res.stdout)
+    results.add('kernel-doc -Wall: no report in the new files',
+                res.returncode == 0 and not res.stdout.strip())
+    # 7. The framework off builds, and builds none of it.
     kconfig_set(build_dir, OFF)
     make(AM_TREE, build_dir, ['olddefconfig'])
     res = make(AM_TREE, build_dir, ['vmlinux'])
