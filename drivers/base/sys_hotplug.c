@@ -58,6 +58,14 @@
 #define CREATE_TRACE_POINTS
 #include <trace/events/sys_hotplug.h>
 
+/* For probes in modules, such as the KUnit suite. */
+EXPORT_TRACEPOINT_SYMBOL_GPL(shp_request_queued);
+EXPORT_TRACEPOINT_SYMBOL_GPL(shp_request_start);
+EXPORT_TRACEPOINT_SYMBOL_GPL(shp_phase);
+EXPORT_TRACEPOINT_SYMBOL_GPL(shp_handler);
+EXPORT_TRACEPOINT_SYMBOL_GPL(shp_rollback);
+EXPORT_TRACEPOINT_SYMBOL_GPL(shp_request_done);
+
 #include "sys_hotplug_internal.h"
 
 /* A request keeps at most this many reports; further ones are counted. */

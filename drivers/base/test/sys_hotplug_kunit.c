@@ -19,7 +19,9 @@
 #include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/sched/signal.h>
 #include <linux/sys_hotplug.h>
+#include <trace/events/sys_hotplug.h>
 
 #include "../sys_hotplug_internal.h"
 
@@ -56,6 +58,7 @@ struct shp_test {
 	spinlock_t lock;	/* protects log */
 	u16 log[LOG_MAX];
 	unsigned int nlog;
+	unsigned int nr_done;
 };
 
 /*
@@ -842,6 +845,18 @@ static void gate_init(struct gate *g, bool hold)
 	g->hold = hold;
 }
 
+/* A gate handler on the test's sequencer; @hold: stop the first request. */
+static struct gate *gate_add(struct kunit *test, bool hold)
+{
+	struct shp_test *ctx = test->priv;
+	struct gate *g = kunit_kzalloc(test, sizeof(*g), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, g);
+	gate_init(g, hold);
+	KUNIT_ASSERT_EQ(test, shp_sequencer_register(ctx->seq, &g->h), 0);
+	return g;
+}
+
 #define NR_SUBMITTERS	4
 #define PER_SUBMITTER	25
 
@@ -891,12 +906,9 @@ static void shp_test_serialization(struct kunit *test)
 	struct gate *g;
 	unsigned int i, j;
 
-	g = kunit_kzalloc(test, sizeof(*g), GFP_KERNEL);
 	subs = kunit_kcalloc(test, NR_SUBMITTERS, sizeof(*subs), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, g);
 	KUNIT_ASSERT_NOT_NULL(test, subs);
-	gate_init(g, false);
-	KUNIT_ASSERT_EQ(test, shp_sequencer_register(ctx->seq, &g->h), 0);
+	g = gate_add(test, false);
 
 	for (i = 0; i < NR_SUBMITTERS; i++) {
 		subs[i].ctx = ctx;
@@ -952,12 +964,9 @@ static void shp_test_unregister_queued(struct kunit *test)
 	struct gate *g;
 	unsigned int i;
 
-	g = kunit_kzalloc(test, sizeof(*g), GFP_KERNEL);
 	u = kunit_kzalloc(test, sizeof(*u), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, g);
 	KUNIT_ASSERT_NOT_NULL(test, u);
-	gate_init(g, true);
-	KUNIT_ASSERT_EQ(test, shp_sequencer_register(ctx->seq, &g->h), 0);
+	g = gate_add(test, true);
 
 	/* The first request holds the sequencer; two more queue behind. */
 	for (i = 0; i < ARRAY_SIZE(reqs); i++) {
@@ -988,6 +997,82 @@ static void shp_test_unregister_queued(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, reqs[2]->targets[0].done & BIT(victim->idx), 0UL);
 	for (i = 0; i < ARRAY_SIZE(reqs); i++)
 		shp_request_put(reqs[i]);
+	shp_unregister_handler(&g->h);
+}
+
+struct killed_waiter {
+	struct shp_request *req;
+	struct completion waiting;
+	struct completion finished;
+	int ret;
+};
+
+static int killed_waiter_fn(void *data)
+{
+	struct killed_waiter *w = data;
+	struct shp_test *ctx = w->req->data;
+
+	allow_signal(SIGKILL);
+	complete(&w->waiting);
+	w->ret = shp_sequencer_submit_wait(ctx->seq, w->req);
+	complete(&w->finished);
+	return 0;
+}
+
+static void count_done_ctx(struct shp_request *req)
+{
+	struct shp_test *ctx = req->data;
+
+	spin_lock(&ctx->lock);
+	ctx->nr_done++;
+	spin_unlock(&ctx->lock);
+}
+
+/* A waiter killed before its request started cancels it. */
+static void shp_test_killed_waiter(struct kunit *test)
+{
+	struct shp_test *ctx = test->priv;
+	struct shp_request *first;
+	struct killed_waiter *w;
+	struct task_struct *task;
+	struct gate *g;
+	unsigned int steps;
+
+	w = kunit_kzalloc(test, sizeof(*w), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, w);
+	g = gate_add(test, true);
+
+	first = mem_request(test, SHP_OP_HOT_ADD, 1);
+	KUNIT_ASSERT_EQ(test, shp_sequencer_submit(ctx->seq, first, NULL), 0);
+	wait_for_completion(&g->entered);
+	spin_lock(&ctx->lock);
+	steps = ctx->nlog;
+	spin_unlock(&ctx->lock);
+
+	w->req = mem_request(test, SHP_OP_HOT_ADD, 1);
+	w->req->data = ctx;
+	w->req->done = count_done_ctx;
+	init_completion(&w->waiting);
+	init_completion(&w->finished);
+	task = kthread_run(killed_waiter_fn, w, "shp-killed");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(task));
+	wait_for_completion(&w->waiting);
+	send_sig(SIGKILL, task, 1);
+	wait_for_completion(&w->finished);
+	KUNIT_EXPECT_EQ(test, w->ret, -EINTR);
+
+	complete(&g->open);
+	wait_for_completion(&first->completion);
+	wait_for_completion(&w->req->completion);
+	KUNIT_EXPECT_EQ(test, first->result, 0);
+	KUNIT_EXPECT_EQ(test, w->req->outcome, SHP_OUTCOME_CANCELLED);
+	KUNIT_EXPECT_EQ(test, w->req->result, -EINTR);
+	KUNIT_EXPECT_EQ(test, ctx->nr_done, 1U);
+	/* Only the first request's execute and commit steps ran after it. */
+	KUNIT_EXPECT_EQ(test, ctx->nlog, steps + 2 * NR_FAKES - 2);
+	KUNIT_EXPECT_EQ(test, ctx->fakes[0].world, 1);
+	shp_request_put(first);
+	shp_request_put(w->req);
 	shp_unregister_handler(&g->h);
 }
 
@@ -1083,6 +1168,140 @@ static void shp_test_fault_knob(struct kunit *test)
 	atomic_set(&shp_fault_attr(ctx->seq)->times, 0);
 }
 
+/* ------------------------------------------------------------ tracepoints */
+
+struct trace_seen {
+	u64 id;
+	unsigned int queued, started, done, bad_id;
+	unsigned int phases[SHP_NR_PHASES];
+	int phase_ret[SHP_NR_PHASES];
+	unsigned int steps, rollbacks;
+	int last_step_ret;
+	char rollback_names[64];
+	int outcome, result;
+	u64 done_ns, steps_ns;
+};
+
+static void seen_id(struct trace_seen *seen, const struct shp_request *req)
+{
+	if (req->id != seen->id)
+		seen->bad_id++;
+}
+
+static void probe_queued(void *data, const struct shp_request *req)
+{
+	struct trace_seen *seen = data;
+
+	seen->id = req->id;
+	seen->queued++;
+}
+
+static void probe_start(void *data, const struct shp_request *req, u64 wait)
+{
+	seen_id(data, req);
+	((struct trace_seen *)data)->started++;
+}
+
+static void probe_phase(void *data, const struct shp_request *req,
+			enum shp_phase phase, int ret, u64 ns)
+{
+	struct trace_seen *seen = data;
+
+	seen_id(seen, req);
+	seen->phases[phase]++;
+	seen->phase_ret[phase] = ret;
+}
+
+static void probe_handler(void *data, const struct shp_request *req,
+			  const struct shp_handler *h, enum shp_phase phase,
+			  int ret, u64 ns)
+{
+	struct trace_seen *seen = data;
+
+	seen_id(seen, req);
+	seen->steps++;
+	seen->last_step_ret = ret;
+	seen->steps_ns += ns;
+}
+
+static void probe_rollback(void *data, const struct shp_request *req,
+			   const struct shp_handler *h, enum shp_phase phase,
+			   int ret, u64 ns)
+{
+	struct trace_seen *seen = data;
+	size_t len = strlen(seen->rollback_names);
+
+	seen_id(seen, req);
+	seen->rollbacks++;
+	scnprintf(seen->rollback_names + len, sizeof(seen->rollback_names) - len,
+		  "%s ", h->name);
+}
+
+static void probe_done(void *data, const struct shp_request *req, u64 ns)
+{
+	struct trace_seen *seen = data;
+
+	seen_id(seen, req);
+	seen->done++;
+	seen->outcome = req->outcome;
+	seen->result = req->result;
+	seen->done_ns = ns;
+}
+
+/* Every event of a failed, rolled back request, with its ID. */
+static void shp_test_tracepoints(struct kunit *test)
+{
+	struct shp_test *ctx = test->priv;
+	struct trace_seen *seen;
+	struct shp_request *req;
+	int ret;
+
+	seen = kunit_kzalloc(test, sizeof(*seen), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, seen);
+	ret = register_trace_shp_request_queued(probe_queued, seen);
+	if (ret == -ENOSYS)
+		kunit_skip(test, "tracepoints are not built");
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	KUNIT_ASSERT_EQ(test, register_trace_shp_request_start(probe_start, seen), 0);
+	KUNIT_ASSERT_EQ(test, register_trace_shp_phase(probe_phase, seen), 0);
+	KUNIT_ASSERT_EQ(test, register_trace_shp_handler(probe_handler, seen), 0);
+	KUNIT_ASSERT_EQ(test, register_trace_shp_rollback(probe_rollback, seen), 0);
+	KUNIT_ASSERT_EQ(test, register_trace_shp_request_done(probe_done, seen), 0);
+
+	ctx->fakes[3].fail_at = SHP_PHASE_EXECUTE;	/* mem-b */
+	req = mem_request(test, SHP_OP_HOT_ADD, 2);
+	KUNIT_EXPECT_EQ(test, run_request(ctx, req), -EIO);
+
+	unregister_trace_shp_request_done(probe_done, seen);
+	unregister_trace_shp_rollback(probe_rollback, seen);
+	unregister_trace_shp_handler(probe_handler, seen);
+	unregister_trace_shp_phase(probe_phase, seen);
+	unregister_trace_shp_request_start(probe_start, seen);
+	unregister_trace_shp_request_queued(probe_queued, seen);
+	tracepoint_synchronize_unregister();
+
+	KUNIT_EXPECT_EQ(test, seen->id, req->id);
+	KUNIT_EXPECT_EQ(test, seen->bad_id, 0U);
+	KUNIT_EXPECT_EQ(test, seen->queued, 1U);
+	KUNIT_EXPECT_EQ(test, seen->started, 1U);
+	KUNIT_EXPECT_EQ(test, seen->phases[SHP_PHASE_VALIDATE], 1U);
+	KUNIT_EXPECT_EQ(test, seen->phase_ret[SHP_PHASE_VALIDATE], 0);
+	KUNIT_EXPECT_EQ(test, seen->phases[SHP_PHASE_EXECUTE], 1U);
+	KUNIT_EXPECT_EQ(test, seen->phase_ret[SHP_PHASE_EXECUTE], -EIO);
+	KUNIT_EXPECT_EQ(test, seen->phases[SHP_PHASE_COMMIT], 0U);
+	/* Five validate steps, then node, firmware, mem-a and mem-b. */
+	KUNIT_EXPECT_EQ(test, seen->steps, NR_FAKES + 4U);
+	KUNIT_EXPECT_EQ(test, seen->last_step_ret, -EIO);
+	KUNIT_EXPECT_EQ(test, seen->rollbacks, 3U);
+	KUNIT_EXPECT_STREQ(test, seen->rollback_names, "mem-a firmware node ");
+	KUNIT_EXPECT_EQ(test, seen->done, 1U);
+	KUNIT_EXPECT_EQ(test, seen->outcome, SHP_OUTCOME_FAILED);
+	KUNIT_EXPECT_EQ(test, seen->result, -EIO);
+	KUNIT_EXPECT_GE(test, seen->done_ns, seen->steps_ns);
+	KUNIT_EXPECT_GT(test, seen->done_ns, 0ULL);
+	shp_request_put(req);
+}
+
 /* ------------------------------------------------------------ history, scale */
 
 static void shp_test_history(struct kunit *test)
@@ -1163,7 +1382,9 @@ static struct kunit_case shp_test_cases[] = {
 	KUNIT_CASE(shp_test_register_errors),
 	KUNIT_CASE(shp_test_serialization),
 	KUNIT_CASE(shp_test_unregister_queued),
+	KUNIT_CASE(shp_test_killed_waiter),
 	KUNIT_CASE(shp_test_fault_knob),
+	KUNIT_CASE(shp_test_tracepoints),
 	KUNIT_CASE(shp_test_history),
 	KUNIT_CASE_SLOW(shp_test_many_targets),
 	{}
