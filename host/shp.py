@@ -613,7 +613,14 @@ def check_series(results, commits, assembled):
     results.add('W=1 and sparse: no report in the series files',
                 res.returncode == 0 and not warn, f'{len(warn)} reports'
                 if warn else '')
-    # 6. kernel-doc has nothing to say about the new files.
+    # 6. The suite links as a module: exports and namespaces are right.
+    kconfig_set(build_dir, ['CONFIG_SYS_HOTPLUG_KUNIT_TEST=m'])
+    make(AM_TREE, build_dir, ['olddefconfig'])
+    res = make(AM_TREE, build_dir, ['vmlinux', 'modules'])
+    ko = os.path.join(build_dir, 'drivers/base/test/sys_hotplug_kunit.ko')
+    results.add('build: the KUnit suite as a module (modpost)',
+                res.returncode == 0 and os.path.exists(ko))
+    # 7. kernel-doc has nothing to say about the new files.
     new = [p for c in commits for p in c.new if p.endswith(('.c', '.h'))]
     res = run(['perl', 'scripts/kernel-doc', '-Wall', '-none'] + new,
               cwd=AM_TREE, check=False, capture=True, quiet=True)
@@ -621,7 +628,7 @@ def check_series(results, commits, assembled):
         sys.stdout.write(res.stdout)
     results.add('kernel-doc -Wall: no report in the new files',
                 res.returncode == 0 and not res.stdout.strip())
-    # 7. The framework off builds, and builds none of it.
+    # 8. The framework off builds, and builds none of it.
     kconfig_set(build_dir, OFF)
     make(AM_TREE, build_dir, ['olddefconfig'])
     res = make(AM_TREE, build_dir, ['vmlinux'])
