@@ -14,7 +14,8 @@ into kernel trees:
   series     write the git-format-patch series to build/series/
   kunit      run the UML KUnit suite in build/linux
   check      git am the series onto the pristine base, compare trees, build
-             every commit, run checkpatch --strict, W=1 and sparse
+             every commit, run checkpatch --strict, W=1, sparse, kernel-doc
+             and Sphinx
   test       everything above, with a summary line "N passed, M failed"
 
 Everything it writes lives under build/.
@@ -628,7 +629,9 @@ def check_series(results, commits, assembled):
         sys.stdout.write(res.stdout)
     results.add('kernel-doc -Wall: no report in the new files',
                 res.returncode == 0 and not res.stdout.strip())
-    # 8. The framework off builds, and builds none of it.
+    # 8. The documents build with the base tree's Sphinx, without warnings.
+    docs(results, commits)
+    # 9. The framework off builds, and builds none of it.
     kconfig_set(build_dir, OFF)
     make(AM_TREE, build_dir, ['olddefconfig'])
     res = make(AM_TREE, build_dir, ['vmlinux'])
@@ -643,6 +646,33 @@ def check_series(results, commits, assembled):
     git(['checkout', '-q', shas[-1]], cwd=AM_TREE, quiet=True)
 
 
+def docs(results, commits):
+    """Build only the series' documents, in a scratch directory of the
+    am tree, with the kernel's Sphinx configuration."""
+    rst = [p for c in commits for p in c.new if p.endswith('.rst')]
+    scratch = os.path.join(AM_TREE, 'Documentation', 'shp-doccheck')
+    shutil.rmtree(scratch, ignore_errors=True)
+    os.makedirs(scratch)
+    for p in rst:
+        shutil.copyfile(os.path.join(AM_TREE, p),
+                        os.path.join(scratch, os.path.basename(p)))
+    with open(os.path.join(scratch, 'index.rst'), 'w') as f:
+        f.write('=========\nDocuments\n=========\n\n.. toctree::\n\n' +
+                ''.join(f'   {os.path.basename(p)[:-4]}\n' for p in rst))
+    res = run(['make', f'O={os.path.join(BUILD, "docs")}',
+               'SPHINXDIRS=shp-doccheck', 'htmldocs'], cwd=AM_TREE,
+              check=False, capture=True)
+    # dot(1) missing only lowers the quality of graphs; none are ours.
+    bad = [ln for ln in res.stdout.splitlines()
+           if re.search(r'warning|error', ln, re.I) and 'dot(1)' not in ln]
+    if bad:
+        sys.stdout.write('\n'.join(bad) + '\n')
+    results.add('documentation builds with Sphinx without warnings',
+                res.returncode == 0 and not bad,
+                f'{len(bad)} reports' if bad else '')
+    shutil.rmtree(scratch, ignore_errors=True)
+
+
 def cmd_kunit(args):
     ensure_packages()
     cmd_assemble()
@@ -652,7 +682,7 @@ def cmd_kunit(args):
 
 
 def cmd_check(_args=None):
-    ensure_packages()
+    ensure_packages(['python3-sphinx'])
     assembled = cmd_assemble()
     cmd_series()
     results = Results()
@@ -662,7 +692,7 @@ def cmd_check(_args=None):
 
 def cmd_test(_args=None):
     start = time.time()
-    ensure_packages()
+    ensure_packages(['python3-sphinx'])
     assembled = cmd_assemble()
     results = Results()
     kunit(results)
