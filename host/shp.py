@@ -637,6 +637,7 @@ def check_series(results, commits, assembled):
     res = make(AM_TREE, build_dir, ['vmlinux'])
     results.add('build: CONFIG_SYS_HOTPLUG=n', res.returncode == 0,
                 '' if res.returncode == 0 else 'build failed')
+    stubs(results, build_dir)
     with open(os.path.join(build_dir, '.config')) as f:
         cfg = f.read()
     results.add('CONFIG_SYS_HOTPLUG=n leaves no framework option set',
@@ -671,6 +672,62 @@ def docs(results, commits):
                 res.returncode == 0 and not bad,
                 f'{len(bad)} reports' if bad else '')
     shutil.rmtree(scratch, ignore_errors=True)
+
+
+STUB_USER = r'''// SPDX-License-Identifier: GPL-2.0
+/* Scratch file of make check: the API compiles away when the framework is off. */
+#include <linux/sys_hotplug.h>
+
+int shp_stub_check(void);
+int shp_stub_check(void)
+{
+	struct shp_handler h = { .name = "stub" };
+	struct shp_request *req;
+	u64 id;
+	int ret;
+
+	req = shp_request_alloc(SHP_OP_ONLINE, SHP_ORIGIN_SYSFS, 1, GFP_KERNEL);
+	shp_request_add_targets(req, 1);
+	shp_report_blocker(req, 0, -EBUSY, "%s", "busy");
+	shp_report_left(req, 0, -EBUSY, "%d", 1);
+	ret = shp_submit(req, &id) ?: shp_submit_wait(req);
+	shp_request_get(req);
+	shp_request_put(req);
+	ret = ret ?: shp_register_handler(&h);
+	shp_unregister_handler(&h);
+	return ret;
+}
+'''
+
+
+def stubs(results, build_dir):
+    """With the framework off, every API call compiles (W=1) to nothing."""
+    src = os.path.join(AM_TREE, 'drivers', 'base', 'shp_stub_check.c')
+    mk = os.path.join(AM_TREE, 'drivers', 'base', 'Makefile')
+    with open(src, 'w') as f:
+        f.write(STUB_USER)
+    with open(mk, 'a') as f:
+        f.write('obj-y += shp_stub_check.o\n')
+    res = make(AM_TREE, build_dir, ['drivers/base/shp_stub_check.o'],
+               extra=['W=1'], capture=True)
+    obj = os.path.join(build_dir, 'drivers', 'base', 'shp_stub_check.o')
+    undef = ''
+    if res.returncode == 0:
+        undef = run(['nm', '-u', obj], capture=True, quiet=True).stdout
+    warn = [ln for ln in res.stdout.splitlines()
+            if re.search(r'warning|error', ln)]
+    if warn or res.returncode:
+        sys.stdout.write(res.stdout)
+    calls = [ln.split()[-1] for ln in undef.splitlines()
+             if 'shp_' in ln]
+    results.add('CONFIG_SYS_HOTPLUG=n: the API compiles away (W=1)',
+                res.returncode == 0 and not warn and not calls,
+                ' '.join(calls))
+    os.remove(src)
+    if os.path.exists(obj):
+        os.remove(obj)
+    git(['checkout', '-q', '--', 'drivers/base/Makefile'], cwd=AM_TREE,
+        quiet=True)
 
 
 def cmd_kunit(args):
