@@ -825,6 +825,10 @@ static int shp_call(struct shp_sequencer *seq, struct shp_request *req,
 		injected = true;
 	} else {
 		ret = fn(h, req);
+		/* Steps return 0 or a negative errno, nothing else. */
+		if (WARN_ONCE(ret > 0, "sys_hotplug: %s returned %d\n",
+			      h->name, ret))
+			ret = -EINVAL;
 	}
 	if (point == SHP_FAULT_ROLLBACK)
 		trace_shp_rollback(req, h, phase, ret, ktime_get_ns() - start);
@@ -971,7 +975,8 @@ static void shp_execute_request(struct shp_sequencer *seq,
 	/* Commit does not roll back; say which commit steps did not run. */
 	req->cur_phase = SHP_PHASE_COMMIT;
 	for (i = failed + 1; i < nr; i++) {
-		if (!seq->run[i]->commit)
+		if (!seq->run[i]->commit ||
+		    !(seq->run[i]->classes & req->class_mask))
 			continue;
 		req->cur_handler = seq->run[i]->name;
 		shp_report_left(req, -1, 0, "commit not run");

@@ -232,8 +232,9 @@ struct shp_request {
  *	shp_report_left())
  * @commit: the step that cannot be undone
  *
- * A handler has at least one of @validate, @execute and @commit, and has
- * @rollback if and only if it has @execute. All steps run in process
+ * Every step returns 0 or a negative errno. A handler has at least one of
+ * @validate, @execute and @commit, and has @rollback if and only if it has
+ * @execute. All steps run in process
  * context under lock_device_hotplug(); they must not call functions that
  * take that lock again, nor wait for a request.
  */
