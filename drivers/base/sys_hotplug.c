@@ -460,7 +460,7 @@ static int shp_check_request(struct shp_request *req, unsigned int *class_mask)
  *
  * Return: 0, -EINVAL for an invalid stage, operation or class mask, or an
  * invalid set of steps, -EEXIST if @h or its name is registered already,
- * -ENOMEM.
+ * -ENOMEM, -EDEADLK from a handler step.
  */
 VISIBLE_IF_KUNIT int shp_sequencer_register(struct shp_sequencer *seq,
 					    struct shp_handler *h)
@@ -477,6 +477,9 @@ VISIBLE_IF_KUNIT int shp_sequencer_register(struct shp_sequencer *seq,
 	    (!h->validate && !h->execute && !h->commit) ||
 	    !h->execute != !h->rollback)
 		return -EINVAL;
+	/* The running request holds the handler list. */
+	if (WARN_ON(seq->runner == current))
+		return -EDEADLK;
 
 	mutex_lock(&seq->handlers_lock);
 	for (s = 0; s < SHP_NR_STAGES; s++) {
@@ -514,12 +517,14 @@ EXPORT_SYMBOL_IF_KUNIT(shp_sequencer_register);
  * shp_register_handler - register a handler
  * @h: the handler; it must stay valid until unregistered
  *
- * The handler takes part in every request submitted after this returns,
- * and possibly in requests queued before.
+ * The handler takes part in every request that starts after this
+ * returns, including requests queued before. Waits for the running
+ * request, if any, to end; must not be called from a handler step.
  *
  * Return: 0, -EINVAL for an invalid stage, operation or class mask, or an
  * invalid set of steps, -EEXIST if @h or its name is registered already,
- * -ENOMEM, -ENODEV before the sequencer is initialized.
+ * -ENOMEM, -EDEADLK from a handler step, -ENODEV before the sequencer is
+ * initialized.
  */
 int shp_register_handler(struct shp_handler *h)
 {
