@@ -3,7 +3,7 @@
 
 SHP := python3 host/shp.py
 
-.PHONY: help base assemble diff series kunit check test clean
+.PHONY: help base assemble diff series kunit check test guest-smoke clean
 
 help:
 	@echo "make test       the one test command: KUnit, series checks, summary line"
@@ -12,6 +12,7 @@ help:
 	@echo "make kunit      run the KUnit suite on UML"
 	@echo "make check      git am the series, build every commit, checkpatch, W=1, sparse"
 	@echo "make diff DIFF=name.diff [FILES='a b']   regenerate patches/name.diff from build/linux"
+	@echo "make guest-smoke [KIND=base]   boot the x86_64 guest under QEMU once (bench groundwork)"
 	@echo "make clean      remove build/"
 
 base:
@@ -35,6 +36,10 @@ check:
 
 test:
 	$(SHP) test
+
+KIND ?= patched
+guest-smoke:
+	python3 host/guest.py $(KIND)
 
 clean:
 	rm -rf build

@@ -1,0 +1,268 @@
+# SPDX-License-Identifier: GPL-2.0
+"""The QEMU guest bench: build an x86_64 guest kernel (patched or base),
+an initramfs from Debian's busybox-static, boot it under QEMU and run one
+in-guest scenario, with QMP for the host's side of hot-plug.
+
+A scenario is host/guest/scenarios/NAME.sh. It runs as PID 1's child in
+the guest and talks to the host through the serial console:
+
+  SHP-QMP <action> <args...>   ask the host to do something over QMP
+  SHP-RESULT PASS|FAIL <why>   the verdict (the last line it prints)
+
+The host fails a scenario on a missing verdict, a timeout, or any kernel
+WARN, BUG, lockdep or kmemleak report in the serial log.
+"""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+
+import shp
+from qmp import QMP, QMPError
+
+GUEST_DIR = os.path.join(shp.ROOT, 'host', 'guest')
+KCONFIG = os.path.join(GUEST_DIR, 'kernel.config')
+SCENARIOS = os.path.join(GUEST_DIR, 'scenarios')
+BASE_TREE = os.path.join(shp.BUILD, 'base-tree')
+BUSYBOX = '/bin/busybox'
+# Options only the patched tree has; the base builds without them.
+PATCHED_ONLY = ('CONFIG_SYS_HOTPLUG', 'CONFIG_FAIL_SYS_HOTPLUG')
+
+# Kernel reports that fail any scenario.
+BAD = re.compile(r'WARNING:|BUG:|Oops|possible circular locking|'
+                 r'possible recursive locking|inconsistent lock state|'
+                 r'suspicious RCU usage|kmemleak: .*new suspected|'
+                 r'Kernel panic|INFO: task .* blocked')
+
+
+def out_dir(kind):
+    return os.path.join(shp.BUILD, f'guest-{kind}')
+
+
+def tree(kind):
+    if kind == 'patched':
+        shp.cmd_assemble()
+        return shp.TREE
+    shp.cmd_base()
+    if not os.path.isdir(BASE_TREE):
+        shp.git(['worktree', 'prune'], quiet=True)
+        shp.git(['worktree', 'add', '-q', '--detach', BASE_TREE,
+                 shp.BASE_TAG])
+    return BASE_TREE
+
+
+def wanted_options(kind):
+    opts = []
+    with open(KCONFIG) as f:
+        for line in f:
+            line = line.strip()
+            if line.startswith('CONFIG_'):
+                if kind == 'base' and line.split('=')[0] in PATCHED_ONLY:
+                    continue
+                opts.append(line)
+    return opts
+
+
+def build_kernel(kind):
+    """bzImage and modules of the patched tree or of the base."""
+    shp.ensure_packages(['qemu-system-x86', 'busybox-static'])
+    src, out = tree(kind), out_dir(kind)
+    os.makedirs(out, exist_ok=True)
+    frag = os.path.join(out, 'fragment.config')
+    with open(frag, 'w') as f:
+        f.write('\n'.join(wanted_options(kind)) + '\n')
+    make = ['make', '-s', f'-j{shp.JOBS}', 'ARCH=x86_64', f'O={out}']
+    shp.run(make + ['tinyconfig'], cwd=src, quiet=True)
+    shp.run(['scripts/kconfig/merge_config.sh', '-m', '-O', out,
+             os.path.join(out, '.config'), frag], cwd=src, capture=True,
+            quiet=True)
+    shp.run(make + ['olddefconfig'], cwd=src, quiet=True)
+    with open(os.path.join(out, '.config')) as f:
+        have = set(f.read().splitlines())
+    missing = [o for o in wanted_options(kind) if o not in have]
+    if missing:
+        shp.die(f'guest config ({kind}) lacks: ' + ' '.join(missing))
+    shp.log(f'building the {kind} x86_64 guest kernel (about 5 minutes '
+            'the first time)')
+    shp.run(make + ['bzImage', 'modules'], cwd=src)
+    modroot = os.path.join(out, 'modroot')
+    shutil.rmtree(modroot, ignore_errors=True)
+    shp.run(make + ['modules_install', f'INSTALL_MOD_PATH={modroot}'],
+            cwd=src, quiet=True)
+    return os.path.join(out, 'arch/x86/boot/bzImage')
+
+
+INIT = r'''#!/bin/sh
+# PID 1 of the bench guest: mount, run the scenario, power off.
+/bin/busybox --install -s /bin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev 2>/dev/null
+mount -t debugfs debugfs /sys/kernel/debug
+mount -t tmpfs tmpfs /tmp
+scenario=$(sed -n 's/.*shp.scenario=\([^ ]*\).*/\1/p' /proc/cmdline)
+echo "SHP-BOOTED $scenario kernel $(uname -r)"
+if [ -x "/scenarios/$scenario.sh" ]; then
+	/scenarios/$scenario.sh
+else
+	echo "SHP-RESULT FAIL no scenario $scenario"
+fi
+echo SHP-END
+sync
+poweroff -f
+'''
+
+
+def build_initramfs(kind):
+    src, out = tree(kind), out_dir(kind)
+    root = os.path.join(out, 'initramfs')
+    shutil.rmtree(root, ignore_errors=True)
+    for d in ('bin', 'sbin', 'proc', 'sys', 'dev', 'tmp', 'scenarios',
+              'selftests', 'lib', 'usr/bin', 'usr/sbin', 'root'):
+        os.makedirs(os.path.join(root, d), exist_ok=True)
+    shutil.copy(BUSYBOX, os.path.join(root, 'bin', 'busybox'))
+    os.symlink('busybox', os.path.join(root, 'bin', 'sh'))
+    with open(os.path.join(root, 'init'), 'w') as f:
+        f.write(INIT)
+    os.chmod(os.path.join(root, 'init'), 0o755)
+    for name in os.listdir(SCENARIOS):
+        dst = os.path.join(root, 'scenarios', name)
+        shutil.copy(os.path.join(SCENARIOS, name), dst)
+        os.chmod(dst, 0o755)
+    # The kernel's own hot-plug selftests, unchanged.
+    for rel in ('tools/testing/selftests/cpu-hotplug/cpu-on-off-test.sh',
+                'tools/testing/selftests/memory-hotplug/mem-on-off-test.sh'):
+        dst = os.path.join(root, 'selftests', os.path.basename(rel))
+        shutil.copy(os.path.join(src, rel), dst)
+        os.chmod(dst, 0o755)
+    modroot = os.path.join(out, 'modroot', 'lib', 'modules')
+    if os.path.isdir(modroot):
+        shutil.copytree(modroot, os.path.join(root, 'lib', 'modules'),
+                        symlinks=True)
+    cpio = os.path.join(out, 'initramfs.cpio')
+    files = subprocess.run(['find', '.'], cwd=root, text=True,
+                           stdout=subprocess.PIPE, check=True).stdout
+    with open(cpio, 'wb') as f:
+        subprocess.run(['cpio', '-o', '-H', 'newc', '--quiet'], cwd=root,
+                       input=files.encode(), stdout=f, check=True)
+    return cpio
+
+
+def qemu_cmd(kind, scenario, serial, qmp_sock, cpus=2, maxcpus=4):
+    """A two-node NUMA machine with DIMM slots and CPU hot-plug.
+
+    vmport and the VMware serial let 6.12 count QEMU's disabled CPUs as
+    hot-pluggable under TCG (it does so only with a hypervisor detected).
+    """
+    out = out_dir(kind)
+    return [
+        'qemu-system-x86_64', '-accel', 'tcg', '-M', 'pc,vmport=on',
+        '-cpu', 'qemu64,-hypervisor', '-smbios', 'type=1,serial=VMware-0',
+        '-smp', f'{cpus},maxcpus={maxcpus},sockets=1,cores={maxcpus},threads=1',
+        '-m', '1G,slots=4,maxmem=4G',
+        '-object', 'memory-backend-ram,id=m0,size=512M',
+        '-object', 'memory-backend-ram,id=m1,size=512M',
+        '-numa', 'node,nodeid=0,memdev=m0',
+        '-numa', 'node,nodeid=1,memdev=m1',
+        # Cores 0-1 (booted) on node 0, cores 2-3 (hot-pluggable) on node 1.
+        '-numa', 'cpu,node-id=0,socket-id=0,core-id=0,thread-id=0',
+        '-numa', 'cpu,node-id=0,socket-id=0,core-id=1,thread-id=0',
+        '-numa', 'cpu,node-id=1,socket-id=0,core-id=2,thread-id=0',
+        '-numa', 'cpu,node-id=1,socket-id=0,core-id=3,thread-id=0',
+        '-nographic', '-no-reboot', '-nic', 'none',
+        '-serial', f'file:{serial}', '-monitor', 'none',
+        '-qmp', f'unix:{qmp_sock},server=on,wait=off',
+        '-kernel', os.path.join(out, 'arch/x86/boot/bzImage'),
+        '-initrd', os.path.join(out, 'initramfs.cpio'),
+        '-append', f'console=ttyS0 panic=-1 shp.scenario={scenario} '
+                   'memhp_default_state=offline',
+    ]
+
+
+def boot(kind, scenario, actions=None, timeout=300):
+    """Boot once, run one scenario; return (passed, why, serial log)."""
+    out = out_dir(kind)
+    serial = os.path.join(out, f'{scenario}.serial.log')
+    sock = os.path.join(out, 'qmp.sock')
+    for p in (serial, sock):
+        if os.path.exists(p):
+            os.remove(p)
+    cmd = qemu_cmd(kind, scenario, serial, sock)
+    start = time.time()
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    verdict, why, seen = None, '', 0
+    qmp = None
+    try:
+        qmp = QMP(sock)
+        while time.time() - start < timeout and proc.poll() is None:
+            time.sleep(0.2)
+            text = read(serial)
+            for line in text.splitlines()[seen:]:
+                seen += 1
+                if line.startswith('SHP-QMP '):
+                    do_action(qmp, line.split()[1:], actions)
+                elif line.startswith('SHP-RESULT '):
+                    words = line.split(None, 2)
+                    verdict = words[1] if len(words) > 1 else 'FAIL'
+                    why = words[2] if len(words) > 2 else ''
+            if 'SHP-END' in text:
+                break
+    except QMPError as e:
+        why = f'QMP: {e}'
+    finally:
+        if qmp:
+            try:
+                qmp.cmd('quit')
+            except (QMPError, OSError):
+                pass
+            qmp.close()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    text = read(serial)
+    bad = [ln for ln in text.splitlines() if BAD.search(ln)]
+    if verdict is None:
+        why = why or f'no verdict within {timeout} s'
+    if bad:
+        why = f'kernel report: {bad[0].strip()}'
+    passed = verdict == 'PASS' and not bad
+    shp.log(f'{kind} {scenario}: {"PASS" if passed else "FAIL"} '
+            f'in {time.time() - start:.1f} s {why}')
+    return passed, why, text
+
+
+def read(path):
+    try:
+        with open(path, errors='replace') as f:
+            return f.read()
+    except FileNotFoundError:
+        return ''
+
+
+def do_action(qmp, words, actions):
+    """Host-side steps a scenario asks for."""
+    if actions and words and words[0] in actions:
+        actions[words[0]](qmp, *words[1:])
+        return
+    shp.log(f'scenario asked for unknown action {words}')
+
+
+def cmd_smoke(kind):
+    build_kernel(kind)
+    build_initramfs(kind)
+    passed, why, text = boot(kind, 'smoke', timeout=180)
+    for line in text.splitlines():
+        if line.startswith('SHP-'):
+            print('  ' + line)
+    return passed
+
+
+if __name__ == '__main__':
+    k = sys.argv[1] if len(sys.argv) > 1 else 'patched'
+    sys.exit(0 if cmd_smoke(k) else 1)
