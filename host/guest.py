@@ -34,7 +34,7 @@ PATCHED_ONLY = ('CONFIG_SYS_HOTPLUG', 'CONFIG_FAIL_SYS_HOTPLUG')
 # Kernel reports that fail any scenario.
 BAD = re.compile(r'WARNING:|BUG:|Oops|possible circular locking|'
                  r'possible recursive locking|inconsistent lock state|'
-                 r'suspicious RCU usage|kmemleak: .*new suspected|'
+                 r'suspicious RCU usage|unreferenced object|'
                  r'Kernel panic|INFO: task .* blocked')
 
 
@@ -110,6 +110,11 @@ if [ -x "/scenarios/$scenario.sh" ]; then
 else
 	echo "SHP-RESULT FAIL no scenario $scenario"
 fi
+# kmemleak scans every 10 minutes on its own; ask for one now.
+if [ -w /sys/kernel/debug/kmemleak ]; then
+	echo scan > /sys/kernel/debug/kmemleak
+	cat /sys/kernel/debug/kmemleak
+fi
 echo SHP-END
 sync
 poweroff -f
@@ -161,17 +166,18 @@ def qemu_cmd(kind, scenario, serial, qmp_sock, cpus=2, maxcpus=4):
     return [
         'qemu-system-x86_64', '-accel', 'tcg', '-M', 'pc,vmport=on',
         '-cpu', 'qemu64,-hypervisor', '-smbios', 'type=1,serial=VMware-0',
-        '-smp', f'{cpus},maxcpus={maxcpus},sockets=1,cores={maxcpus},threads=1',
+        '-smp', f'{cpus},maxcpus={maxcpus},sockets=2,cores={maxcpus // 2},'
+        'threads=1',
         '-m', '1G,slots=4,maxmem=4G',
         '-object', 'memory-backend-ram,id=m0,size=512M',
         '-object', 'memory-backend-ram,id=m1,size=512M',
         '-numa', 'node,nodeid=0,memdev=m0',
         '-numa', 'node,nodeid=1,memdev=m1',
-        # Cores 0-1 (booted) on node 0, cores 2-3 (hot-pluggable) on node 1.
-        '-numa', 'cpu,node-id=0,socket-id=0,core-id=0,thread-id=0',
-        '-numa', 'cpu,node-id=0,socket-id=0,core-id=1,thread-id=0',
-        '-numa', 'cpu,node-id=1,socket-id=0,core-id=2,thread-id=0',
-        '-numa', 'cpu,node-id=1,socket-id=0,core-id=3,thread-id=0',
+        # One socket per node, or the scheduler warns that cache siblings
+        # span nodes: socket 0 (booted) on node 0, socket 1 (hot-pluggable)
+        # on node 1.
+        '-numa', 'cpu,node-id=0,socket-id=0',
+        '-numa', 'cpu,node-id=1,socket-id=1',
         '-nographic', '-no-reboot', '-nic', 'none',
         '-serial', f'file:{serial}', '-monitor', 'none',
         '-qmp', f'unix:{qmp_sock},server=on,wait=off',
@@ -253,13 +259,38 @@ def do_action(qmp, words, actions):
     shp.log(f'scenario asked for unknown action {words}')
 
 
+def qmp_cpu_add(qmp, socket, core):
+    """Plug the CPU at @socket/@core; wait for the guest's _OST."""
+    qmp.cmd('device_add', driver='qemu64-x86_64-cpu', id=f'cpu-{socket}-{core}',
+            **{'socket-id': int(socket), 'core-id': int(core), 'thread-id': 0})
+    ev = qmp.wait_event('ACPI_DEVICE_OST', timeout=60)
+    shp.log(f'cpu {socket}/{core} added; _OST: {ev and ev["data"]["info"]}')
+
+
+def qmp_dimm_add(qmp, node, size_mb):
+    """Plug a DIMM of @size_mb MiB on NUMA node @node."""
+    n = sum(1 for d in qmp.cmd('query-memory-devices'))
+    qmp.cmd('object-add', **{'qom-type': 'memory-backend-ram',
+                             'id': f'mem{n}', 'size': int(size_mb) << 20})
+    qmp.cmd('device_add', driver='pc-dimm', id=f'dimm{n}', memdev=f'mem{n}',
+            node=int(node))
+    ev = qmp.wait_event('ACPI_DEVICE_OST', timeout=60)
+    shp.log(f'dimm{n} added on node {node}; _OST: {ev and ev["data"]["info"]}')
+
+
+ACTIONS = {'cpu-add': qmp_cpu_add, 'dimm-add': qmp_dimm_add}
+
+
 def cmd_smoke(kind):
     build_kernel(kind)
     build_initramfs(kind)
-    passed, why, text = boot(kind, 'smoke', timeout=180)
-    for line in text.splitlines():
-        if line.startswith('SHP-'):
-            print('  ' + line)
+    passed = True
+    for scenario in ('smoke', 'qmp-probe'):
+        ok, why, text = boot(kind, scenario, actions=ACTIONS, timeout=180)
+        for line in text.splitlines():
+            if line.startswith('SHP-'):
+                print('  ' + line)
+        passed = passed and ok
     return passed
 
 
