@@ -95,9 +95,10 @@ def build_kernel(kind):
     return os.path.join(out, 'arch/x86/boot/bzImage')
 
 
-INIT = r'''#!/bin/sh
+INIT = r'''#!/bin/busybox sh
 # PID 1 of the bench guest: mount, run the scenario, power off.
 /bin/busybox --install -s /bin
+export PATH=/usr/bin:/bin:/usr/sbin:/sbin
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev 2>/dev/null
@@ -121,6 +122,18 @@ poweroff -f
 '''
 
 
+def add_binary(root, path, dest):
+    """Copy a dynamically linked host binary and the libraries it needs."""
+    shutil.copy(path, os.path.join(root, dest))
+    ldd = subprocess.run(['ldd', path], text=True, stdout=subprocess.PIPE,
+                         check=True).stdout
+    for lib in re.findall(r'(/\S+\.so[.\d]*)', ldd):
+        lib_dst = os.path.join(root, lib.lstrip('/'))
+        os.makedirs(os.path.dirname(lib_dst), exist_ok=True)
+        if not os.path.exists(lib_dst):
+            shutil.copy(lib, lib_dst)
+
+
 def build_initramfs(kind):
     src, out = tree(kind), out_dir(kind)
     root = os.path.join(out, 'initramfs')
@@ -130,6 +143,10 @@ def build_initramfs(kind):
         os.makedirs(os.path.join(root, d), exist_ok=True)
     shutil.copy(BUSYBOX, os.path.join(root, 'bin', 'busybox'))
     os.symlink('busybox', os.path.join(root, 'bin', 'sh'))
+    # The selftests want bash, and util-linux's mount (they read sysfs's
+    # mount point from "mount -t sysfs", which busybox does not filter).
+    add_binary(root, '/bin/bash', 'bin/bash')
+    add_binary(root, '/bin/mount', 'usr/bin/mount')
     with open(os.path.join(root, 'init'), 'w') as f:
         f.write(INIT)
     os.chmod(os.path.join(root, 'init'), 0o755)
@@ -262,7 +279,8 @@ def do_action(qmp, words, actions):
 def qmp_cpu_add(qmp, socket, core):
     """Plug the CPU at @socket/@core; wait for the guest's _OST."""
     qmp.cmd('device_add', driver='qemu64-x86_64-cpu', id=f'cpu-{socket}-{core}',
-            **{'socket-id': int(socket), 'core-id': int(core), 'thread-id': 0})
+            **{'socket-id': int(socket), 'core-id': int(core),
+               'thread-id': 0})
     ev = qmp.wait_event('ACPI_DEVICE_OST', timeout=60)
     shp.log(f'cpu {socket}/{core} added; _OST: {ev and ev["data"]["info"]}')
 
@@ -285,7 +303,7 @@ def cmd_smoke(kind):
     build_kernel(kind)
     build_initramfs(kind)
     passed = True
-    for scenario in ('smoke', 'qmp-probe'):
+    for scenario in ('smoke', 'qmp-probe', 'cpu-selftest'):
         ok, why, text = boot(kind, scenario, actions=ACTIONS, timeout=180)
         for line in text.splitlines():
             if line.startswith('SHP-'):

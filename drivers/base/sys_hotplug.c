@@ -118,6 +118,8 @@ struct shp_sequencer {
 	struct mutex handlers_lock;	/* held while a request runs */
 	struct list_head stages[SHP_NR_STAGES];
 	unsigned int nr_handlers;
+	/* Handlers with an execute step, per class and operation. */
+	atomic_t handles[SHP_NR_CLASSES][SHP_NR_OPS];
 	struct shp_handler **run;	/* handlers of the running request */
 	bool *executed;			/* run[i]'s execute has completed */
 
@@ -453,6 +455,20 @@ static int shp_check_request(struct shp_request *req, unsigned int *class_mask)
 
 /* ------------------------------------------------------------ handlers */
 
+/* Count @h in (or out of) the handlers that change devices. */
+static void shp_count_handler(struct shp_sequencer *seq,
+			      const struct shp_handler *h, int delta)
+{
+	unsigned int c, op;
+
+	if (!h->execute)
+		return;
+	for (c = 0; c < SHP_NR_CLASSES; c++)
+		for (op = 0; op < SHP_NR_OPS; op++)
+			if ((h->classes & BIT(c)) && (h->ops & BIT(op)))
+				atomic_add(delta, &seq->handles[c][op]);
+}
+
 /**
  * shp_sequencer_register - register a handler with one sequencer
  * @seq: the sequencer
@@ -507,6 +523,7 @@ VISIBLE_IF_KUNIT int shp_sequencer_register(struct shp_sequencer *seq,
 	seq->nr_handlers++;
 	h->seq = seq;
 	list_add_tail(&h->node, &seq->stages[h->stage]);
+	shp_count_handler(seq, h, 1);
 out:
 	mutex_unlock(&seq->handlers_lock);
 	return ret;
@@ -553,6 +570,7 @@ void shp_unregister_handler(struct shp_handler *h)
 		return;
 	/* Requests that start from now on leave it out... */
 	WRITE_ONCE(h->unregistering, true);
+	shp_count_handler(seq, h, -1);
 	/* ...and the running one, which may use it, ends first. */
 	mutex_lock(&seq->handlers_lock);
 	list_del(&h->node);
@@ -562,6 +580,26 @@ void shp_unregister_handler(struct shp_handler *h)
 	mutex_unlock(&seq->handlers_lock);
 }
 EXPORT_SYMBOL_GPL(shp_unregister_handler);
+
+/**
+ * shp_handles - whether a handler changes devices of a class
+ * @class: the target class
+ * @op: the operation
+ *
+ * Hooks use it to leave requests that no handler would act on to the path
+ * they took without the framework.
+ *
+ * Return: true if a registered handler has an execute step for @op on
+ * targets of @class.
+ */
+bool shp_handles(enum shp_class class, enum shp_operation op)
+{
+	/* Lock-free: sysfs writers ask before they release kernfs. */
+	return shp_default && (unsigned int)class < SHP_NR_CLASSES &&
+	       (unsigned int)op < SHP_NR_OPS &&
+	       atomic_read(&shp_default->handles[class][op]) > 0;
+}
+EXPORT_SYMBOL_GPL(shp_handles);
 
 /* ------------------------------------------------------------ fault injection */
 

@@ -16,6 +16,7 @@
 #include <linux/types.h>
 #include <linux/workqueue.h>
 
+struct attribute;
 struct device;
 struct shp_sequencer;
 
@@ -133,6 +134,9 @@ enum shp_outcome {
 #define SHP_REQ_VALIDATE_ONLY	BIT(0)
 #define SHP_REQ_FLAGS		SHP_REQ_VALIDATE_ONLY
 
+/* In shp_target.done: execute changed this target's state. */
+#define SHP_TARGET_CHANGED	BIT(0)
+
 /* Handler and report names are copied into records of this size. */
 #define SHP_NAME_LEN		32
 
@@ -147,7 +151,9 @@ enum shp_outcome {
  *	the online type (MMOP_*) to use, or -1 for the default policy
  * @fw_handle: firmware targets: the firmware object (e.g. an acpi_handle)
  * @done: what the handlers of this target's class changed during execute,
- *	so that their rollback undoes exactly that; the core never reads it
+ *	so that their rollback undoes exactly that; the core never reads it.
+ *	%SHP_TARGET_CHANGED says the target changed state (sysfs writers
+ *	tell "already in that state" from it); other bits are the handlers'.
  */
 struct shp_target {
 	enum shp_class class;
@@ -320,6 +326,9 @@ __printf(4, 5)
 void shp_report_left(struct shp_request *req, int target, int err,
 		     const char *fmt, ...);
 const char *shp_op_name(enum shp_operation op);
+bool shp_handles(enum shp_class class, enum shp_operation op);
+int shp_sysfs_online(struct device *dev, const struct attribute *attr,
+		     enum shp_class class, bool online, int online_type);
 
 #else /* !CONFIG_SYS_HOTPLUG */
 
@@ -366,6 +375,19 @@ static inline __printf(4, 5) void
 shp_report_left(struct shp_request *req, int target, int err,
 		const char *fmt, ...)
 {
+}
+
+static inline bool shp_handles(enum shp_class class, enum shp_operation op)
+{
+	return false;
+}
+
+static inline int shp_sysfs_online(struct device *dev,
+				   const struct attribute *attr,
+				   enum shp_class class, bool online,
+				   int online_type)
+{
+	return -ENOIOCTLCMD;
 }
 
 #endif /* CONFIG_SYS_HOTPLUG */

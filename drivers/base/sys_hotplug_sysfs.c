@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sysfs writes through the system device hot-plug sequencer.
+ */
+
+#include <linux/device.h>
+#include <linux/slab.h>
+#include <linux/sys_hotplug.h>
+#include <linux/sysfs.h>
+
+/* The request holds the device until it has ended, even if the writer was
+ * killed while it ran.
+ */
+static void shp_sysfs_done(struct shp_request *req)
+{
+	put_device(req->targets[0].dev);
+}
+
+/**
+ * shp_sysfs_online - online or offline a device for a sysfs write
+ * @dev: the device whose attribute is written
+ * @attr: the attribute being written
+ * @class: the class of @dev
+ * @online: online (true) or offline (false)
+ * @online_type: for memory, the MMOP_* online type, or -1
+ *
+ * Submits a request for @dev and waits for it, killably. While waiting,
+ * the attribute's active reference is released, so that a request that
+ * removes @dev (and drains its attributes) does not wait for this writer.
+ *
+ * Return: -ENOIOCTLCMD if no handler onlines or offlines @class devices
+ * (the caller then does what it did without the framework); 1 if @dev was
+ * in that state already; 0 if it changed; or the negative errno of the
+ * step that failed, with everything undone.
+ */
+int shp_sysfs_online(struct device *dev, const struct attribute *attr,
+		     enum shp_class class, bool online, int online_type)
+{
+	enum shp_operation op = online ? SHP_OP_ONLINE : SHP_OP_OFFLINE;
+	struct kernfs_node *kn;
+	struct shp_request *req;
+	int ret;
+
+	if (!shp_handles(class, op))
+		return -ENOIOCTLCMD;
+	req = shp_request_alloc(op, SHP_ORIGIN_SYSFS, 1, GFP_KERNEL);
+	if (!req)
+		return -ENOMEM;
+	req->targets[0].class = class;
+	req->targets[0].dev = dev;
+	req->targets[0].mem.online_type = online_type;
+	req->done = shp_sysfs_done;
+
+	get_device(dev);
+	kn = sysfs_break_active_protection(&dev->kobj, attr);
+	ret = shp_submit_wait(req);
+	if (kn)
+		sysfs_unbreak_active_protection(kn);
+	/* Not queued (no ID): the done callback will not drop it. */
+	if (!req->id)
+		put_device(dev);
+
+	if (!ret && !(req->targets[0].done & SHP_TARGET_CHANGED))
+		ret = 1;
+	shp_request_put(req);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(shp_sysfs_online);
