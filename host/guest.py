@@ -97,7 +97,7 @@ def build_kernel(kind):
 
 INIT = r'''#!/bin/busybox sh
 # PID 1 of the bench guest: mount, run the scenario, power off.
-/bin/busybox --install -s /bin
+/bin/busybox --install -s
 export PATH=/usr/bin:/bin:/usr/sbin:/sbin
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
@@ -303,7 +303,7 @@ def cmd_smoke(kind):
     build_kernel(kind)
     build_initramfs(kind)
     passed = True
-    for scenario in ('smoke', 'qmp-probe', 'cpu-selftest'):
+    for scenario in ('smoke', 'qmp-probe', 'cpu-selftest', 'mem-selftest'):
         ok, why, text = boot(kind, scenario, actions=ACTIONS, timeout=180)
         for line in text.splitlines():
             if line.startswith('SHP-'):

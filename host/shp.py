@@ -371,9 +371,15 @@ def cmd_diff(args):
         else:
             continue
         break
+    # Preceding diffs that touch these files are applied whole, so every
+    # file they touch is staged too.
+    preceding = [d for d in preceding if set(diff_files(d)) & set(files)]
+    staged = list(files)
+    for d in preceding:
+        staged += [p for p in diff_files(d) if p not in staged]
     shutil.rmtree(STAGE, ignore_errors=True)
     os.makedirs(STAGE)
-    for p in files:
+    for p in staged:
         dst = os.path.join(STAGE, p)
         os.makedirs(os.path.dirname(dst), exist_ok=True)
         res = subprocess.run(['git', 'show', f'{BASE_TAG}:{p}'], cwd=TREE,
@@ -384,8 +390,7 @@ def cmd_diff(args):
         with open(dst, 'wb') as f:
             f.write(res.stdout)
     for d in preceding:
-        if set(diff_files(d)) & set(files):
-            apply_diff(d, STAGE)
+        apply_diff(d, STAGE)
     out = []
     for p in sorted(files):
         res = subprocess.run(['diff', '-up', '--label', f'a/{p}', '--label',
