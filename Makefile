@@ -3,7 +3,7 @@
 
 SHP := python3 host/shp.py
 
-.PHONY: help base assemble diff series kunit check test guest-smoke clean
+.PHONY: help base assemble diff series kunit check test guest baseline clean
 
 help:
 	@echo "make test       the one test command: KUnit, series checks, summary line"
@@ -12,7 +12,8 @@ help:
 	@echo "make kunit      run the KUnit suite on UML"
 	@echo "make check      git am the series, build every commit, checkpatch, W=1, sparse"
 	@echo "make diff DIFF=name.diff [FILES='a b']   regenerate patches/name.diff from build/linux"
-	@echo "make guest-smoke [KIND=base]   boot the x86_64 guest under QEMU once (bench groundwork)"
+	@echo "make guest [KIND=base]  build the x86_64 guest, run every scenario under QEMU"
+	@echo "make baseline   every scenario on the patched kernel, then on the unpatched base"
 	@echo "make clean      remove build/"
 
 base:
@@ -38,8 +39,11 @@ test:
 	$(SHP) test
 
 KIND ?= patched
-guest-smoke:
+guest:
 	python3 host/guest.py $(KIND)
+
+baseline:
+	python3 host/guest.py patched base
 
 clean:
 	rm -rf build

@@ -754,12 +754,14 @@ def cmd_check(_args=None):
 
 def cmd_test(_args=None):
     start = time.time()
-    ensure_packages(['python3-sphinx'])
+    ensure_packages(['python3-sphinx', 'qemu-system-x86', 'busybox-static'])
     assembled = cmd_assemble()
     results = Results()
     kunit(results)
     cmd_series()
     check_series(results, read_series(), assembled)
+    import guest  # pylint: disable=import-outside-toplevel
+    guest.run_scenarios('patched', results)
     log(f'make test took {int(time.time() - start)} s')
     sys.exit(1 if results.summary() else 0)
 
