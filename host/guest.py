@@ -316,7 +316,7 @@ ACTIONS = {'cpu-add': qmp_cpu_add, 'cpu-del': qmp_cpu_del,
 
 
 SCENARIOS_RUN = ('smoke', 'qmp-probe', 'cpu-selftest', 'mem-selftest',
-                 'cpu-remove-race')
+                 'cpu-remove-race', 'bad-input')
 
 
 def run_scenarios(kind, results):
