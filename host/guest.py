@@ -316,24 +316,44 @@ ACTIONS = {'cpu-add': qmp_cpu_add, 'cpu-del': qmp_cpu_del,
 
 
 SCENARIOS_RUN = ('smoke', 'qmp-probe', 'cpu-selftest', 'mem-selftest',
-                 'cpu-remove-race', 'bad-input')
+                 'cpu-remove-race', 'bad-input', 'inject')
 
 
 def run_scenarios(kind, results):
-    """Build the guest of @kind and run every scenario, one boot each."""
+    """Build the guest of @kind and run every scenario, one boot each.
+
+    Return: {scenario: (passed, seconds, why)}.
+    """
     build_kernel(kind)
     build_initramfs(kind)
+    outcome = {}
     for scenario in SCENARIOS_RUN:
+        start = time.time()
         ok, why, text = boot(kind, scenario, actions=ACTIONS, timeout=180)
+        outcome[scenario] = (ok, time.time() - start, why)
         for line in text.splitlines():
             if line.startswith('SHP-INFO'):
                 print('  ' + line)
         results.add(f'guest ({kind}): {scenario}', ok, why)
+    return outcome
+
+
+def report(outcomes):
+    """Scenario by scenario, every kernel side by side."""
+    kinds = list(outcomes)
+    print('\n%-18s' % 'scenario' + ''.join('%-22s' % k for k in kinds))
+    for scenario in SCENARIOS_RUN:
+        row = '%-18s' % scenario
+        for k in kinds:
+            ok, secs, _ = outcomes[k][scenario]
+            row += '%-22s' % f'{"PASS" if ok else "FAIL"} {secs:5.1f} s'
+        print(row)
+    print()
 
 
 if __name__ == '__main__':
     res = shp.Results()
     kinds = sys.argv[1:] or ['patched']
-    for k in kinds:
-        run_scenarios(k, res)
+    outcomes = {k: run_scenarios(k, res) for k in kinds}
+    report(outcomes)
     sys.exit(1 if res.summary() else 0)

@@ -39,12 +39,14 @@
  * can be made to fail, filtered by handler and phase (sys_hotplug/fail/).
  */
 
+#include <linux/cpu.h>
 #include <linux/debugfs.h>
 #include <linux/device.h>
 #include <linux/fault-inject.h>
 #include <linux/init.h>
 #include <linux/ktime.h>
 #include <linux/lockdep.h>
+#include <linux/memory.h>
 #include <linux/mutex.h>
 #include <linux/numa.h>
 #include <linux/seq_file.h>
@@ -1355,6 +1357,125 @@ static int shp_handlers_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(shp_handlers);
 
+#ifdef CONFIG_MEMORY_HOTPLUG
+/* The memory block device memory@id, held. */
+static struct device *shp_find_memory_block(unsigned long id)
+{
+	u64 start = (u64)id * memory_block_size_bytes();
+	struct memory_block *mem;
+
+	/* The lookup is made under device_hotplug_lock. */
+	lock_device_hotplug();
+	mem = find_memory_block(pfn_to_section_nr(PHYS_PFN(start)));
+	unlock_device_hotplug();
+	return mem ? &mem->dev : NULL;
+}
+#else
+static struct device *shp_find_memory_block(unsigned long id)
+{
+	return NULL;
+}
+#endif
+
+/* The CPU or memory block device called @name ("cpu3", "memory32"), held. */
+static struct device *shp_find_device(const char *name, enum shp_class *class)
+{
+	unsigned long id;
+
+	if (!strncmp(name, "cpu", 3) && !kstrtoul(name + 3, 10, &id)) {
+		*class = SHP_CLASS_CPU;
+		return id < nr_cpu_ids ? get_device(get_cpu_device(id)) : NULL;
+	}
+	if (!strncmp(name, "memory", 6) && !kstrtoul(name + 6, 10, &id)) {
+		*class = SHP_CLASS_MEMORY;
+		return shp_find_memory_block(id);
+	}
+	return NULL;
+}
+
+/* The request holds its devices until it has ended. */
+static void shp_debugfs_done(struct shp_request *req)
+{
+	unsigned int i;
+
+	for (i = 0; i < req->nr_targets; i++)
+		put_device(req->targets[i].dev);
+}
+
+/*
+ * sys_hotplug/request: "[validate] online|offline DEVICE..." runs one
+ * request for several CPUs and memory blocks and returns its errno; the
+ * history shows the rest. For operators and tests.
+ */
+static ssize_t shp_request_write(struct file *file, const char __user *ubuf,
+				 size_t count, loff_t *ppos)
+{
+	unsigned int flags = 0, nr = 0, i = 0;
+	char *buf, *p, *word, *names;
+	struct shp_request *req;
+	enum shp_operation op;
+	enum shp_class class;
+	int ret;
+
+	if (count > PAGE_SIZE)
+		return -EINVAL;
+	buf = memdup_user_nul(ubuf, count);
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+	p = strim(buf);
+	word = strsep(&p, " \t\n");
+	if (word && !strcmp(word, "validate")) {
+		flags = SHP_REQ_VALIDATE_ONLY;
+		word = strsep(&p, " \t\n");
+	}
+	ret = -EINVAL;
+	if (!word || !p)
+		goto out;
+	if (!strcmp(word, "online"))
+		op = SHP_OP_ONLINE;
+	else if (!strcmp(word, "offline"))
+		op = SHP_OP_OFFLINE;
+	else
+		goto out;
+	names = p;
+	while ((word = strsep(&p, " \t\n")))
+		nr += *word != '\0';
+	req = nr ? shp_request_alloc(op, SHP_ORIGIN_KERNEL, nr, GFP_KERNEL) :
+		   NULL;
+	if (!req)
+		goto out;
+	req->flags = flags;
+	req->done = shp_debugfs_done;
+	/* strsep() left NULs between the names: walk them again. */
+	for (p = names; i < nr; p += strlen(p) + 1) {
+		if (!*p)
+			continue;
+		req->targets[i].dev = shp_find_device(p, &class);
+		req->targets[i].class = class;
+		if (!req->targets[i].dev || !shp_handles(class, op)) {
+			ret = req->targets[i].dev ? -EOPNOTSUPP : -ENODEV;
+			shp_debugfs_done(req);
+			shp_request_put(req);
+			goto out;
+		}
+		i++;
+	}
+	ret = shp_submit_wait(req);
+	if (!req->id)
+		shp_debugfs_done(req);
+	shp_request_put(req);
+out:
+	kfree(buf);
+	return ret ? ret : count;
+}
+
+static const struct file_operations shp_request_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.write = shp_request_write,
+	.llseek = default_llseek,
+};
+
 /* ------------------------------------------------------------ instances */
 
 /**
@@ -1403,6 +1524,10 @@ shp_sequencer_create(const char *name, unsigned int history_len)
 	debugfs_create_file("history", 0400, seq->dir, seq, &shp_history_fops);
 	debugfs_create_file("handlers", 0400, seq->dir, seq,
 			    &shp_handlers_fops);
+	/* Only the system's sequencer acts on real devices. */
+	if (!shp_default)
+		debugfs_create_file("request", 0200, seq->dir, seq,
+				    &shp_request_fops);
 	shp_fault_init(seq);
 	return seq;
 fail:
