@@ -2,6 +2,7 @@
 # Bad input and no-op writes get the answers upstream gives, and change
 # nothing they should not: garbage strings, out-of-range values, a state a
 # device is in already.
+. /scenarios/lib.sh
 bad=0
 
 # expect FILE VALUE ok|EINVAL: write VALUE to FILE, check the outcome
@@ -26,14 +27,7 @@ expect $cpu 1 ok
 	{ echo "SHP-INFO online CPUs changed"; bad=$((bad + 1)); }
 
 # A DIMM's first block, offline after the hot-add (memhp_default_state).
-blocks=$(ls -d /sys/devices/system/memory/memory* | wc -l)
-echo "SHP-QMP dimm-add 1 256"
-n=0
-while [ "$(ls -d /sys/devices/system/memory/memory* | wc -l)" -le "$blocks" ]; do
-	n=$((n + 1))
-	[ $n -gt 600 ] && { echo "SHP-RESULT FAIL the DIMM did not appear"; exit 0; }
-	usleep 100000
-done
+add_dimm 256
 mem=/sys/devices/system/memory/memory$(ls -d /sys/devices/system/memory/memory* |
 	sed 's/.*memory//' | sort -n | tail -1)
 echo "SHP-INFO block $(basename $mem) is $(cat $mem/state)"

@@ -3,23 +3,9 @@
 # that CPU: the eject must finish, the writers must be answered, nothing
 # may deadlock (the writer waits for the sequencer without holding the
 # file's kernfs active reference).
+. /scenarios/lib.sh
 
-fail() {
-	echo "SHP-RESULT FAIL $*"
-	exit 0
-}
-
-for core in 0 1; do
-	cpu=$((core + 2))
-	echo "SHP-QMP cpu-add 1 $core"
-	n=0
-	while [ ! -e /sys/devices/system/cpu/cpu$cpu/online ]; do
-		n=$((n + 1))
-		[ $n -gt 600 ] && fail "cpu$cpu did not appear"
-		usleep 100000
-	done
-	echo 1 > /sys/devices/system/cpu/cpu$cpu/online || fail "cpu$cpu did not come online"
-done
+add_cpus
 
 # Two writers hammer cpu3 until its files go away (60 s at most).
 for w in 1 2; do
@@ -35,12 +21,7 @@ for w in 1 2; do
 done
 sleep 1
 echo "SHP-QMP cpu-del 1 1"
-n=0
-while [ -e /sys/devices/system/cpu/cpu3 ]; do
-	n=$((n + 1))
-	[ $n -gt 600 ] && fail "cpu3 was not removed within 60 s"
-	usleep 100000
-done
+wait_for "[ ! -e /sys/devices/system/cpu/cpu3 ]" 60 || fail "cpu3 was not removed within 60 s"
 wait
 for w in 1 2; do
 	[ -e /tmp/writer$w.done ] || fail "writer $w did not finish"

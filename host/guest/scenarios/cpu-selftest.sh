@@ -2,24 +2,10 @@
 # The kernel's own CPU hot-plug selftest, unchanged, on 4 CPUs (2 of them
 # hot-added over QMP), with its writes going through the framework where
 # it is built.
+. /scenarios/lib.sh
 hist=/sys/kernel/debug/sys_hotplug/history
 
-fail() {
-	echo "SHP-RESULT FAIL $*"
-	exit 0
-}
-
-for core in 0 1; do
-	cpu=$((core + 2))
-	echo "SHP-QMP cpu-add 1 $core"
-	n=0
-	while [ ! -e /sys/devices/system/cpu/cpu$cpu/online ]; do
-		n=$((n + 1))
-		[ $n -gt 600 ] && fail "cpu$cpu did not appear"
-		usleep 100000
-	done
-	echo 1 > /sys/devices/system/cpu/cpu$cpu/online || fail "cpu$cpu did not come online"
-done
+add_cpus
 echo "SHP-INFO online CPUs: $(cat /sys/devices/system/cpu/online)"
 
 before=0

@@ -1,11 +1,8 @@
 #!/bin/sh
 # Failures injected inside multi-device requests (debugfs sys_hotplug/request):
 # the writer gets the errno and every device is back in its previous state.
+. /scenarios/lib.sh
 req=/sys/kernel/debug/sys_hotplug/request
-fail() {
-	echo "SHP-RESULT FAIL $*"
-	exit 0
-}
 [ -w $req ] || { echo "SHP-RESULT PASS (no framework: nothing to inject into)"; exit 0; }
 
 # submit "REQUEST" EXPECTED-ERROR-TEXT
@@ -18,17 +15,7 @@ submit() {
 	esac
 }
 
-for core in 0 1; do
-	cpu=$((core + 2))
-	echo "SHP-QMP cpu-add 1 $core"
-	n=0
-	while [ ! -e /sys/devices/system/cpu/cpu$cpu/online ]; do
-		n=$((n + 1))
-		[ $n -gt 600 ] && fail "cpu$cpu did not appear"
-		usleep 100000
-	done
-	echo 1 > /sys/devices/system/cpu/cpu$cpu/online || fail "cpu$cpu did not come online"
-done
+add_cpus
 
 # 1. CPUs: cpu1's teardown fails at sched:active (cpuhp's own injection;
 # hot-added CPUs have no hotplug/ directory), after cpu2 went offline.
@@ -45,14 +32,7 @@ submit "validate offline cpu2 cpu1" ""
 [ "$(cat /sys/devices/system/cpu/online)" = "0-3" ] || fail "validate changed CPUs"
 
 # 2. Memory: two blocks of a DIMM on node 1, online movable.
-blocks=$(ls -d /sys/devices/system/memory/memory* | wc -l)
-echo "SHP-QMP dimm-add 1 256"
-n=0
-while [ "$(ls -d /sys/devices/system/memory/memory* | wc -l)" -lt $((blocks + 2)) ]; do
-	n=$((n + 1))
-	[ $n -gt 600 ] && fail "the DIMM's blocks did not appear"
-	usleep 100000
-done
+add_dimm 256
 set -- $(ls -d /sys/devices/system/memory/memory* | sed 's/.*memory//' | sort -n | tail -2)
 a=memory$1
 b=memory$2

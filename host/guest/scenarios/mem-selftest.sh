@@ -2,23 +2,13 @@
 # The kernel's own memory hot-plug selftest, unchanged, with its notifier
 # error injection cases, on boot memory plus two DIMMs on node 1, with its
 # writes going through the framework where it is built.
+. /scenarios/lib.sh
 hist=/sys/kernel/debug/sys_hotplug/history
 
-fail() {
-	echo "SHP-RESULT FAIL $*"
-	exit 0
-}
-
-blocks=$(ls -d /sys/devices/system/memory/memory* | wc -l)
-echo "SHP-QMP dimm-add 1 256"
-echo "SHP-QMP dimm-add 1 256"
-n=0
-while [ "$(ls -d /sys/devices/system/memory/memory* | wc -l)" -lt $((blocks + 4)) ]; do
-	n=$((n + 1))
-	[ $n -gt 600 ] && fail "the DIMMs' memory blocks did not appear"
-	usleep 100000
-done
-echo "SHP-INFO memory blocks: $blocks at boot, $(ls -d /sys/devices/system/memory/memory* | wc -l) now"
+blocks=$(nr_blocks)
+add_dimm 256
+add_dimm 256
+echo "SHP-INFO memory blocks: $blocks at boot, $(nr_blocks) now"
 
 before=0
 [ -r $hist ] && before=$(grep -c 'origin=sysfs' $hist)

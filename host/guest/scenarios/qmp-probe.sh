@@ -1,20 +1,6 @@
 #!/bin/sh
 # The bench's QMP path: the host plugs a CPU and a DIMM on node 1, the guest sees them.
-
-# wait_for TEST SECONDS: poll a shell test until it holds
-wait_for() {
-	n=0
-	while ! eval "$1"; do
-		n=$((n + 1))
-		[ $n -gt $(($2 * 10)) ] && return 1
-		usleep 100000
-	done
-}
-
-fail() {
-	echo "SHP-RESULT FAIL $*"
-	exit 0
-}
+. /scenarios/lib.sh
 
 blocks=$(ls -d /sys/devices/system/memory/memory* | wc -l)
 echo "SHP-QMP cpu-add 1 0"
