@@ -1414,7 +1414,7 @@ static ssize_t shp_request_write(struct file *file, const char __user *ubuf,
 	char *buf, *p, *word, *names;
 	struct shp_request *req;
 	enum shp_operation op;
-	enum shp_class class;
+	enum shp_class class = SHP_NR_CLASSES;
 	int ret;
 
 	if (count > PAGE_SIZE)
@@ -1440,8 +1440,10 @@ static ssize_t shp_request_write(struct file *file, const char __user *ubuf,
 	names = p;
 	while ((word = strsep(&p, " \t\n")))
 		nr += *word != '\0';
-	req = nr ? shp_request_alloc(op, SHP_ORIGIN_KERNEL, nr, GFP_KERNEL) :
-		   NULL;
+	if (!nr)
+		goto out;
+	ret = -ENOMEM;
+	req = shp_request_alloc(op, SHP_ORIGIN_KERNEL, nr, GFP_KERNEL);
 	if (!req)
 		goto out;
 	req->flags = flags;
