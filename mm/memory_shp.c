@@ -1,62 +1,236 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Memory steps of the system device hot-plug sequencer: online and offline
- * memory blocks, all or nothing for a request of many.
+ * Memory and node steps of the system device hot-plug sequencer.
+ *
+ * Memory: online and offline memory blocks; hot-add a physical range (add
+ * it, then online it as the auto-online policy says) and hot-remove one
+ * (offline every block, then remove the range). A request for many blocks
+ * or ranges is all or nothing: blocks that went offline come back in the
+ * zone they were in, ranges that were added are removed again.
+ *
+ * Nodes: a node comes online in the node stage of the request that adds
+ * its first memory (before the memory stage adds it) and goes offline in
+ * the node stage of the request that removes its last memory or CPU (after
+ * the other stages are done).
+ *
+ * Every step runs under device_hotplug_lock, so the functions called here
+ * are the ones that expect it held (__add_memory(), __remove_memory(),
+ * try_offline_node()), never those that take it (add_memory(),
+ * remove_memory()).
  */
 
 #include <linux/device.h>
 #include <linux/init.h>
+#include <linux/math64.h>
 #include <linux/memory.h>
 #include <linux/memory_hotplug.h>
+#include <linux/mm.h>
 #include <linux/mmzone.h>
+#include <linux/nodemask.h>
 #include <linux/sys_hotplug.h>
+#include <linux/topology.h>
 
-/* In shp_target.done: the block was in ZONE_MOVABLE before it went offline. */
+/*
+ * Handler bits in shp_target.done, beside SHP_TARGET_CHANGED.
+ * Memory blocks: MEM_SHP_WAS_MOVABLE, the block was in ZONE_MOVABLE before
+ * it went offline; MEM_SHP_OF_RANGE, the block was found in a range that
+ * a hot-remove named. Node targets: NODE_SHP_WAS_ONLINE, the node was
+ * online when the request was validated.
+ */
 #define MEM_SHP_WAS_MOVABLE	BIT(1)
+#define MEM_SHP_OF_RANGE	BIT(2)
+#define NODE_SHP_WAS_ONLINE	BIT(1)
 
 static struct memory_block *mem_shp_block(struct shp_target *t)
 {
 	return container_of(t->dev, struct memory_block, dev);
 }
 
-static int mem_shp_validate(struct shp_handler *h, struct shp_request *req)
+static unsigned long mem_shp_nr_blocks(const struct shp_target *t)
 {
+	return div64_ul(t->mem.size, memory_block_size_bytes());
+}
+
+static struct memory_block *mem_shp_find(u64 addr)
+{
+	return find_memory_block(pfn_to_section_nr(PHYS_PFN(addr)));
+}
+
+/* ------------------------------------------------------------ validate */
+
+/* A range: block aligned, and present for hot-remove or absent for hot-add. */
+static int mem_shp_check_range(struct shp_request *req, struct shp_target *t)
+{
+	unsigned long bs = memory_block_size_bytes(), i, present = 0;
+	int idx = shp_target_index(req, t);
+	struct memory_block *mem;
+
+	if (!IS_ALIGNED(t->mem.start | t->mem.size, bs) ||
+	    t->mem.start + t->mem.size < t->mem.start) {
+		shp_report_blocker(req, idx, -EINVAL,
+				   "range %#llx+%#llx is not aligned to memory blocks (%#lx)",
+				   t->mem.start, t->mem.size, bs);
+		return -EINVAL;
+	}
+	for (i = 0; i < mem_shp_nr_blocks(t); i++) {
+		mem = mem_shp_find(t->mem.start + (u64)i * bs);
+		if (mem) {
+			present++;
+			put_device(&mem->dev);
+		}
+	}
+	if (req->op == SHP_OP_HOT_ADD) {
+		if (t->nid < 0 || t->nid >= MAX_NUMNODES ||
+		    !node_possible(t->nid)) {
+			shp_report_blocker(req, idx, -EINVAL,
+					   "range %#llx+%#llx: node %d is not possible",
+					   t->mem.start, t->mem.size, t->nid);
+			return -EINVAL;
+		}
+		if (t->mem.online_type != -1) {
+			shp_report_blocker(req, idx, -EINVAL,
+					   "hot-add onlines as the auto-online policy says");
+			return -EINVAL;
+		}
+		if (present) {
+			shp_report_blocker(req, idx, -EEXIST,
+					   "range %#llx+%#llx: %lu blocks already present",
+					   t->mem.start, t->mem.size, present);
+			return -EEXIST;
+		}
+	} else if (present != mem_shp_nr_blocks(t)) {
+		shp_report_blocker(req, idx, -ENODEV,
+				   "range %#llx+%#llx: only %lu of %lu blocks present",
+				   t->mem.start, t->mem.size, present,
+				   mem_shp_nr_blocks(t));
+		return -ENODEV;
+	}
+	return 0;
+}
+
+/* Hot-remove: the blocks of the range at @idx become targets, held. */
+static int mem_shp_expand(struct shp_request *req, unsigned int idx)
+{
+	unsigned long bs = memory_block_size_bytes(), i, n;
 	struct memory_block *mem;
 	struct shp_target *t;
-	int ret = 0;
+	u64 start;
 
+	start = req->targets[idx].mem.start;
+	n = mem_shp_nr_blocks(&req->targets[idx]);
+	t = shp_request_add_targets(req, n);
+	if (!t)
+		return -ENOMEM;
+	for (i = 0; i < n; i++, t++) {
+		/* Present: checked under the same device_hotplug_lock. */
+		mem = mem_shp_find(start + (u64)i * bs);
+		t->class = SHP_CLASS_MEMORY;
+		t->dev = &mem->dev;
+		t->nid = mem->nid;
+		t->done = MEM_SHP_OF_RANGE;
+	}
+	return 0;
+}
+
+/* As offline_pages() would find them: reserved pages never move. */
+static bool mem_shp_has_reserved(struct memory_block *mem)
+{
+	unsigned long pfn = section_nr_to_pfn(mem->start_section_nr);
+	unsigned long end = pfn + PHYS_PFN(memory_block_size_bytes());
+
+	if (mem->altmap)
+		pfn += mem->altmap->free;
+	for (; pfn < end; pfn++)
+		if (PageReserved(pfn_to_page(pfn)))
+			return true;
+	return false;
+}
+
+static int mem_shp_check_block(struct shp_request *req, struct shp_target *t)
+{
+	struct memory_block *mem = mem_shp_block(t);
+	int idx = shp_target_index(req, t);
+
+	if (req->op == SHP_OP_HOT_ADD ||
+	    (req->op == SHP_OP_HOT_REMOVE && !(t->done & MEM_SHP_OF_RANGE))) {
+		shp_report_blocker(req, idx, -EINVAL,
+				   "%s: hot-add and hot-remove take physical ranges",
+				   dev_name(t->dev));
+		return -EINVAL;
+	}
+	if (req->op == SHP_OP_ONLINE) {
+		if (t->mem.online_type > MMOP_ONLINE_MOVABLE) {
+			shp_report_blocker(req, idx, -EINVAL,
+					   "%s: unknown online type %d",
+					   dev_name(t->dev), t->mem.online_type);
+			return -EINVAL;
+		}
+#ifdef CONFIG_MEMORY_FAILURE
+		if (mem->state == MEM_OFFLINE &&
+		    atomic_long_read(&mem->nr_hwpoison)) {
+			shp_report_blocker(req, idx, -EHWPOISON,
+					   "%s has poisoned pages",
+					   dev_name(t->dev));
+			return -EHWPOISON;
+		}
+#endif
+		return 0;
+	}
+	if (mem->state != MEM_ONLINE)
+		return 0;
+	/* As memory_block_offline(): one zone, or it cannot go. */
+	if (!mem->zone) {
+		shp_report_blocker(req, idx, -EINVAL, "%s spans several zones",
+				   dev_name(t->dev));
+		return -EINVAL;
+	}
+	if (mem_shp_has_reserved(mem)) {
+		shp_report_blocker(req, idx, -EBUSY,
+				   "%s holds reserved (unmovable) pages",
+				   dev_name(t->dev));
+		return -EBUSY;
+	}
+	return 0;
+}
+
+static int mem_shp_validate(struct shp_handler *h, struct shp_request *req)
+{
+	unsigned int i, n = req->nr_targets;
+	struct shp_target *t;
+	int ret = 0, err;
+
+	/* Ranges first: a hot-remove's blocks become targets here. */
+	for (i = 0; i < n; i++) {
+		t = &req->targets[i];
+		if (t->class != SHP_CLASS_MEMORY || t->dev)
+			continue;
+		err = mem_shp_check_range(req, t);
+		if (!err && req->op == SHP_OP_HOT_REMOVE)
+			err = mem_shp_expand(req, i);
+		ret = ret ?: err;
+	}
 	for (t = shp_next_target(req, NULL, SHP_CLASS_MEMORY); t;
 	     t = shp_next_target(req, t, SHP_CLASS_MEMORY)) {
-		mem = mem_shp_block(t);
-		if (req->op == SHP_OP_ONLINE &&
-		    t->mem.online_type > MMOP_ONLINE_MOVABLE) {
-			shp_report_blocker(req, shp_target_index(req, t),
-					   -EINVAL, "%s: unknown online type %d",
-					   dev_name(t->dev), t->mem.online_type);
-			ret = ret ?: -EINVAL;
-		}
-		/* As memory_block_offline(): one zone, or it cannot go. */
-		if (req->op == SHP_OP_OFFLINE && mem->state == MEM_ONLINE &&
-		    !mem->zone) {
-			shp_report_blocker(req, shp_target_index(req, t),
-					   -EINVAL, "%s spans several zones",
-					   dev_name(t->dev));
-			ret = ret ?: -EINVAL;
+		if (t->dev) {
+			err = mem_shp_check_block(req, t);
+			ret = ret ?: err;
 		}
 	}
 	return ret;
 }
 
+/* ------------------------------------------------------------ blocks */
+
 /* Undo the blocks before @end that this request changed, newest first. */
 static int mem_shp_undo(struct shp_request *req, struct shp_target *end)
 {
-	bool offline = req->op == SHP_OP_OFFLINE;
+	bool offline = req->op != SHP_OP_ONLINE;
 	struct memory_block *mem;
 	struct shp_target *t;
 	int ret = 0, err;
 
 	for (t = end - 1; t >= req->targets; t--) {
-		if (t->class != SHP_CLASS_MEMORY ||
+		if (t->class != SHP_CLASS_MEMORY || !t->dev ||
 		    !(t->done & SHP_TARGET_CHANGED))
 			continue;
 		mem = mem_shp_block(t);
@@ -80,9 +254,10 @@ static int mem_shp_undo(struct shp_request *req, struct shp_target *end)
 	return ret;
 }
 
-static int mem_shp_execute(struct shp_handler *h, struct shp_request *req)
+/* Online, offline, or (hot-remove) offline every block target. */
+static int mem_shp_change_blocks(struct shp_request *req)
 {
-	bool offline = req->op == SHP_OP_OFFLINE;
+	bool offline = req->op != SHP_OP_ONLINE;
 	struct memory_block *mem;
 	struct shp_target *t;
 	bool movable;
@@ -90,6 +265,8 @@ static int mem_shp_execute(struct shp_handler *h, struct shp_request *req)
 
 	for (t = shp_next_target(req, NULL, SHP_CLASS_MEMORY); t;
 	     t = shp_next_target(req, t, SHP_CLASS_MEMORY)) {
+		if (!t->dev)
+			continue;
 		mem = mem_shp_block(t);
 		movable = mem->zone && zone_idx(mem->zone) == ZONE_MOVABLE;
 		if (offline) {
@@ -111,23 +288,291 @@ static int mem_shp_execute(struct shp_handler *h, struct shp_request *req)
 	return 0;
 }
 
+/* ------------------------------------------------------------ ranges */
+
+static int mem_shp_offline_cb(struct memory_block *mem, void *arg)
+{
+	int ret = device_offline(&mem->dev);
+
+	return ret < 0 ? ret : 0;
+}
+
+static int mem_shp_online_cb(struct memory_block *mem, void *arg)
+{
+	return mem->state == MEM_ONLINE ? 0 : -EIO;
+}
+
+/* Offline what is online in the range, then remove it. */
+static int mem_shp_remove_range(struct shp_request *req, struct shp_target *t)
+{
+	int ret;
+
+	if (!IS_ENABLED(CONFIG_MEMORY_HOTREMOVE))
+		ret = -EOPNOTSUPP;
+	else
+		ret = walk_memory_blocks(t->mem.start, t->mem.size, NULL,
+					 mem_shp_offline_cb);
+	if (ret) {
+		shp_report_left(req, shp_target_index(req, t), ret,
+				"range %#llx+%#llx left present",
+				t->mem.start, t->mem.size);
+		return ret;
+	}
+	__remove_memory(t->mem.start, t->mem.size);
+	return 0;
+}
+
+/* Remove the ranges before @end that this request added, newest first. */
+static int mem_shp_unadd(struct shp_request *req, struct shp_target *end)
+{
+	struct shp_target *t;
+	int ret = 0, err;
+
+	for (t = end - 1; t >= req->targets; t--) {
+		if (t->class != SHP_CLASS_MEMORY || t->dev ||
+		    !(t->done & SHP_TARGET_CHANGED))
+			continue;
+		err = mem_shp_remove_range(req, t);
+		if (err) {
+			ret = ret ?: err;
+			continue;
+		}
+		t->done &= ~SHP_TARGET_CHANGED;
+	}
+	return ret;
+}
+
+/* Add every range; the auto-online policy onlines it, or it fails. */
+static int mem_shp_add(struct shp_request *req)
+{
+	bool online = mhp_get_default_online_type() != MMOP_OFFLINE;
+	struct shp_target *t;
+	int ret;
+
+	for (t = shp_next_target(req, NULL, SHP_CLASS_MEMORY); t;
+	     t = shp_next_target(req, t, SHP_CLASS_MEMORY)) {
+		ret = __add_memory(t->nid, t->mem.start, t->mem.size, MHP_NONE);
+		if (ret)
+			goto undo;
+		t->done |= SHP_TARGET_CHANGED;
+		/* __add_memory() ignores blocks that the policy could not online. */
+		ret = online ? walk_memory_blocks(t->mem.start, t->mem.size,
+						  NULL, mem_shp_online_cb) : 0;
+		if (ret) {
+			shp_report_blocker(req, shp_target_index(req, t), ret,
+					   "range %#llx+%#llx did not all come online",
+					   t->mem.start, t->mem.size);
+			t++;
+			goto undo;
+		}
+	}
+	return 0;
+undo:
+	mem_shp_unadd(req, t);
+	return ret;
+}
+
+/* ------------------------------------------------------------ steps */
+
+static int mem_shp_execute(struct shp_handler *h, struct shp_request *req)
+{
+	if (req->op == SHP_OP_HOT_ADD)
+		return mem_shp_add(req);
+	return mem_shp_change_blocks(req);
+}
+
 static int mem_shp_rollback(struct shp_handler *h, struct shp_request *req)
 {
-	return mem_shp_undo(req, req->targets + req->nr_targets);
+	struct shp_target *end = req->targets + req->nr_targets;
+
+	if (req->op == SHP_OP_HOT_ADD)
+		return mem_shp_unadd(req, end);
+	return mem_shp_undo(req, end);
+}
+
+/* Hot-remove: every block of every range is offline now; remove them. */
+static int mem_shp_commit(struct shp_handler *h, struct shp_request *req)
+{
+	struct shp_target *t;
+	int ret;
+
+	if (req->op != SHP_OP_HOT_REMOVE)
+		return 0;
+	for (t = shp_next_target(req, NULL, SHP_CLASS_MEMORY); t;
+	     t = shp_next_target(req, t, SHP_CLASS_MEMORY)) {
+		if (t->dev)
+			continue;
+		ret = mem_shp_remove_range(req, t);
+		if (ret)
+			return ret;
+		t->done |= SHP_TARGET_CHANGED;
+	}
+	return 0;
 }
 
 static struct shp_handler mem_shp_handler = {
 	.name = "memory",
 	.stage = SHP_STAGE_MEMORY,
-	.ops = BIT(SHP_OP_ONLINE) | BIT(SHP_OP_OFFLINE),
 	.classes = BIT(SHP_CLASS_MEMORY),
 	.validate = mem_shp_validate,
 	.execute = mem_shp_execute,
 	.rollback = mem_shp_rollback,
+	.commit = mem_shp_commit,
+};
+
+/* ------------------------------------------------------------ nodes */
+
+/* The node a CPU or memory target is on, or NUMA_NO_NODE. */
+static int node_shp_nid(struct shp_target *t)
+{
+	if (t->class == SHP_CLASS_CPU && t->dev)
+		return cpu_to_node(t->dev->id);
+	if (t->class == SHP_CLASS_MEMORY && t->dev)
+		return mem_shp_block(t)->nid;
+	return t->nid;
+}
+
+static bool node_shp_listed(struct shp_request *req, int nid)
+{
+	struct shp_target *t;
+
+	for (t = shp_next_target(req, NULL, SHP_CLASS_NODE); t;
+	     t = shp_next_target(req, t, SHP_CLASS_NODE))
+		if (t->nid == nid)
+			return true;
+	return false;
+}
+
+/*
+ * The nodes of the request become node targets: those of new hardware on
+ * hot-add, those of everything removed on hot-remove.
+ */
+static int node_shp_validate(struct shp_handler *h, struct shp_request *req)
+{
+	bool add = req->op == SHP_OP_HOT_ADD;
+	unsigned int i, n = req->nr_targets;
+	struct shp_target *t;
+	int nid, ret = 0;
+
+	for (i = 0; i < n; i++) {
+		t = &req->targets[i];
+		if ((t->class != SHP_CLASS_CPU && t->class != SHP_CLASS_MEMORY) ||
+		    (add && t->dev) || (!add && !t->dev))
+			continue;
+		nid = node_shp_nid(t);
+		if (nid < 0 || nid >= MAX_NUMNODES || node_shp_listed(req, nid))
+			continue;
+		t = shp_request_add_targets(req, 1);
+		if (!t)
+			return -ENOMEM;
+		t->class = SHP_CLASS_NODE;
+		t->nid = nid;
+	}
+	for (t = shp_next_target(req, NULL, SHP_CLASS_NODE); t;
+	     t = shp_next_target(req, t, SHP_CLASS_NODE)) {
+		if (!node_possible(t->nid)) {
+			shp_report_blocker(req, shp_target_index(req, t), -EINVAL,
+					   "node%d is not possible", t->nid);
+			ret = ret ?: -EINVAL;
+		}
+		if (node_online(t->nid))
+			t->done |= NODE_SHP_WAS_ONLINE;
+	}
+	return ret;
+}
+
+/* Offline the nodes before @end that this request onlined, newest first. */
+static int node_shp_undo(struct shp_request *req, struct shp_target *end)
+{
+	struct shp_target *t;
+	int ret = 0;
+
+	for (t = end - 1; t >= req->targets; t--) {
+		if (t->class != SHP_CLASS_NODE ||
+		    !(t->done & SHP_TARGET_CHANGED))
+			continue;
+		try_offline_node(t->nid);
+		if (node_online(t->nid)) {
+			shp_report_left(req, shp_target_index(req, t), -EBUSY,
+					"node%d left online", t->nid);
+			ret = ret ?: -EBUSY;
+			continue;
+		}
+		t->done &= ~SHP_TARGET_CHANGED;
+	}
+	return ret;
+}
+
+/* Hot-add: bring the nodes online before anything is added to them. */
+static int node_shp_execute(struct shp_handler *h, struct shp_request *req)
+{
+	struct shp_target *t;
+	int ret;
+
+	if (req->op != SHP_OP_HOT_ADD)
+		return 0;
+	for (t = shp_next_target(req, NULL, SHP_CLASS_NODE); t;
+	     t = shp_next_target(req, t, SHP_CLASS_NODE)) {
+		if (node_online(t->nid))
+			continue;
+		ret = try_online_node(t->nid);
+		if (ret < 0) {
+			node_shp_undo(req, t);
+			return ret;
+		}
+		t->done |= SHP_TARGET_CHANGED;
+	}
+	return 0;
+}
+
+static int node_shp_rollback(struct shp_handler *h, struct shp_request *req)
+{
+	return node_shp_undo(req, req->targets + req->nr_targets);
+}
+
+/* Hot-remove: a node with no memory and no CPU left goes offline. */
+static int node_shp_commit(struct shp_handler *h, struct shp_request *req)
+{
+	struct shp_target *t;
+
+	if (req->op != SHP_OP_HOT_REMOVE)
+		return 0;
+	for (t = shp_next_target(req, NULL, SHP_CLASS_NODE); t;
+	     t = shp_next_target(req, t, SHP_CLASS_NODE)) {
+		if (node_online(t->nid))
+			try_offline_node(t->nid);
+		if ((t->done & NODE_SHP_WAS_ONLINE) && !node_online(t->nid))
+			t->done |= SHP_TARGET_CHANGED;
+	}
+	return 0;
+}
+
+static struct shp_handler node_shp_handler = {
+	.name = "node",
+	.stage = SHP_STAGE_NODE,
+	.ops = BIT(SHP_OP_HOT_ADD) | BIT(SHP_OP_HOT_REMOVE),
+	.classes = BIT(SHP_CLASS_CPU) | BIT(SHP_CLASS_MEMORY) |
+		   BIT(SHP_CLASS_NODE),
+	.validate = node_shp_validate,
+	.execute = node_shp_execute,
+	.rollback = node_shp_rollback,
+	.commit = node_shp_commit,
 };
 
 static int __init mem_shp_init(void)
 {
-	return shp_register_handler(&mem_shp_handler);
+	int ret;
+
+	mem_shp_handler.ops = BIT(SHP_OP_ONLINE) | BIT(SHP_OP_HOT_ADD);
+	if (IS_ENABLED(CONFIG_MEMORY_HOTREMOVE))
+		mem_shp_handler.ops |= BIT(SHP_OP_OFFLINE) |
+				       BIT(SHP_OP_HOT_REMOVE);
+	ret = shp_register_handler(&node_shp_handler);
+	if (ret)
+		return ret;
+	ret = shp_register_handler(&mem_shp_handler);
+	if (ret)
+		shp_unregister_handler(&node_shp_handler);
+	return ret;
 }
 subsys_initcall(mem_shp_init);

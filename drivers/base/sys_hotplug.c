@@ -74,8 +74,10 @@ EXPORT_TRACEPOINT_SYMBOL_GPL(shp_request_done);
 #define SHP_MAX_REPORTS		256
 /* The history shows at most this many reports and targets per request. */
 #define SHP_HISTORY_REPORTS	16
-#define SHP_HISTORY_TARGETS	4
+#define SHP_HISTORY_TARGETS	6
 #define SHP_HISTORY_LEN		64
+/* A "memoryN-M" word of the debugfs request file names at most this many. */
+#define SHP_DEBUGFS_MAX_BLOCKS	4096
 /* Fault injection point for rollback steps, beside the phases. */
 #define SHP_FAULT_ROLLBACK	SHP_NR_PHASES
 
@@ -300,9 +302,12 @@ static void shp_request_release(struct kref *kref)
 {
 	struct shp_request *req = container_of(kref, struct shp_request, kref);
 	struct shp_report *r, *tmp;
+	unsigned int i;
 
 	list_for_each_entry_safe(r, tmp, &req->reports, node)
 		shp_free(r);
+	for (i = 0; i < req->nr_targets; i++)
+		put_device(req->targets[i].dev);
 	if (req->targets) {
 		kvfree(req->targets);
 		atomic_long_dec(&shp_live);
@@ -315,7 +320,8 @@ static void shp_request_release(struct kref *kref)
  * @req: the request, or NULL
  *
  * The request is freed with its targets and reports when the last
- * reference goes. A submitted request holds its own reference until it has
+ * reference goes; the device reference of every target is dropped then. A
+ * submitted request holds its own reference until it has
  * ended, so the submitter may drop its reference at any time.
  */
 void shp_request_put(struct shp_request *req)
@@ -1393,29 +1399,104 @@ static struct device *shp_find_device(const char *name, enum shp_class *class)
 	return NULL;
 }
 
-/* The request holds its devices until it has ended. */
-static void shp_debugfs_done(struct shp_request *req)
+/* "mem:START+SIZE[@NID]": a physical memory range, on node NID. */
+static int shp_parse_range(struct shp_request *req, char *spec)
 {
-	unsigned int i;
+	char *size = strchr(spec, '+'), *node = strchr(spec, '@');
+	struct shp_target *t;
+	u64 start, len;
+	int nid = NUMA_NO_NODE;
 
-	for (i = 0; i < req->nr_targets; i++)
-		put_device(req->targets[i].dev);
+	if (!size)
+		return -EINVAL;
+	*size++ = '\0';
+	if (node) {
+		*node++ = '\0';
+		if (kstrtoint(node, 0, &nid) || nid < 0 || nid >= MAX_NUMNODES)
+			return -EINVAL;
+	}
+	if (kstrtou64(spec, 0, &start) || kstrtou64(size, 0, &len) || !len)
+		return -EINVAL;
+	t = shp_request_add_targets(req, 1);
+	if (!t)
+		return -ENOMEM;
+	t->class = SHP_CLASS_MEMORY;
+	t->mem.start = start;
+	t->mem.size = len;
+	t->nid = nid;
+	return 0;
 }
 
+/* "memoryN-M": every block from N to M, in that order. */
+static int shp_parse_blocks(struct shp_request *req, char *spec)
+{
+	char *dash = strchr(spec, '-');
+	unsigned long first, last, id;
+	struct shp_target *t;
+
+	*dash++ = '\0';
+	if (kstrtoul(spec, 10, &first) || kstrtoul(dash, 10, &last) ||
+	    last < first || last - first >= SHP_DEBUGFS_MAX_BLOCKS)
+		return -EINVAL;
+	t = shp_request_add_targets(req, last - first + 1);
+	if (!t)
+		return -ENOMEM;
+	for (id = first; id <= last; id++, t++) {
+		t->class = SHP_CLASS_MEMORY;
+		t->dev = shp_find_memory_block(id);
+		if (!t->dev)
+			return -ENODEV;
+	}
+	return 0;
+}
+
+/* One word of a request line as one or more targets. */
+static int shp_parse_target(struct shp_request *req, char *word)
+{
+	enum shp_class class = SHP_NR_CLASSES;
+	struct shp_target *t;
+	int nid;
+
+	if (!strncmp(word, "mem:", 4))
+		return shp_parse_range(req, word + 4);
+	if (!strncmp(word, "memory", 6) && strchr(word, '-'))
+		return shp_parse_blocks(req, word + 6);
+	t = shp_request_add_targets(req, 1);
+	if (!t)
+		return -ENOMEM;
+	if (!strncmp(word, "node", 4) && !kstrtoint(word + 4, 10, &nid)) {
+		if (nid < 0 || nid >= MAX_NUMNODES)
+			return -EINVAL;
+		t->class = SHP_CLASS_NODE;
+		t->nid = nid;
+		return 0;
+	}
+	t->dev = shp_find_device(word, &class);
+	t->class = class;
+	return t->dev ? 0 : -ENODEV;
+}
+
+static const char * const shp_request_ops[SHP_NR_OPS] = {
+	[SHP_OP_HOT_ADD] = "add",
+	[SHP_OP_HOT_REMOVE] = "remove",
+	[SHP_OP_ONLINE] = "online",
+	[SHP_OP_OFFLINE] = "offline",
+};
+
 /*
- * sys_hotplug/request: "[validate] online|offline DEVICE..." runs one
- * request for several CPUs and memory blocks and returns its errno; the
- * history shows the rest. For operators and tests.
+ * sys_hotplug/request: "[validate] OP TARGET..." runs one request and
+ * returns its errno; the history shows the rest. OP is online, offline,
+ * add or remove; a TARGET is cpuN, memoryN, memoryN-M (blocks N to M),
+ * mem:START+SIZE[@NID] (a physical range) or nodeN. For operators and
+ * tests.
  */
 static ssize_t shp_request_write(struct file *file, const char __user *ubuf,
 				 size_t count, loff_t *ppos)
 {
-	unsigned int flags = 0, nr = 0, i = 0;
-	char *buf, *p, *word, *names;
-	struct shp_request *req;
-	enum shp_operation op;
-	enum shp_class class = SHP_NR_CLASSES;
-	int ret;
+	struct shp_request *req = NULL;
+	unsigned int flags = 0, i;
+	char *buf, *p, *word;
+	int op, ret;
 
 	if (count > PAGE_SIZE)
 		return -EINVAL;
@@ -1429,44 +1510,33 @@ static ssize_t shp_request_write(struct file *file, const char __user *ubuf,
 		word = strsep(&p, " \t\n");
 	}
 	ret = -EINVAL;
-	if (!word || !p)
-		goto out;
-	if (!strcmp(word, "online"))
-		op = SHP_OP_ONLINE;
-	else if (!strcmp(word, "offline"))
-		op = SHP_OP_OFFLINE;
-	else
-		goto out;
-	names = p;
-	while ((word = strsep(&p, " \t\n")))
-		nr += *word != '\0';
-	if (!nr)
+	op = word ? match_string(shp_request_ops, SHP_NR_OPS, word) : -EINVAL;
+	if (op < 0)
 		goto out;
 	ret = -ENOMEM;
-	req = shp_request_alloc(op, SHP_ORIGIN_KERNEL, nr, GFP_KERNEL);
+	req = shp_request_alloc(op, SHP_ORIGIN_KERNEL, 0, GFP_KERNEL);
 	if (!req)
 		goto out;
 	req->flags = flags;
-	req->done = shp_debugfs_done;
-	/* strsep() left NULs between the names: walk them again. */
-	for (p = names; i < nr; p += strlen(p) + 1) {
-		if (!*p)
+	while ((word = strsep(&p, " \t\n"))) {
+		if (!*word)
 			continue;
-		req->targets[i].dev = shp_find_device(p, &class);
-		req->targets[i].class = class;
-		if (!req->targets[i].dev || !shp_handles(class, op)) {
-			ret = req->targets[i].dev ? -EOPNOTSUPP : -ENODEV;
-			shp_debugfs_done(req);
-			shp_request_put(req);
+		ret = shp_parse_target(req, word);
+		if (ret)
+			goto out;
+	}
+	ret = -EINVAL;
+	if (!req->nr_targets)
+		goto out;
+	for (i = 0; i < req->nr_targets; i++) {
+		if (!shp_handles(req->targets[i].class, op)) {
+			ret = -EOPNOTSUPP;
 			goto out;
 		}
-		i++;
 	}
 	ret = shp_submit_wait(req);
-	if (!req->id)
-		shp_debugfs_done(req);
-	shp_request_put(req);
 out:
+	shp_request_put(req);
 	kfree(buf);
 	return ret ? ret : count;
 }

@@ -8,14 +8,6 @@
 #include <linux/sys_hotplug.h>
 #include <linux/sysfs.h>
 
-/* The request holds the device until it has ended, even if the writer was
- * killed while it ran.
- */
-static void shp_sysfs_done(struct shp_request *req)
-{
-	put_device(req->targets[0].dev);
-}
-
 /**
  * shp_sysfs_online - online or offline a device for a sysfs write
  * @dev: the device whose attribute is written
@@ -47,19 +39,14 @@ int shp_sysfs_online(struct device *dev, const struct attribute *attr,
 	if (!req)
 		return -ENOMEM;
 	req->targets[0].class = class;
-	req->targets[0].dev = dev;
+	/* Held by the request, even if the writer is killed while it runs. */
+	req->targets[0].dev = get_device(dev);
 	req->targets[0].mem.online_type = online_type;
-	req->done = shp_sysfs_done;
 
-	get_device(dev);
 	kn = sysfs_break_active_protection(&dev->kobj, attr);
 	ret = shp_submit_wait(req);
 	if (kn)
 		sysfs_unbreak_active_protection(kn);
-	/* Not queued (no ID): the done callback will not drop it. */
-	if (!req->id)
-		put_device(dev);
-
 	if (!ret && !(req->targets[0].done & SHP_TARGET_CHANGED))
 		ret = 1;
 	shp_request_put(req);

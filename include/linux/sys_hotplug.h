@@ -144,7 +144,10 @@ enum shp_outcome {
  * struct shp_target - one device a request acts on
  * @class: what kind of device this is
  * @dev: the existing device (CPU, memory block, node or firmware device);
- *	NULL only for hardware that has no device yet (hot-add)
+ *	NULL only for hardware that has no device yet (hot-add) or that is
+ *	named by its physical range. Whoever sets @dev gives the request a
+ *	reference on it (get_device()), which is dropped when the request is
+ *	freed, so that the device outlives a step that unregisters it.
  * @nid: NUMA node of the target, or NUMA_NO_NODE
  * @cpu: CPU targets: firmware identifier of a CPU that has no device yet
  * @mem: memory targets: physical range that has no memory block yet, and

@@ -173,6 +173,17 @@ static int fake_commit(struct shp_handler *h, struct shp_request *req)
 	return f->fail_at == SHP_PHASE_COMMIT ? f->fail_err : 0;
 }
 
+/*
+ * Online and offline act on existing devices; this one stands for them.
+ * Requests hold references on it, so every case checks that the sequencer
+ * drops exactly the references its requests were given.
+ */
+static struct device fake_block;
+
+static void fake_block_release(struct device *dev)
+{
+}
+
 static int shp_test_init(struct kunit *test)
 {
 	struct shp_test *ctx;
@@ -183,6 +194,10 @@ static int shp_test_init(struct kunit *test)
 	ctx->test = test;
 	spin_lock_init(&ctx->lock);
 	ctx->live_start = shp_live_objects();
+	memset(&fake_block, 0, sizeof(fake_block));
+	device_initialize(&fake_block);
+	fake_block.release = fake_block_release;
+	KUNIT_ASSERT_EQ(test, dev_set_name(&fake_block, "memory-fake"), 0);
 	ctx->seq = shp_sequencer_create("sys_hotplug-kunit", 8);
 	KUNIT_ASSERT_NOT_NULL(test, ctx->seq);
 	for (i = 0; i < NR_FAKES; i++) {
@@ -220,10 +235,10 @@ static void shp_test_exit(struct kunit *test)
 	/* UML has no kmemleak: the sequencer counts what it allocates. */
 	KUNIT_EXPECT_EQ_MSG(test, shp_live_objects(), ctx->live_start,
 			    "sequencer objects leaked");
+	KUNIT_EXPECT_EQ_MSG(test, kref_read(&fake_block.kobj.kref), 1,
+			    "target device references not dropped exactly once");
+	put_device(&fake_block);
 }
-
-/* Online and offline act on existing devices; this one stands for them. */
-static struct device fake_block = { .init_name = "memory-fake" };
 
 /*
  * A request for @n memory targets: physical ranges for hot-add and
@@ -242,7 +257,7 @@ static struct shp_request *mem_request(struct kunit *test,
 		req->targets[i].mem.start = (u64)i << 27;
 		req->targets[i].mem.size = 1ULL << 27;
 		if (op == SHP_OP_ONLINE || op == SHP_OP_OFFLINE)
-			req->targets[i].dev = &fake_block;
+			req->targets[i].dev = get_device(&fake_block);
 	}
 	return req;
 }
@@ -678,6 +693,7 @@ static void spoil_cpu_nodev(struct shp_request *req)
 
 static void spoil_nodev(struct shp_request *req)
 {
+	put_device(req->targets[0].dev);
 	req->targets[0].dev = NULL;
 }
 
@@ -883,7 +899,7 @@ static int submitter_fn(void *data)
 			continue;
 		}
 		req->targets[0].class = SHP_CLASS_MEMORY;
-		req->targets[0].dev = &fake_block;
+		req->targets[0].dev = get_device(&fake_block);
 		if (i % 3) {
 			if (shp_sequencer_submit(s->ctx->seq, req, &s->ids[i]))
 				s->errors++;
@@ -1328,8 +1344,8 @@ static void shp_test_history(struct kunit *test)
 		 first + 2);
 	KUNIT_EXPECT_NOT_NULL(test, strstr(text, want));
 	KUNIT_EXPECT_NOT_NULL(test, strstr(text, "0x10000000+0x8000000] outcome=ok result=0"));
-	/* At most four targets are named; the rest are counted. */
-	KUNIT_EXPECT_NOT_NULL(test, strstr(text, "0x18000000+0x8000000 (+6 more)] outcome=ok"));
+	/* At most six targets are named; the rest are counted. */
+	KUNIT_EXPECT_NOT_NULL(test, strstr(text, "0x28000000+0x8000000 (+4 more)] outcome=ok"));
 	kfree(text);
 }
 

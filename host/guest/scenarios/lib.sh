@@ -32,12 +32,41 @@ add_cpus() {
 	done
 }
 
-# add_dimm MIB: hot-add a DIMM on node 1, wait for its blocks
+# add_dimm MIB [NODE]: hot-add a DIMM (on node 1 by default), wait for its blocks
 add_dimm() {
 	before=$(nr_blocks)
-	echo "SHP-QMP dimm-add 1 $1"
+	echo "SHP-QMP dimm-add ${2:-1} $1"
 	wait_for "[ \$(nr_blocks) -gt $before ]" 60 || fail "the DIMM's blocks did not appear"
 	# Blocks appear one by one: wait until the count settles.
 	wait_for "[ \$(nr_blocks) -ge $((before + $1 / 128)) ]" 30 ||
 		fail "the DIMM's blocks did not all appear"
+}
+
+REQ=/sys/kernel/debug/sys_hotplug/request
+FAIL=/sys/kernel/debug/sys_hotplug/fail
+
+# submit "REQUEST" EXPECTED-ERROR-TEXT: one line to the request file; the
+# error text ("" for success) must be what the write returns
+submit() {
+	out=$( (echo "$1" > $REQ) 2>&1 )
+	echo "SHP-INFO request '$1': ${out:-ok}"
+	case "$out" in
+	*"$2"*) ;;
+	*) fail "request '$1' gave '${out:-ok}', expected '${2:-ok}'" ;;
+	esac
+	[ -n "$2" ] || [ -z "$out" ] || fail "request '$1' gave '$out'"
+}
+
+# inject HANDLER PHASE ERRNO: the framework fails the next such step once
+inject() {
+	echo "$1" > $FAIL/handler
+	echo "$2" > $FAIL/phase
+	echo "$3" > $FAIL/errno
+	echo 0 > $FAIL/verbose
+	echo 1 > $FAIL/times
+	echo 100 > $FAIL/probability
+}
+
+inject_off() {
+	echo 0 > $FAIL/probability
 }
