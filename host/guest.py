@@ -319,7 +319,7 @@ ACTIONS = {'cpu-add': qmp_cpu_add, 'cpu-del': qmp_cpu_del,
 
 
 SCENARIOS_RUN = ('smoke', 'qmp-probe', 'cpu-selftest', 'mem-selftest',
-                 'cpu-remove-race', 'bad-input', 'inject', 'mem-range')
+                 'cpu-remove-race', 'bad-input', 'inject', 'mem-range', 'soak')
 
 
 def chosen_scenarios():

@@ -31,6 +31,12 @@
  * step, even after one fails, and collects every blocker with its handler,
  * target and reason.
  *
+ * A request can be aborted: when its synchronous submitter is killed, or
+ * from debugfs ("abort" to sys_hotplug/request). The running execute step
+ * is interrupted by a signal (memory offline, which can retry migration
+ * for ever, gives up as it does when a user interrupts the write), no
+ * further execute or commit step runs, and what was done is rolled back.
+ *
  * Submission is asynchronous (shp_submit(), with an optional completion
  * callback) or synchronous (shp_submit_wait(), killable, returning the
  * errno of the failing step). The life of each request is traced
@@ -49,6 +55,7 @@
 #include <linux/memory.h>
 #include <linux/mutex.h>
 #include <linux/numa.h>
+#include <linux/sched/signal.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
@@ -118,6 +125,8 @@ struct shp_sequencer {
 	u64 next_id;
 	bool dying;
 	struct task_struct *runner;	/* task running a request, if any */
+	struct shp_request *running;	/* under lock: the request it runs */
+	bool interruptible;		/* under lock: in an execute step */
 
 	struct mutex handlers_lock;	/* held while a request runs */
 	struct list_head stages[SHP_NR_STAGES];
@@ -855,6 +864,36 @@ static shp_step_fn shp_step(const struct shp_handler *h, enum shp_phase phase)
 }
 
 /*
+ * An execute step can be aborted (shp_sequencer_abort()): the worker takes
+ * SIGINT while it runs, so that waits that give up on a signal give up, as
+ * they would for a user who interrupts the write that started them (memory
+ * offline retries migration until then). The signal never outlives the
+ * step: the worker returns to its pool with none pending.
+ */
+static int shp_call_interruptible(struct shp_sequencer *seq,
+				  struct shp_request *req,
+				  struct shp_handler *h, shp_step_fn fn)
+{
+	int ret;
+
+	allow_signal(SIGINT);
+	spin_lock(&seq->lock);
+	seq->interruptible = true;
+	if (req->aborted)
+		send_sig(SIGINT, current, 1);
+	spin_unlock(&seq->lock);
+
+	ret = fn(h, req);
+
+	spin_lock(&seq->lock);
+	seq->interruptible = false;
+	spin_unlock(&seq->lock);
+	flush_signals(current);
+	disallow_signal(SIGINT);
+	return ret;
+}
+
+/*
  * Calls one step of a handler, or fails it by fault injection without
  * calling it. @point is the phase, or SHP_FAULT_ROLLBACK.
  */
@@ -874,8 +913,12 @@ static int shp_call(struct shp_sequencer *seq, struct shp_request *req,
 	if (shp_should_fail(seq, h, point)) {
 		ret = shp_fault_errno(seq);
 		injected = true;
+	} else if (point == SHP_PHASE_EXECUTE) {
+		ret = shp_call_interruptible(seq, req, h, fn);
 	} else {
 		ret = fn(h, req);
+	}
+	if (!injected) {
 		/* Steps return 0 or a negative errno, nothing else. */
 		if (WARN_ONCE(ret > 0, "sys_hotplug: %s returned %d\n",
 			      h->name, ret))
@@ -899,6 +942,21 @@ static int shp_call(struct shp_sequencer *seq, struct shp_request *req,
 	}
 	req->cur_handler = NULL;
 	return ret;
+}
+
+/* Aborted requests run no further execute step, nor any commit step. */
+static bool shp_aborted(struct shp_sequencer *seq, struct shp_request *req)
+{
+	bool aborted;
+
+	spin_lock(&seq->lock);
+	aborted = req->aborted;
+	spin_unlock(&seq->lock);
+	if (aborted) {
+		req->cur_phase = SHP_PHASE_EXECUTE;
+		shp_report_left(req, -1, -EINTR, "aborted");
+	}
+	return aborted;
 }
 
 /* Targets added by a step bring the handlers of their class in. */
@@ -945,6 +1003,14 @@ static int shp_run_phase(struct shp_sequencer *seq, struct shp_request *req,
 
 		if (!shp_step(h, phase) || !(h->classes & req->class_mask))
 			continue;
+		if (phase == SHP_PHASE_EXECUTE && shp_aborted(seq, req)) {
+			first = -EINTR;
+			*failed = i;
+			strscpy(req->failed_handler, "core",
+				sizeof(req->failed_handler));
+			req->failed_phase = phase;
+			break;
+		}
 		ret = shp_call(seq, req, h, phase, phase);
 		shp_note_new_targets(req);
 		if (!ret) {
@@ -1011,6 +1077,12 @@ static void shp_execute_request(struct shp_sequencer *seq,
 	}
 
 	ret = shp_run_phase(seq, req, nr, SHP_PHASE_EXECUTE, &failed);
+	if (!ret && shp_aborted(seq, req)) {
+		ret = -EINTR;
+		failed = nr;
+		strscpy(req->failed_handler, "core", sizeof(req->failed_handler));
+		req->failed_phase = SHP_PHASE_EXECUTE;
+	}
 	if (ret) {
 		req->result = ret;
 		req->outcome = shp_rollback(seq, req, failed - 1) ?
@@ -1150,11 +1222,17 @@ static void shp_work_fn(struct work_struct *work)
 		lock_map_acquire(&seq->dep_map);
 		lock_device_hotplug();
 		mutex_lock(&seq->handlers_lock);
+		spin_lock(&seq->lock);
 		seq->runner = current;
+		seq->running = req;
+		spin_unlock(&seq->lock);
 		req->started_ns = start;
 		trace_shp_request_start(req, wait_ns);
 		shp_execute_request(seq, req);
+		spin_lock(&seq->lock);
 		seq->runner = NULL;
+		seq->running = NULL;
+		spin_unlock(&seq->lock);
 		mutex_unlock(&seq->handlers_lock);
 		unlock_device_hotplug();
 		lock_map_release(&seq->dep_map);
@@ -1169,6 +1247,19 @@ static void shp_work_fn(struct work_struct *work)
 }
 
 /* ------------------------------------------------------------ submission */
+
+/*
+ * Ask @req to stop: its running execute step is interrupted, no further
+ * execute or commit step runs, and what was done is rolled back. The
+ * request ends FAILED with -EINTR unless it was past its execute phase.
+ */
+static void __shp_abort(struct shp_sequencer *seq, struct shp_request *req)
+{
+	lockdep_assert_held(&seq->lock);
+	req->aborted = true;
+	if (seq->running == req && seq->interruptible)
+		send_sig(SIGINT, seq->runner, 1);
+}
 
 /**
  * shp_sequencer_submit - queue a request on one sequencer
@@ -1241,12 +1332,34 @@ VISIBLE_IF_KUNIT int shp_sequencer_submit_wait(struct shp_sequencer *seq,
 		spin_lock(&seq->lock);
 		if (!req->started)
 			req->cancelled = true;
+		/* Nobody waits for the outcome now: stop it where safe. */
+		__shp_abort(seq, req);
 		spin_unlock(&seq->lock);
 		return -EINTR;
 	}
 	return req->result;
 }
 EXPORT_SYMBOL_IF_KUNIT(shp_sequencer_submit_wait);
+
+/**
+ * shp_sequencer_abort - abort the request a sequencer is running
+ * @seq: the sequencer
+ *
+ * Return: the ID of the request that was asked to stop, or 0 if none runs.
+ */
+VISIBLE_IF_KUNIT u64 shp_sequencer_abort(struct shp_sequencer *seq)
+{
+	u64 id = 0;
+
+	spin_lock(&seq->lock);
+	if (seq->running) {
+		id = seq->running->id;
+		__shp_abort(seq, seq->running);
+	}
+	spin_unlock(&seq->lock);
+	return id;
+}
+EXPORT_SYMBOL_IF_KUNIT(shp_sequencer_abort);
 
 /**
  * shp_submit - queue a request
@@ -1275,7 +1388,9 @@ EXPORT_SYMBOL_GPL(shp_submit);
  * @req: the request, with its targets filled in
  *
  * Waits killably. If the caller is killed before the request started, the
- * request is cancelled; if it had started, it runs to its end regardless.
+ * request is cancelled; if it is running, it is aborted: the running
+ * execute step is interrupted (see the overview), no further execute or
+ * commit step runs, and what was done is rolled back.
  * Must not be called with any hot-plug lock held, nor from a handler step.
  *
  * Return: 0 if the request succeeded; the errno of the failing step (the
@@ -1487,8 +1602,8 @@ static const char * const shp_request_ops[SHP_NR_OPS] = {
  * sys_hotplug/request: "[validate] OP TARGET..." runs one request and
  * returns its errno; the history shows the rest. OP is online, offline,
  * add or remove; a TARGET is cpuN, memoryN, memoryN-M (blocks N to M),
- * mem:START+SIZE[@NID] (a physical range) or nodeN. For operators and
- * tests.
+ * mem:START+SIZE[@NID] (a physical range) or nodeN. "abort" aborts the
+ * running request (-ESRCH if none runs). For operators and tests.
  */
 static ssize_t shp_request_write(struct file *file, const char __user *ubuf,
 				 size_t count, loff_t *ppos)
@@ -1504,6 +1619,10 @@ static ssize_t shp_request_write(struct file *file, const char __user *ubuf,
 	if (IS_ERR(buf))
 		return PTR_ERR(buf);
 	p = strim(buf);
+	if (!strcmp(p, "abort")) {
+		ret = shp_sequencer_abort(file->private_data) ? 0 : -ESRCH;
+		goto out;
+	}
 	word = strsep(&p, " \t\n");
 	if (word && !strcmp(word, "validate")) {
 		flags = SHP_REQ_VALIDATE_ONLY;

@@ -216,6 +216,7 @@ struct shp_request {
 	unsigned int nr_checked;
 	bool started;
 	bool cancelled;
+	bool aborted;
 	const char *cur_handler;
 	enum shp_phase cur_phase;
 	char failed_handler[SHP_NAME_LEN];

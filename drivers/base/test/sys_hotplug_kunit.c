@@ -816,13 +816,18 @@ struct gate {
 	u64 ids[128];
 	unsigned int nr_ids;
 	bool hold;
+	bool interruptible;	/* the held step gives up on a signal */
+	bool saw_signal;	/* a step started with a signal pending */
 };
 
 static int gate_execute(struct shp_handler *h, struct shp_request *req)
 {
 	struct gate *g = container_of(h, struct gate, h);
 	int running = atomic_inc_return(&g->running);
+	int ret = 0;
 
+	if (signal_pending(current))
+		g->saw_signal = true;
 	if (running > g->max_running)
 		g->max_running = running;
 	spin_lock(&g->lock);
@@ -832,13 +837,16 @@ static int gate_execute(struct shp_handler *h, struct shp_request *req)
 	if (g->hold) {
 		g->hold = false;
 		complete(&g->entered);
-		wait_for_completion(&g->open);
+		if (!g->interruptible)
+			wait_for_completion(&g->open);
+		else if (wait_for_completion_interruptible(&g->open))
+			ret = -EINTR;
 	} else {
 		/* Leave room for another request to overlap, if it could. */
 		usleep_range(50, 100);
 	}
 	atomic_dec(&g->running);
-	return 0;
+	return ret;
 }
 
 static int gate_rollback(struct shp_handler *h, struct shp_request *req)
@@ -1089,6 +1097,116 @@ static void shp_test_killed_waiter(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ctx->fakes[0].world, 1);
 	shp_request_put(first);
 	shp_request_put(w->req);
+	shp_unregister_handler(&g->h);
+}
+
+/* How often fake @idx ran step @kind. */
+static unsigned int count_steps(struct shp_test *ctx, enum step_kind kind,
+				int idx)
+{
+	unsigned int i, n = 0;
+
+	spin_lock(&ctx->lock);
+	for (i = 0; i < ctx->nlog; i++)
+		n += ctx->log[i] == STEP(kind, idx);
+	spin_unlock(&ctx->lock);
+	return n;
+}
+
+/*
+ * After an abort: the fakes before the gate (node, firmware) were rolled
+ * back, those after it (mem-a, mem-b, cpu) never executed, nothing was
+ * committed, and the request failed with -EINTR.
+ */
+static void expect_aborted(struct kunit *test, struct shp_request *req,
+			   const char *failed_handler)
+{
+	struct shp_test *ctx = test->priv;
+	int i;
+
+	KUNIT_EXPECT_EQ(test, req->outcome, SHP_OUTCOME_FAILED);
+	KUNIT_EXPECT_EQ(test, req->result, -EINTR);
+	KUNIT_EXPECT_STREQ(test, req->failed_handler, failed_handler);
+	for (i = 0; i < NR_FAKES; i++) {
+		KUNIT_EXPECT_EQ(test, ctx->fakes[i].world, 0);
+		KUNIT_EXPECT_EQ(test, count_steps(ctx, STEP_C, i), 0U);
+	}
+	KUNIT_EXPECT_EQ(test, count_steps(ctx, STEP_R, 2), 1U);
+	KUNIT_EXPECT_EQ(test, count_steps(ctx, STEP_R, 4), 1U);
+	KUNIT_EXPECT_EQ(test, count_steps(ctx, STEP_E, 1), 0U);
+	KUNIT_EXPECT_EQ(test, count_steps(ctx, STEP_E, 3), 0U);
+	KUNIT_EXPECT_EQ(test, count_steps(ctx, STEP_E, 0), 0U);
+}
+
+/* The next request runs with no signal left over from an abort. */
+static void expect_clean_after_abort(struct kunit *test, struct gate *g)
+{
+	struct shp_test *ctx = test->priv;
+	struct shp_request *req;
+
+	req = mem_request(test, SHP_OP_HOT_ADD, 1);
+	KUNIT_EXPECT_EQ(test, run_request(ctx, req), 0);
+	KUNIT_EXPECT_FALSE(test, g->saw_signal);
+	shp_request_put(req);
+}
+
+/*
+ * A waiter killed while its request runs aborts it: the step it is in
+ * (one that gives up on a signal, as memory offline does) is interrupted
+ * and everything done is rolled back.
+ */
+static void shp_test_killed_while_running(struct kunit *test)
+{
+	struct shp_test *ctx = test->priv;
+	struct killed_waiter *w;
+	struct task_struct *task;
+	struct gate *g;
+
+	w = kunit_kzalloc(test, sizeof(*w), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, w);
+	g = gate_add(test, true);
+	g->interruptible = true;
+
+	w->req = mem_request(test, SHP_OP_HOT_ADD, 1);
+	w->req->data = ctx;
+	init_completion(&w->waiting);
+	init_completion(&w->finished);
+	task = kthread_run(killed_waiter_fn, w, "shp-killed");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(task));
+	wait_for_completion(&g->entered);
+	send_sig(SIGKILL, task, 1);
+	wait_for_completion(&w->finished);
+	KUNIT_EXPECT_EQ(test, w->ret, -EINTR);
+	wait_for_completion(&w->req->completion);
+	expect_aborted(test, w->req, "gate");
+	shp_request_put(w->req);
+
+	expect_clean_after_abort(test, g);
+	shp_unregister_handler(&g->h);
+}
+
+/*
+ * An abort while a step that does not look at signals runs: that step
+ * completes, no further one runs, and everything is rolled back.
+ */
+static void shp_test_abort_between_steps(struct kunit *test)
+{
+	struct shp_test *ctx = test->priv;
+	struct shp_request *req;
+	struct gate *g;
+
+	KUNIT_EXPECT_EQ(test, shp_sequencer_abort(ctx->seq), 0ULL);
+	g = gate_add(test, true);
+	req = mem_request(test, SHP_OP_HOT_ADD, 1);
+	KUNIT_ASSERT_EQ(test, shp_sequencer_submit(ctx->seq, req, NULL), 0);
+	wait_for_completion(&g->entered);
+	KUNIT_EXPECT_EQ(test, shp_sequencer_abort(ctx->seq), req->id);
+	complete(&g->open);
+	wait_for_completion(&req->completion);
+	expect_aborted(test, req, "core");
+	shp_request_put(req);
+
+	expect_clean_after_abort(test, g);
 	shp_unregister_handler(&g->h);
 }
 
@@ -1397,6 +1515,8 @@ static struct kunit_case shp_test_cases[] = {
 	KUNIT_CASE(shp_test_serialization),
 	KUNIT_CASE(shp_test_unregister_queued),
 	KUNIT_CASE(shp_test_killed_waiter),
+	KUNIT_CASE(shp_test_killed_while_running),
+	KUNIT_CASE(shp_test_abort_between_steps),
 	KUNIT_CASE(shp_test_fault_knob),
 	KUNIT_CASE(shp_test_tracepoints),
 	KUNIT_CASE(shp_test_history),

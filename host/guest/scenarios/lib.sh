@@ -16,6 +16,12 @@ wait_for() {
 	done
 }
 
+# in_list N LIST: 1 if N is in a kernel list such as "0-2,5", else 0
+in_list() {
+	echo "$2" | awk -v n=$1 -F, '{ for (i = 1; i <= NF; i++) { split($i, r, "-");
+		if (n >= r[1] && n <= (r[2] == "" ? r[1] : r[2])) { print 1; exit } } print 0 }'
+}
+
 nr_blocks() {
 	ls -d /sys/devices/system/memory/memory* | wc -l
 }

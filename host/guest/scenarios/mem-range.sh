@@ -61,6 +61,9 @@ expect_blocks online "hot-remove rolled back"
 grep -q Movable $MEM/memory$first/valid_zones || fail "memory$first is not movable again"
 node2 || fail "node2 went offline in a failed hot-remove"
 
+# Nothing runs: nothing to abort.
+submit "abort" "No such process"
+
 # Validate only: reports, changes nothing.
 submit "validate remove $range" ""
 expect_blocks online "validate"
