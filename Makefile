@@ -3,18 +3,22 @@
 
 SHP := python3 host/shp.py
 
-.PHONY: help base assemble diff series kunit check test guest baseline clean
+.PHONY: help demo base assemble diff series kunit check test guest baseline clean
 
 help:
+	@echo "make demo       the tour: boot the patched kernel, hot-plug through the framework, show each request"
 	@echo "make test       the one test command: KUnit, series checks, summary line"
 	@echo "make series     write the patch series to build/series/"
 	@echo "make assemble   bring build/linux to base + series (incremental)"
 	@echo "make kunit      run the KUnit suite on UML"
 	@echo "make check      git am the series, build every commit, checkpatch, W=1, sparse"
 	@echo "make diff DIFF=name.diff [FILES='a b']   regenerate patches/name.diff from build/linux"
-	@echo "make guest [KIND=base]  build the x86_64 guest, run every scenario under QEMU"
+	@echo "make guest [KIND=base] [SCENARIOS='a b']  build the x86_64 guest, run scenarios under QEMU"
 	@echo "make baseline   every scenario on the patched kernel, then on the unpatched base"
 	@echo "make clean      remove build/"
+
+demo:
+	python3 host/demo.py
 
 base:
 	$(SHP) base

@@ -7,7 +7,8 @@ A scenario is host/guest/scenarios/NAME.sh. It runs as PID 1's child in
 the guest and talks to the host through the serial console:
 
   SHP-QMP <action> <args...>   ask the host to do something over QMP
-  SHP-RESULT PASS|FAIL <why>   the verdict (the last line it prints)
+  SHP-RESULT PASS|FAIL|SKIP <why>   the verdict (the last line it prints);
+                               SKIP: it has nothing to test on this kernel
 
 The host fails a scenario on a missing verdict, a timeout, or any kernel
 WARN, BUG, lockdep or kmemleak report in the serial log.
@@ -87,7 +88,8 @@ def build_kernel(kind):
         shp.die(f'guest config ({kind}) lacks: ' + ' '.join(missing))
     shp.log(f'building the {kind} x86_64 guest kernel (about 5 minutes '
             'the first time)')
-    shp.run(make + ['bzImage', 'modules'], cwd=src)
+    shp.run_progress([c for c in make if c != '-s'] + ['bzImage', 'modules'],
+                     f'{kind} guest kernel', cwd=src)
     modroot = os.path.join(out, 'modroot')
     shutil.rmtree(modroot, ignore_errors=True)
     shp.run(make + ['modules_install', f'INSTALL_MOD_PATH={modroot}'],
@@ -208,8 +210,11 @@ def qemu_cmd(kind, scenario, serial, qmp_sock, cpus=2, maxcpus=4):
     ]
 
 
-def boot(kind, scenario, actions=None, timeout=300):
-    """Boot once, run one scenario; return (passed, why, serial log)."""
+def boot(kind, scenario, actions=None, timeout=300, on_line=None):
+    """Boot once, run one scenario; return (passed, why, serial log).
+
+    @on_line, if given, sees every serial line as it arrives.
+    """
     out = out_dir(kind)
     serial = os.path.join(out, f'{scenario}.serial.log')
     sock = os.path.join(out, 'qmp.sock')
@@ -227,8 +232,11 @@ def boot(kind, scenario, actions=None, timeout=300):
         while time.time() - start < timeout and proc.poll() is None:
             time.sleep(0.2)
             text = read(serial)
-            for line in text.splitlines()[seen:]:
+            # Whole lines only: the guest may be half-way through one.
+            for line in text[:text.rfind('\n') + 1].splitlines()[seen:]:
                 seen += 1
+                if on_line:
+                    on_line(line)
                 if line.startswith('SHP-QMP '):
                     try:
                         do_action(qmp, line.split()[1:], actions)
@@ -262,7 +270,9 @@ def boot(kind, scenario, actions=None, timeout=300):
         why = why or f'no verdict within {timeout} s'
     if bad:
         why = f'kernel report: {bad[0].strip()}'
-    passed = verdict == 'PASS' and not bad
+    passed = verdict in ('PASS', 'SKIP') and not bad
+    if verdict == 'SKIP' and not bad:
+        why = 'skipped: ' + why
     shp.log(f'{kind} {scenario}: {"PASS" if passed else "FAIL"} '
             f'in {time.time() - start:.1f} s {why}')
     return passed, why, text
@@ -319,7 +329,7 @@ ACTIONS = {'cpu-add': qmp_cpu_add, 'cpu-del': qmp_cpu_del,
 
 
 SCENARIOS_RUN = ('smoke', 'qmp-probe', 'cpu-selftest', 'mem-selftest',
-                 'cpu-remove-race', 'bad-input', 'inject', 'mem-range', 'soak')
+                 'cpu-remove-race', 'bad-input', 'inject', 'mem-range', 'soak', 'demo')
 
 
 def chosen_scenarios():
@@ -357,8 +367,10 @@ def report(outcomes):
     for scenario in outcomes[kinds[0]]:
         row = '%-18s' % scenario
         for k in kinds:
-            ok, secs, _ = outcomes[k][scenario]
-            row += '%-22s' % f'{"PASS" if ok else "FAIL"} {secs:5.1f} s'
+            ok, secs, why = outcomes[k][scenario]
+            verdict = 'SKIP' if why.startswith('skipped') else \
+                      'PASS' if ok else 'FAIL'
+            row += '%-22s' % f'{verdict} {secs:5.1f} s'
         print(row)
     print()
 

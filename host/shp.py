@@ -77,6 +77,28 @@ def run(cmd, cwd=None, check=True, capture=False, env=None, quiet=False):
     return res
 
 
+def run_progress(cmd, what, cwd=None, every=15):
+    """Run a kbuild @cmd, saying every @every s how far it got (the build
+    of a kernel takes minutes); on failure show its last lines and stop."""
+    log('$ ' + ' '.join(cmd))
+    start = last = time.time()
+    done, tail = 0, []
+    proc = subprocess.Popen(cmd, cwd=cwd, text=True, errors='replace',
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    for line in proc.stdout:
+        tail = (tail + [line])[-40:]
+        if line.startswith('  ') and line.split()[0] in ('CC', 'LD', 'AR', 'AS'):
+            done += 1
+        if time.time() - last >= every:
+            last = time.time()
+            mins, secs = divmod(int(last - start), 60)
+            log(f'  {what}: {done} objects built, {mins}:{secs:02d} elapsed')
+    if proc.wait():
+        sys.stdout.write(''.join(tail))
+        die(f'command failed ({proc.returncode}): {" ".join(cmd)}')
+    log(f'  {what}: done, {done} objects, {int(time.time() - start)} s')
+
+
 def git(args, cwd=TREE, **kw):
     return run(['git'] + args, cwd=cwd, **kw)
 

@@ -53,6 +53,7 @@
 #include <linux/ktime.h>
 #include <linux/lockdep.h>
 #include <linux/memory.h>
+#include <linux/memory_hotplug.h>
 #include <linux/mutex.h>
 #include <linux/numa.h>
 #include <linux/sched/signal.h>
@@ -1600,8 +1601,9 @@ static const char * const shp_request_ops[SHP_NR_OPS] = {
 
 /*
  * sys_hotplug/request: "[validate] OP TARGET..." runs one request and
- * returns its errno; the history shows the rest. OP is online, offline,
- * add or remove; a TARGET is cpuN, memoryN, memoryN-M (blocks N to M),
+ * returns its errno; the history shows the rest. OP is online (also
+ * online_kernel and online_movable, for memory), offline, add or remove;
+ * a TARGET is cpuN, memoryN, memoryN-M (blocks N to M),
  * mem:START+SIZE[@NID] (a physical range) or nodeN. "abort" aborts the
  * running request (-ESRCH if none runs). For operators and tests.
  */
@@ -1610,8 +1612,8 @@ static ssize_t shp_request_write(struct file *file, const char __user *ubuf,
 {
 	struct shp_request *req = NULL;
 	unsigned int flags = 0, i;
+	int op, ret, online_type = -1;
 	char *buf, *p, *word;
-	int op, ret;
 
 	if (count > PAGE_SIZE)
 		return -EINVAL;
@@ -1629,7 +1631,15 @@ static ssize_t shp_request_write(struct file *file, const char __user *ubuf,
 		word = strsep(&p, " \t\n");
 	}
 	ret = -EINVAL;
-	op = word ? match_string(shp_request_ops, SHP_NR_OPS, word) : -EINVAL;
+	/* Memory's online types pick the zone, as memoryN/state does. */
+	if (word && !strcmp(word, "online_kernel"))
+		online_type = MMOP_ONLINE_KERNEL;
+	else if (word && !strcmp(word, "online_movable"))
+		online_type = MMOP_ONLINE_MOVABLE;
+	if (online_type >= 0)
+		op = SHP_OP_ONLINE;
+	else
+		op = word ? match_string(shp_request_ops, SHP_NR_OPS, word) : -EINVAL;
 	if (op < 0)
 		goto out;
 	ret = -ENOMEM;
@@ -1652,6 +1662,9 @@ static ssize_t shp_request_write(struct file *file, const char __user *ubuf,
 			ret = -EOPNOTSUPP;
 			goto out;
 		}
+		if (req->targets[i].class == SHP_CLASS_MEMORY &&
+		    req->targets[i].dev)
+			req->targets[i].mem.online_type = online_type;
 	}
 	ret = shp_submit_wait(req);
 out:

@@ -1,0 +1,87 @@
+#!/bin/sh
+# The tour `make demo` shows: CPUs and memory blocks offline and online
+# through the framework, a failure injected and rolled back, a range and
+# its node removed and added. Each step prints the framework's trace
+# events and history entries for the host to render (SHP-DEMO title,
+# SHP-TRACE event, SHP-HIST entry, SHP-SHOW end of step). Every step's
+# effect is checked, so the tour is also a test.
+. /scenarios/lib.sh
+[ -w $REQ ] || { echo "SHP-RESULT SKIP no framework: nothing to show"; exit 0; }
+T=/sys/kernel/tracing
+CPU=/sys/devices/system/cpu
+MEM=/sys/devices/system/memory
+mount -t tracefs nodev $T 2>/dev/null
+echo 1 > $T/events/sys_hotplug/enable || fail "no sys_hotplug trace events"
+last=0
+
+step() {
+	echo "SHP-DEMO $*"
+	echo > $T/trace
+}
+
+# show: the trace of this step's requests, and their history entries
+show() {
+	sed -n 's/^.* \(shp_[a-z_]*\): /SHP-TRACE \1 /p' $T/trace
+	awk -v last=$last '/^id=/ { split($1, a, "="); keep = a[2] > last }
+		keep { print "SHP-HIST " $0 }' /sys/kernel/debug/sys_hotplug/history
+	last=$(sed -n 's/^id=\([0-9]*\) .*/\1/p' /sys/kernel/debug/sys_hotplug/history | tail -1)
+	echo "SHP-SHOW"
+}
+
+expect() {
+	[ "$(cat $1)" = "$2" ] || fail "$1 is $(cat $1), expected $2"
+}
+
+step "Offline cpu1 with a plain sysfs write: echo 0 > $CPU/cpu1/online"
+echo 0 > $CPU/cpu1/online || fail "cpu1 did not go offline"
+expect $CPU/online 0
+show
+
+step "Online it again: echo 1 > $CPU/cpu1/online"
+echo 1 > $CPU/cpu1/online || fail "cpu1 did not come online"
+expect $CPU/online 0-1
+show
+
+echo "SHP-DEMO-NOTE plugging a 256 MiB DIMM on node 1 over QMP (ACPI adds it, offline)"
+add_dimm 256 1
+set -- $(ls -d $MEM/memory* | sed 's/.*memory//' | sort -n | tail -2)
+a=$1 b=$2
+
+step "Online the DIMM's blocks memory$a-$b, movable, as one request (debugfs request file)"
+echo "online_movable memory$a-$b" > $REQ || fail "memory$a-$b did not come online"
+expect $MEM/memory$a/state online
+expect $MEM/memory$b/state online
+show
+
+step "Offline cpu1 and memory$a-$b in one request; memory's execute step is made to fail (-ENOMEM): cpu1, offlined first, is put back"
+inject memory execute 12
+(echo "offline cpu1 memory$a-$b" > $REQ) 2>/dev/null && fail "the injected failure did not fail the request"
+inject_off
+expect $CPU/online 0-1
+expect $MEM/memory$a/state online
+show
+echo "SHP-DEMO-NOTE checked: CPUs online are $(cat $CPU/online), memory$a is $(cat $MEM/memory$a/state), memory$b is $(cat $MEM/memory$b/state)"
+
+step "The same request without the fault"
+echo "offline cpu1 memory$a-$b" > $REQ || fail "offline cpu1 memory$a-$b failed"
+expect $CPU/online 0
+expect $MEM/memory$b/state offline
+show
+echo 1 > $CPU/cpu1/online
+
+echo "SHP-DEMO-NOTE plugging a 256 MiB DIMM on node 2, which has no memory yet: node 2 comes online with it"
+add_dimm 256 2
+set -- $(ls -d $MEM/memory* | sed 's/.*memory//' | sort -n | tail -2)
+bs=$((0x$(cat $MEM/block_size_bytes)))
+range=$(printf 'mem:%#x+%#x' $(($1 * bs)) $(((($2 - $1) + 1) * bs)))
+
+step "Hot-remove node 2's range ($range): its blocks go, then node 2 goes offline in the same request"
+echo "remove $range" > $REQ || fail "remove $range failed"
+[ -d /sys/devices/system/node/node2 ] && fail "node2 is still online"
+show
+
+step "Hot-add it back on node 2: the node comes online first, then the memory is added"
+echo "add $range@2" > $REQ || fail "add $range@2 failed"
+[ -d /sys/devices/system/node/node2 ] || fail "node2 did not come online"
+show
+echo "SHP-RESULT PASS"
