@@ -889,7 +889,7 @@ static int shp_call_interruptible(struct shp_sequencer *seq,
 	spin_lock(&seq->lock);
 	seq->interruptible = false;
 	spin_unlock(&seq->lock);
-	flush_signals(current);
+	/* Ignoring SIGINT again also discards one still pending. */
 	disallow_signal(SIGINT);
 	return ret;
 }

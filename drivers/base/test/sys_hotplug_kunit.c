@@ -1043,6 +1043,23 @@ static int killed_waiter_fn(void *data)
 	return 0;
 }
 
+/* A kthread that submits a hot-add and waits for it, ready to be killed. */
+static struct task_struct *start_waiter(struct kunit *test,
+					struct killed_waiter *w,
+					void (*done)(struct shp_request *req))
+{
+	struct task_struct *task;
+
+	w->req = mem_request(test, SHP_OP_HOT_ADD, 1);
+	w->req->data = test->priv;
+	w->req->done = done;
+	init_completion(&w->waiting);
+	init_completion(&w->finished);
+	task = kthread_run(killed_waiter_fn, w, "shp-killed");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(task));
+	return task;
+}
+
 static void count_done_ctx(struct shp_request *req)
 {
 	struct shp_test *ctx = req->data;
@@ -1073,13 +1090,7 @@ static void shp_test_killed_waiter(struct kunit *test)
 	steps = ctx->nlog;
 	spin_unlock(&ctx->lock);
 
-	w->req = mem_request(test, SHP_OP_HOT_ADD, 1);
-	w->req->data = ctx;
-	w->req->done = count_done_ctx;
-	init_completion(&w->waiting);
-	init_completion(&w->finished);
-	task = kthread_run(killed_waiter_fn, w, "shp-killed");
-	KUNIT_ASSERT_FALSE(test, IS_ERR(task));
+	task = start_waiter(test, w, count_done_ctx);
 	wait_for_completion(&w->waiting);
 	send_sig(SIGKILL, task, 1);
 	wait_for_completion(&w->finished);
@@ -1157,7 +1168,6 @@ static void expect_clean_after_abort(struct kunit *test, struct gate *g)
  */
 static void shp_test_killed_while_running(struct kunit *test)
 {
-	struct shp_test *ctx = test->priv;
 	struct killed_waiter *w;
 	struct task_struct *task;
 	struct gate *g;
@@ -1167,12 +1177,7 @@ static void shp_test_killed_while_running(struct kunit *test)
 	g = gate_add(test, true);
 	g->interruptible = true;
 
-	w->req = mem_request(test, SHP_OP_HOT_ADD, 1);
-	w->req->data = ctx;
-	init_completion(&w->waiting);
-	init_completion(&w->finished);
-	task = kthread_run(killed_waiter_fn, w, "shp-killed");
-	KUNIT_ASSERT_FALSE(test, IS_ERR(task));
+	task = start_waiter(test, w, NULL);
 	wait_for_completion(&g->entered);
 	send_sig(SIGKILL, task, 1);
 	wait_for_completion(&w->finished);
