@@ -32,11 +32,6 @@ BUSYBOX = '/bin/busybox'
 # Options only the patched tree has; the base builds without them.
 PATCHED_ONLY = ('CONFIG_SYS_HOTPLUG', 'CONFIG_FAIL_SYS_HOTPLUG')
 
-# Kernel reports that fail any scenario.
-BAD = re.compile(r'WARNING:|BUG:|Oops|possible circular locking|'
-                 r'possible recursive locking|inconsistent lock state|'
-                 r'suspicious RCU usage|unreferenced object|'
-                 r'Kernel panic|INFO: task .* blocked')
 
 
 def out_dir(kind):
@@ -69,7 +64,7 @@ def wanted_options(kind):
 
 def build_kernel(kind):
     """bzImage and modules of the patched tree or of the base."""
-    shp.ensure_packages(['qemu-system-x86', 'busybox-static'])
+    shp.ensure_packages(shp.GUEST_PACKAGES)
     src, out = tree(kind), out_dir(kind)
     os.makedirs(out, exist_ok=True)
     frag = os.path.join(out, 'fragment.config')
@@ -265,7 +260,7 @@ def boot(kind, scenario, actions=None, timeout=300, on_line=None):
             proc.kill()
             proc.wait()
     text = read(serial)
-    bad = [ln for ln in text.splitlines() if BAD.search(ln)]
+    bad = [ln for ln in text.splitlines() if shp.KERNEL_BAD.search(ln)]
     if verdict is None:
         why = why or f'no verdict within {timeout} s'
     if bad:

@@ -619,6 +619,23 @@ bool shp_handles(enum shp_class class, enum shp_operation op)
 }
 EXPORT_SYMBOL_GPL(shp_handles);
 
+#if IS_ENABLED(CONFIG_KUNIT)
+/**
+ * shp_default_sequencer - the system's sequencer
+ *
+ * For the KUnit tests of the in-tree handlers, which submit to it and read
+ * its history.
+ *
+ * Return: the sequencer that shp_submit() uses, or NULL if it failed to
+ * start.
+ */
+VISIBLE_IF_KUNIT struct shp_sequencer *shp_default_sequencer(void)
+{
+	return shp_default;
+}
+EXPORT_SYMBOL_IF_KUNIT(shp_default_sequencer);
+#endif
+
 /* ------------------------------------------------------------ fault injection */
 
 #ifdef CONFIG_FAIL_SYS_HOTPLUG

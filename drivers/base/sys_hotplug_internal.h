@@ -20,6 +20,7 @@ int shp_sequencer_submit(struct shp_sequencer *seq, struct shp_request *req,
 int shp_sequencer_submit_wait(struct shp_sequencer *seq,
 			      struct shp_request *req);
 u64 shp_sequencer_abort(struct shp_sequencer *seq);
+struct shp_sequencer *shp_default_sequencer(void);
 char *shp_history_text(struct shp_sequencer *seq);
 long shp_live_objects(void);
 
