@@ -221,6 +221,7 @@ def boot(kind, scenario, actions=None, timeout=300, on_line=None):
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     verdict, why, seen = None, '', 0
+    host_failed = []
     qmp = None
     try:
         qmp = QMP(sock)
@@ -235,6 +236,9 @@ def boot(kind, scenario, actions=None, timeout=300, on_line=None):
                 if line.startswith('SHP-QMP '):
                     try:
                         do_action(qmp, line.split()[1:], actions)
+                    except HostCheckFailed as e:
+                        shp.log(f'host check: {e}')
+                        host_failed.append(str(e))
                     except QMPError as e:
                         # The guest may finish (and QEMU exit) meanwhile;
                         # its verdict says whether that was right.
@@ -263,9 +267,11 @@ def boot(kind, scenario, actions=None, timeout=300, on_line=None):
     bad = [ln for ln in text.splitlines() if shp.KERNEL_BAD.search(ln)]
     if verdict is None:
         why = why or f'no verdict within {timeout} s'
+    if host_failed:
+        why = f'host check: {host_failed[0]}'
     if bad:
         why = f'kernel report: {bad[0].strip()}'
-    passed = verdict in ('PASS', 'SKIP') and not bad
+    passed = verdict in ('PASS', 'SKIP') and not bad and not host_failed
     if verdict == 'SKIP' and not bad:
         why = 'skipped: ' + why
     shp.log(f'{kind} {scenario}: {"PASS" if passed else "FAIL"} '
@@ -289,6 +295,46 @@ def do_action(qmp, words, actions):
     shp.log(f'scenario asked for unknown action {words}')
 
 
+class HostCheckFailed(Exception):
+    """What QEMU saw is not what the scenario expected."""
+
+
+def eject(qmp, dev_id, expect):
+    """device_del @dev_id (an ACPI eject request to the guest) and wait for
+    the guest's final _OST of it (source 3; 0x84 is "eject in progress").
+
+    With @expect (a number, "0x82"), check that status, then that QEMU
+    deleted the device on success, and on failure that it did not and that
+    query-acpi-ospm-status shows the status.
+    """
+    qmp.cmd('device_del', id=dev_id)
+    ev = qmp.wait_event('ACPI_DEVICE_OST', timeout=90,
+                        match=lambda d: d['info']['source'] == 3 and
+                        d['info']['status'] != 0x84)
+    status = ev['data']['info']['status'] if ev else None
+    shp.log(f'{dev_id} eject: _OST {ev and ev["data"]["info"]}')
+    if expect is None:
+        return
+    want = int(expect, 0)
+    if status != want:
+        raise HostCheckFailed(f'{dev_id} eject: _OST status '
+                              f'{status if status is None else hex(status)}, '
+                              f'expected {want:#x}')
+    # For a CPU, QEMU 7.2 may report only its lapic child's deletion.
+    path = f'/machine/peripheral/{dev_id}'
+    gone = qmp.wait_event('DEVICE_DELETED', timeout=30 if want == 0 else 3,
+                          match=lambda d: d.get('device') == dev_id or
+                          d.get('path', '').startswith(path))
+    if bool(gone) != (want == 0):
+        raise HostCheckFailed(f'{dev_id}: QEMU {"did not delete" if want == 0 else "deleted"} '
+                              f'it after _OST {want:#x}')
+    if want:
+        seen = [(o['source'], o['status']) for o in qmp.cmd('query-acpi-ospm-status')
+                if o.get('device') == dev_id]
+        if (3, want) not in seen:
+            raise HostCheckFailed(f'{dev_id}: query-acpi-ospm-status says {seen}')
+
+
 def qmp_cpu_add(qmp, socket, core):
     """Plug the CPU at @socket/@core; wait for the guest's _OST."""
     qmp.cmd('device_add', driver='qemu64-x86_64-cpu', id=f'cpu-{socket}-{core}',
@@ -298,19 +344,20 @@ def qmp_cpu_add(qmp, socket, core):
     shp.log(f'cpu {socket}/{core} added; _OST: {ev and ev["data"]["info"]}')
 
 
-def qmp_cpu_del(qmp, socket, core):
-    """Unplug the CPU at @socket/@core; wait for the guest's final _OST
-    of the eject (source 3; 0x84 is "eject in progress")."""
-    qmp.cmd('device_del', id=f'cpu-{socket}-{core}')
-    ev = qmp.wait_event('ACPI_DEVICE_OST', timeout=90,
-                        match=lambda d: d['info']['source'] == 3 and
-                        d['info']['status'] != 0x84)
-    shp.log(f'cpu {socket}/{core} eject; _OST: {ev and ev["data"]["info"]}')
+def qmp_cpu_del(qmp, socket, core, expect=None):
+    """Unplug the CPU at @socket/@core; see eject()."""
+    eject(qmp, f'cpu-{socket}-{core}', expect)
+
+
+def qmp_dimm_del(qmp, dev_id, expect=None):
+    """Unplug the DIMM @dev_id (dimm0 is the first one added); see eject()."""
+    eject(qmp, dev_id, expect)
 
 
 def qmp_dimm_add(qmp, node, size_mb):
     """Plug a DIMM of @size_mb MiB on NUMA node @node."""
-    n = sum(1 for d in qmp.cmd('query-memory-devices'))
+    # Numbered in the order of adds: an ejected DIMM's backend stays.
+    n = qmp.dimms = getattr(qmp, 'dimms', -1) + 1
     qmp.cmd('object-add', **{'qom-type': 'memory-backend-ram',
                              'id': f'mem{n}', 'size': int(size_mb) << 20})
     qmp.cmd('device_add', driver='pc-dimm', id=f'dimm{n}', memdev=f'mem{n}',
@@ -320,11 +367,12 @@ def qmp_dimm_add(qmp, node, size_mb):
 
 
 ACTIONS = {'cpu-add': qmp_cpu_add, 'cpu-del': qmp_cpu_del,
-           'dimm-add': qmp_dimm_add}
+           'dimm-add': qmp_dimm_add, 'dimm-del': qmp_dimm_del}
 
 
 SCENARIOS_RUN = ('smoke', 'qmp-probe', 'cpu-selftest', 'mem-selftest',
-                 'cpu-remove-race', 'bad-input', 'inject', 'mem-range', 'soak', 'demo')
+                 'cpu-remove-race', 'bad-input', 'inject', 'mem-range', 'soak',
+                 'acpi-eject', 'demo')
 
 
 def chosen_scenarios():

@@ -2,6 +2,10 @@
 /*
  * CPU steps of the system device hot-plug sequencer: online and offline
  * CPUs through their devices, all or nothing for a request of several.
+ *
+ * Hot-remove offlines the CPUs as offline does; the firmware stage of the
+ * same request removes them (ACPI eject), so a hot-remove of CPUs without
+ * a firmware target is refused.
  */
 
 #include <linux/cpu.h>
@@ -13,7 +17,8 @@
 
 static int cpu_shp_validate(struct shp_handler *h, struct shp_request *req)
 {
-	bool offline = req->op == SHP_OP_OFFLINE;
+	bool offline = !shp_is_up(req->op);
+	bool fw = shp_next_target(req, NULL, SHP_CLASS_FIRMWARE);
 	unsigned int leaving = 0, cpu;
 	struct shp_target *t;
 	int ret = 0;
@@ -21,6 +26,12 @@ static int cpu_shp_validate(struct shp_handler *h, struct shp_request *req)
 	for (t = shp_next_target(req, NULL, SHP_CLASS_CPU); t;
 	     t = shp_next_target(req, t, SHP_CLASS_CPU)) {
 		cpu = t->dev->id;
+		if (req->op == SHP_OP_HOT_REMOVE && !fw) {
+			shp_report_blocker(req, shp_target_index(req, t), -EINVAL,
+					   "cpu%u: only its firmware object's eject removes a CPU",
+					   cpu);
+			ret = ret ?: -EINVAL;
+		}
 		if (t->dev->offline_disabled) {
 			shp_report_blocker(req, shp_target_index(req, t), -EPERM,
 					   "cpu%u cannot be hot-plugged", cpu);
@@ -44,7 +55,7 @@ static int cpu_shp_validate(struct shp_handler *h, struct shp_request *req)
 /* Undo the CPUs before @end that this request changed, newest first. */
 static int cpu_shp_undo(struct shp_request *req, struct shp_target *end)
 {
-	bool offline = req->op == SHP_OP_OFFLINE;
+	bool offline = !shp_is_up(req->op);
 	struct shp_target *t;
 	int ret = 0, err;
 
@@ -66,7 +77,7 @@ static int cpu_shp_undo(struct shp_request *req, struct shp_target *end)
 
 static int cpu_shp_execute(struct shp_handler *h, struct shp_request *req)
 {
-	bool offline = req->op == SHP_OP_OFFLINE;
+	bool offline = !shp_is_up(req->op);
 	struct shp_target *t;
 	int ret;
 
@@ -94,7 +105,8 @@ static int cpu_shp_rollback(struct shp_handler *h, struct shp_request *req)
 static struct shp_handler cpu_shp_handler = {
 	.name = "cpu",
 	.stage = SHP_STAGE_CPU,
-	.ops = BIT(SHP_OP_ONLINE) | BIT(SHP_OP_OFFLINE),
+	.ops = BIT(SHP_OP_ONLINE) | BIT(SHP_OP_OFFLINE) |
+	       BIT(SHP_OP_HOT_REMOVE),
 	.classes = BIT(SHP_CLASS_CPU),
 	.validate = cpu_shp_validate,
 	.execute = cpu_shp_execute,

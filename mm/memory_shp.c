@@ -390,13 +390,18 @@ static int mem_shp_rollback(struct shp_handler *h, struct shp_request *req)
 	return mem_shp_undo(req, end);
 }
 
-/* Hot-remove: every block of every range is offline now; remove them. */
+/*
+ * Hot-remove: every block of every range is offline now; remove them.
+ * When a firmware object is ejected in the same request, its own removal
+ * (ACPI: the memory device's detach) removes them, with its memory group.
+ */
 static int mem_shp_commit(struct shp_handler *h, struct shp_request *req)
 {
 	struct shp_target *t;
 	int ret;
 
-	if (req->op != SHP_OP_HOT_REMOVE)
+	if (req->op != SHP_OP_HOT_REMOVE ||
+	    shp_next_target(req, NULL, SHP_CLASS_FIRMWARE))
 		return 0;
 	for (t = shp_next_target(req, NULL, SHP_CLASS_MEMORY); t;
 	     t = shp_next_target(req, t, SHP_CLASS_MEMORY)) {

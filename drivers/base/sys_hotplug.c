@@ -479,7 +479,8 @@ static void shp_count_handler(struct shp_sequencer *seq,
 {
 	unsigned int c, op;
 
-	if (!h->execute)
+	/* Validate alone changes nothing: it does not handle anything. */
+	if (!h->execute && !h->commit)
 		return;
 	for (c = 0; c < SHP_NR_CLASSES; c++)
 		for (op = 0; op < SHP_NR_OPS; op++)
@@ -607,8 +608,8 @@ EXPORT_SYMBOL_GPL(shp_unregister_handler);
  * Hooks use it to leave requests that no handler would act on to the path
  * they took without the framework.
  *
- * Return: true if a registered handler has an execute step for @op on
- * targets of @class.
+ * Return: true if a registered handler has an execute or a commit step
+ * for @op on targets of @class.
  */
 bool shp_handles(enum shp_class class, enum shp_operation op)
 {
