@@ -612,10 +612,10 @@ ON = ['CONFIG_KUNIT=y', 'CONFIG_DEBUG_FS=y', 'CONFIG_FAULT_INJECTION=y',
       'CONFIG_DEBUG_KERNEL=y', 'CONFIG_FTRACE=y',
       'CONFIG_ENABLE_DEFAULT_TRACERS=y']
 OFF = ['# CONFIG_SYS_HOTPLUG is not set']
-OUR_FILES = ('sys_hotplug', 'cpu_shp', 'memory_shp')
+OUR_FILES = ('sys_hotplug', 'cpu_shp', 'memory_shp', 'shp_acpi')
 UML_OBJS = ['drivers/base/sys_hotplug.o', 'drivers/base/test/sys_hotplug_kunit.o']
 X86_OBJS = ['drivers/base/sys_hotplug.o', 'drivers/base/sys_hotplug_sysfs.o',
-            'kernel/cpu_shp.o', 'mm/memory_shp.o',
+            'kernel/cpu_shp.o', 'mm/memory_shp.o', 'drivers/acpi/shp_acpi.o',
             'drivers/base/test/sys_hotplug_kunit.o',
             'drivers/base/test/sys_hotplug_handlers_kunit.o']
 # x86_64 per-commit builds: the handler suites' configuration (small,
