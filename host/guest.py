@@ -300,16 +300,29 @@ class HostCheckFailed(Exception):
 
 
 def eject(qmp, dev_id, expect):
-    """device_del @dev_id (an ACPI eject request to the guest) and wait for
-    the guest's final _OST of it (source 3; 0x84 is "eject in progress").
+    """device_del @dev_id: an ACPI eject request (source 3) to the guest;
+    see check_ost()."""
+    qmp.cmd('device_del', id=dev_id)
+    check_ost(qmp, dev_id, 3, expect)
+
+
+def check_ost(qmp, dev_id, source, expect):
+    """Wait for the guest's final _OST of an eject of @dev_id from @source
+    (3: the firmware's request, 0x103: the guest's eject file); 0x84, eject
+    in progress, is not final.
 
     With @expect (a number, "0x82"), check that status, then that QEMU
     deleted the device on success, and on failure that it did not and that
     query-acpi-ospm-status shows the status.
     """
-    qmp.cmd('device_del', id=dev_id)
+    source = int(source, 0) if isinstance(source, str) else source
+    # Once QEMU has deleted the device, its _OST names only the slot.
+    slot = getattr(qmp, 'slots', {}).get(dev_id)
     ev = qmp.wait_event('ACPI_DEVICE_OST', timeout=90,
-                        match=lambda d: d['info']['source'] == 3 and
+                        match=lambda d: (d['info'].get('device') == dev_id or
+                                         (d['info'].get('slot-type'),
+                                          d['info'].get('slot')) == slot) and
+                        d['info']['source'] == source and
                         d['info']['status'] != 0x84)
     status = ev['data']['info']['status'] if ev else None
     shp.log(f'{dev_id} eject: _OST {ev and ev["data"]["info"]}')
@@ -326,13 +339,28 @@ def eject(qmp, dev_id, expect):
                           match=lambda d: d.get('device') == dev_id or
                           d.get('path', '').startswith(path))
     if bool(gone) != (want == 0):
-        raise HostCheckFailed(f'{dev_id}: QEMU {"did not delete" if want == 0 else "deleted"} '
+        raise HostCheckFailed(f'{dev_id}: QEMU '
+                              f'{"did not delete" if want == 0 else "deleted"} '
                               f'it after _OST {want:#x}')
     if want:
-        seen = [(o['source'], o['status']) for o in qmp.cmd('query-acpi-ospm-status')
+        seen = [(o['source'], o['status'])
+                for o in qmp.cmd('query-acpi-ospm-status')
                 if o.get('device') == dev_id]
-        if (3, want) not in seen:
+        if (source, want) not in seen:
             raise HostCheckFailed(f'{dev_id}: query-acpi-ospm-status says {seen}')
+
+
+def qmp_ost(qmp, dev_id, source, expect):
+    """The guest ejected @dev_id itself (its eject file); see check_ost()."""
+    check_ost(qmp, dev_id, source, expect)
+
+
+def remember_slot(qmp, ev):
+    """The ACPI slot of a device QEMU just plugged, from its insertion _OST."""
+    info = ev and ev['data']['info']
+    if info and info.get('device'):
+        qmp.slots = getattr(qmp, 'slots', {})
+        qmp.slots[info['device']] = (info.get('slot-type'), info.get('slot'))
 
 
 def qmp_cpu_add(qmp, socket, core):
@@ -341,6 +369,7 @@ def qmp_cpu_add(qmp, socket, core):
             **{'socket-id': int(socket), 'core-id': int(core),
                'thread-id': 0})
     ev = qmp.wait_event('ACPI_DEVICE_OST', timeout=60)
+    remember_slot(qmp, ev)
     shp.log(f'cpu {socket}/{core} added; _OST: {ev and ev["data"]["info"]}')
 
 
@@ -363,11 +392,13 @@ def qmp_dimm_add(qmp, node, size_mb):
     qmp.cmd('device_add', driver='pc-dimm', id=f'dimm{n}', memdev=f'mem{n}',
             node=int(node))
     ev = qmp.wait_event('ACPI_DEVICE_OST', timeout=60)
+    remember_slot(qmp, ev)
     shp.log(f'dimm{n} added on node {node}; _OST: {ev and ev["data"]["info"]}')
 
 
 ACTIONS = {'cpu-add': qmp_cpu_add, 'cpu-del': qmp_cpu_del,
-           'dimm-add': qmp_dimm_add, 'dimm-del': qmp_dimm_del}
+           'dimm-add': qmp_dimm_add, 'dimm-del': qmp_dimm_del,
+           'ost': qmp_ost}
 
 
 SCENARIOS_RUN = ('smoke', 'qmp-probe', 'cpu-selftest', 'mem-selftest',

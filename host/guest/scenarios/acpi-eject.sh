@@ -1,5 +1,6 @@
 #!/bin/sh
-# Firmware eject requests (QMP device_del) of DIMMs and of a CPU. On the
+# Firmware eject requests (QMP device_del) of DIMMs and of a CPU, and an
+# eject through a DIMM's eject file. On the
 # patched kernel each is one hot-remove request: the memory or the CPU goes
 # offline, then _EJ0; an eject whose offline fails leaves everything as it
 # was. The host checks the _OST status QEMU received for each eject, that
@@ -49,16 +50,21 @@ fw_requests() {
 	grep -c 'op=hot-remove origin=firmware' $HIST
 }
 
-# eject_fails WHAT QMP-ACTION HANDLER: the handler's execute step fails
-# with -EBUSY; wait for the firmware's request to end, check it failed there
+# eject_fails WHAT QMP-ACTION HANDLER PHASE STATUS: the handler's step
+# fails with -EBUSY; wait for the firmware's request to end, check that it
+# failed there (the host checks the _OST STATUS)
 eject_fails() {
 	before=$(fw_requests)
-	inject $3 execute 16
-	echo "SHP-QMP $2 0x82"
+	inject $3 $4 16
+	echo "SHP-QMP $2 $5"
 	wait_for "[ \$(fw_requests) -gt $before ]" 90 || fail "no firmware request for $1"
 	inject_off
-	grep 'origin=firmware' $HIST | tail -1 | grep -q "outcome=failed result=-16 .* failed=$3/execute" ||
+	grep 'origin=firmware' $HIST | tail -1 | grep -q "outcome=failed result=-16 .* failed=$3/$4" ||
 		fail "$1: $(grep 'origin=firmware' $HIST | tail -1)"
+}
+
+refusals() {
+	dmesg | grep -c 'eject failed\|Eject disabled'
 }
 
 if [ $patched = 1 ]; then
@@ -70,23 +76,42 @@ add_dimm 256 1
 online_dimm dimm0
 add_dimm 256 2
 online_dimm dimm1
+add_dimm 256 1
+online_dimm dimm2
 [ "$(in_list 2 "$(cat /sys/devices/system/node/online)")" = 1 ] || fail "node 2 is not online with dimm1"
 
 # 1. Failures: nothing goes, everything is back (the framework's fault
 # injection, so the patched kernel only).
 if [ $patched = 1 ]; then
-	eject_fails dimm0 "dimm-del dimm0" memory
+	# In use (validate) and busy (execute): 0x81 and 0x82.
+	eject_fails dimm0 "dimm-del dimm0" memory validate 0x81
+	all_online_movable dimm0 || fail "dimm0's blocks changed after a failed validate"
+	eject_fails dimm0 "dimm-del dimm0" memory execute 0x82
 	all_online_movable dimm0 || fail "dimm0's blocks are not back online movable"
-	eject_fails cpu2 "cpu-del 1 0" cpu
+	eject_fails cpu2 "cpu-del 1 0" cpu execute 0x82
 	[ "$(cat /sys/devices/system/cpu/cpu2/online)" = 1 ] || fail "cpu2 is not back online"
 	echo "SHP-INFO failed ejects of dimm0 and cpu2 left both as they were"
 fi
 
-# 2. Ejects that succeed.
+# 2. The memory hotplug profile disabled: eject not supported (0x80).
+before=$(refusals)
+echo 0 > /sys/firmware/acpi/hotplug/memory/enabled || fail "cannot disable the memory profile"
+echo "SHP-QMP dimm-del dimm0 0x80"
+wait_for "[ \$(refusals) -gt $before ]" 90 || fail "no refused eject in the kernel log"
+echo 1 > /sys/firmware/acpi/hotplug/memory/enabled
+all_online_movable dimm0 || fail "dimm0 changed while eject was disabled"
+
+# 3. Ejects that succeed: two from the firmware, one through the eject file.
 echo "SHP-QMP dimm-del dimm0 0"
 wait_for "none_present dimm0" 90 || fail "dimm0's blocks are still there"
 echo "SHP-QMP dimm-del dimm1 0"
 wait_for "none_present dimm1" 90 || fail "dimm1's blocks are still there"
+# dimm2's memory device is the only one left holding memory blocks.
+adev=$(for d in /sys/bus/acpi/devices/PNP0C80:*; do [ -e $d/physical_node ] && echo $d; done)
+[ "$(echo "$adev" | wc -w)" = 1 ] || fail "cannot tell dimm2's ACPI device: $adev"
+echo 1 > $adev/eject || fail "writing $adev/eject failed"
+echo "SHP-QMP ost dimm2 0x103 0"
+wait_for "none_present dimm2" 90 || fail "dimm2's blocks are still there after its eject file"
 # Last: QEMU 7.2 can crash on device changes right after a vCPU unplug.
 echo "SHP-QMP cpu-del 1 0 0"
 wait_for "[ ! -e /sys/devices/system/cpu/cpu2 ]" 90 || fail "cpu2 was not removed"
@@ -96,7 +121,7 @@ echo "SHP-INFO after the ejects: CPUs $(cat /sys/devices/system/cpu/online), nod
 
 if [ $patched = 1 ]; then
 	ok=$(grep 'op=hot-remove origin=firmware' $HIST | grep -c 'outcome=ok')
-	[ "$ok" = 3 ] || fail "$ok firmware hot-removes succeeded, expected 3"
+	[ "$ok" = 4 ] || fail "$ok firmware hot-removes succeeded, expected 4"
 	grep 'op=hot-remove origin=firmware' $HIST | sed 's/^/SHP-INFO /'
 fi
 echo "SHP-RESULT PASS"
