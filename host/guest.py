@@ -295,6 +295,13 @@ def do_action(qmp, words, actions):
     shp.log(f'scenario asked for unknown action {words}')
 
 
+# _OST status codes of an eject (ACPI 6.5, table 6.172).
+OST_STATUS = {0: 'success', 1: 'non-specific failure',
+              2: 'unrecognized notify', 0x80: 'eject not supported',
+              0x81: 'device in use', 0x82: 'device busy',
+              0x83: 'dependency busy', 0x84: 'eject in progress'}
+
+
 class HostCheckFailed(Exception):
     """What QEMU saw is not what the scenario expected."""
 
@@ -325,7 +332,8 @@ def check_ost(qmp, dev_id, source, expect):
                         d['info']['source'] == source and
                         d['info']['status'] != 0x84)
     status = ev['data']['info']['status'] if ev else None
-    shp.log(f'{dev_id} eject: _OST {ev and ev["data"]["info"]}')
+    shp.log(f'{dev_id}: QEMU received _OST source {source:#x} status '
+            + (f'{status:#x} ({OST_STATUS.get(status, "?")})' if ev else 'none'))
     if expect is None:
         return
     want = int(expect, 0)

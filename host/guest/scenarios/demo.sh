@@ -84,4 +84,23 @@ step "Hot-add it back on node 2: the node comes online first, then the memory is
 echo "add $range@2" > $REQ || fail "add $range@2 failed"
 [ -d /sys/devices/system/node/node2 ] || fail "node2 did not come online"
 show
+
+fw_requests() {
+	grep -c 'origin=firmware' /sys/kernel/debug/sys_hotplug/history
+}
+echo "online_movable memory$a memory$((a + 1))" > $REQ || fail "node 1's DIMM did not come online"
+n=$(fw_requests)
+step "The firmware asks to eject node 1's DIMM (QMP device_del) while memory's execute step is made to fail (-EBUSY): its blocks come back online, and QEMU receives _OST 0x82 (device busy)"
+inject memory execute 16
+echo "SHP-QMP dimm-del dimm0 0x82"
+wait_for "[ \$(fw_requests) -gt $n ]" 90 || fail "no firmware request for the eject"
+inject_off
+expect $MEM/memory$a/state online
+show
+
+n=$(fw_requests)
+step "The same eject without the fault: the blocks go offline, then _EJ0 (the DIMM is removed), and QEMU receives _OST 0"
+echo "SHP-QMP dimm-del dimm0 0"
+wait_for "[ ! -e $MEM/memory$a ]" 90 || fail "memory$a is still there after the eject"
+show
 echo "SHP-RESULT PASS"
