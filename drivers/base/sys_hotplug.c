@@ -76,6 +76,7 @@ EXPORT_TRACEPOINT_SYMBOL_GPL(shp_handler);
 EXPORT_TRACEPOINT_SYMBOL_GPL(shp_rollback);
 EXPORT_TRACEPOINT_SYMBOL_GPL(shp_request_done);
 
+#include "base.h"
 #include "sys_hotplug_internal.h"
 
 /* A request keeps at most this many reports; further ones are counted. */
@@ -1080,6 +1081,33 @@ static unsigned int shp_select(struct shp_sequencer *seq,
 	return nr;
 }
 
+/*
+ * A device may have been removed while the request waited in the queue (a
+ * sysfs write to a memory block that an eject removed meanwhile). Removals
+ * take device_hotplug_lock, so what this finds holds for the whole request.
+ */
+static int shp_check_devices(struct shp_request *req)
+{
+	unsigned int i;
+	int ret = 0;
+
+	req->cur_phase = SHP_PHASE_VALIDATE;
+	for (i = 0; i < req->nr_targets; i++) {
+		struct device *dev = req->targets[i].dev;
+
+		if (dev && dev->p && dev->p->dead) {
+			shp_report_blocker(req, i, -ENODEV, "%s is gone",
+					   dev_name(dev));
+			ret = -ENODEV;
+		}
+	}
+	if (ret) {
+		strscpy(req->failed_handler, "core", sizeof(req->failed_handler));
+		req->failed_phase = SHP_PHASE_VALIDATE;
+	}
+	return ret;
+}
+
 static void shp_execute_request(struct shp_sequencer *seq,
 				struct shp_request *req)
 {
@@ -1088,7 +1116,8 @@ static void shp_execute_request(struct shp_sequencer *seq,
 
 	nr = shp_select(seq, req);
 
-	ret = shp_run_phase(seq, req, nr, SHP_PHASE_VALIDATE, &failed);
+	ret = shp_check_devices(req) ?:
+	      shp_run_phase(seq, req, nr, SHP_PHASE_VALIDATE, &failed);
 	if (ret || (req->flags & SHP_REQ_VALIDATE_ONLY)) {
 		req->result = ret;
 		req->outcome = ret ? SHP_OUTCOME_FAILED : SHP_OUTCOME_OK;

@@ -9,6 +9,7 @@
  * that a failure left the world as it was.
  */
 
+#include <kunit/device.h>
 #include <kunit/test.h>
 #include <linux/completion.h>
 #include <linux/delay.h>
@@ -535,6 +536,34 @@ static void shp_test_rollback_failure(struct kunit *test)
 	KUNIT_EXPECT_NOT_NULL(test, strstr(text, "outcome=partial result=-11"));
 	KUNIT_EXPECT_NOT_NULL(test, strstr(text, "left: handler=firmware phase=execute"));
 	KUNIT_EXPECT_NOT_NULL(test, strstr(text, "target=0 err=-16 firmware left its change"));
+	kfree(text);
+	shp_request_put(req);
+}
+
+/* A device removed while its request waited: -ENODEV, and no step runs. */
+static void shp_test_gone_device(struct kunit *test)
+{
+	struct shp_test *ctx = test->priv;
+	struct shp_request *req = mem_request(test, SHP_OP_ONLINE, 2);
+	struct device *dev;
+	char *text;
+
+	dev = kunit_device_register(test, "shp-gone");
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dev);
+	put_device(req->targets[1].dev);
+	req->targets[1].dev = get_device(dev);
+	kunit_device_unregister(test, dev);
+
+	KUNIT_EXPECT_EQ(test, run_request(ctx, req), -ENODEV);
+	KUNIT_EXPECT_EQ(test, req->outcome, SHP_OUTCOME_FAILED);
+	expect_log(test, NULL, 0);
+	expect_world(test, 0);
+	text = shp_history_text(ctx->seq);
+	KUNIT_ASSERT_NOT_NULL(test, text);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(text, "failed=core/validate"));
+	/* kunit_device_register() prefixes the case's name. */
+	KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(text, "shp-gone is gone\n"), "%s", text);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(text, "core phase=validate target=1 err=-19"));
 	kfree(text);
 	shp_request_put(req);
 }
@@ -1510,6 +1539,7 @@ static struct kunit_case shp_test_cases[] = {
 	KUNIT_CASE(shp_test_discovery_rollback),
 	KUNIT_CASE_PARAM(shp_test_failure_matrix, matrix_gen),
 	KUNIT_CASE(shp_test_rollback_failure),
+	KUNIT_CASE(shp_test_gone_device),
 	KUNIT_CASE(shp_test_validate_only),
 	KUNIT_CASE(shp_test_validate_only_clean),
 	KUNIT_CASE(shp_test_sync_errno),

@@ -104,8 +104,27 @@ all_online_movable dimm0 || fail "dimm0 changed while eject was disabled"
 # 3. Ejects that succeed: two from the firmware, one through the eject file.
 echo "SHP-QMP dimm-del dimm0 0"
 wait_for "none_present dimm0" 90 || fail "dimm0's blocks are still there"
+# dimm1's eject arrives while two writers toggle its blocks' state.
+for b in $(cat /tmp/dimm1.blocks); do
+	(
+		end=$(($(date +%s) + 60))
+		n=0
+		while [ -e $MEM/$b/state ] && [ "$(date +%s)" -lt $end ]; do
+			echo offline > $MEM/$b/state 2>/dev/null
+			echo online_movable > $MEM/$b/state 2>/dev/null
+			n=$((n + 2))
+		done
+		echo $n > /tmp/$b.writes
+	) &
+done
+sleep 1
 echo "SHP-QMP dimm-del dimm1 0"
 wait_for "none_present dimm1" 90 || fail "dimm1's blocks are still there"
+wait
+for b in $(cat /tmp/dimm1.blocks); do
+	[ -e /tmp/$b.writes ] || fail "the writer of $b did not finish"
+	echo "SHP-INFO $b: $(cat /tmp/$b.writes) state writes before the eject removed it"
+done
 # dimm2's memory device is the only one left holding memory blocks.
 adev=$(for d in /sys/bus/acpi/devices/PNP0C80:*; do [ -e $d/physical_node ] && echo $d; done)
 [ "$(echo "$adev" | wc -w)" = 1 ] || fail "cannot tell dimm2's ACPI device: $adev"
