@@ -170,6 +170,17 @@ def build_initramfs(kind):
     return cpio
 
 
+# Scenarios that need another machine than qemu_cmd()'s default.
+#   cpu_node: the node of socket 1, the hot-pluggable CPUs (2: the node
+#             that DIMMs come and go on, so that CPUs and memory share it)
+#   hotplug_cpus: False boots without the VMware trick, so that 6.12 finds
+#             no room for hot-added CPUs and their insertion fails
+MACHINES = {
+    'acpi-insert': {'cpu_node': 2},
+    'cpu-insert-unmapped': {'hotplug_cpus': False},
+}
+
+
 def qemu_cmd(kind, scenario, serial, qmp_sock, cpus=2, maxcpus=4):
     """A NUMA machine with DIMM slots and CPU hot-plug: nodes 0 and 1 with
     memory, node 2 empty (hot-pluggable memory only, so it comes and goes).
@@ -178,9 +189,14 @@ def qemu_cmd(kind, scenario, serial, qmp_sock, cpus=2, maxcpus=4):
     hot-pluggable under TCG (it does so only with a hypervisor detected).
     """
     out = out_dir(kind)
+    machine = MACHINES.get(scenario, {})
+    if machine.get('hotplug_cpus', True):
+        cpu = ['-M', 'pc,vmport=on', '-cpu', 'qemu64,-hypervisor',
+               '-smbios', 'type=1,serial=VMware-0']
+    else:
+        cpu = ['-M', 'pc', '-cpu', 'qemu64,-hypervisor']
     return [
-        'qemu-system-x86_64', '-accel', 'tcg', '-M', 'pc,vmport=on',
-        '-cpu', 'qemu64,-hypervisor', '-smbios', 'type=1,serial=VMware-0',
+        'qemu-system-x86_64', '-accel', 'tcg', *cpu,
         '-smp', f'{cpus},maxcpus={maxcpus},sockets=2,cores={maxcpus // 2},'
         'threads=1',
         '-m', '1G,slots=4,maxmem=4G',
@@ -194,7 +210,7 @@ def qemu_cmd(kind, scenario, serial, qmp_sock, cpus=2, maxcpus=4):
         # span nodes: socket 0 (booted) on node 0, socket 1 (hot-pluggable)
         # on node 1.
         '-numa', 'cpu,node-id=0,socket-id=0',
-        '-numa', 'cpu,node-id=1,socket-id=1',
+        '-numa', f'cpu,node-id={machine.get("cpu_node", 1)},socket-id=1',
         '-nographic', '-no-reboot', '-nic', 'none',
         '-serial', f'file:{serial}', '-monitor', 'none',
         '-qmp', f'unix:{qmp_sock},server=on,wait=off',
@@ -295,6 +311,11 @@ def do_action(qmp, words, actions):
     shp.log(f'scenario asked for unknown action {words}')
 
 
+# _OST status codes of an insertion (ACPI 6.5, table 6.171).
+INSERT_STATUS = {0: 'success', 1: 'non-specific failure',
+                 2: 'unrecognized notify', 0x80: 'insertion in progress',
+                 0x81: 'driver load failure', 0x82: 'insertion not supported'}
+
 # _OST status codes of an eject (ACPI 6.5, table 6.172).
 OST_STATUS = {0: 'success', 1: 'non-specific failure',
               2: 'unrecognized notify', 0x80: 'eject not supported',
@@ -363,6 +384,35 @@ def qmp_ost(qmp, dev_id, source, expect):
     check_ost(qmp, dev_id, source, expect)
 
 
+def wait_insert(qmp, dev_id, expect):
+    """Wait for the guest's _OST of the insertion of @dev_id (source 0 or 1:
+    bus check or device check); with @expect, check its status, and after a
+    failure that query-acpi-ospm-status shows it. QEMU keeps the device
+    either way.
+    """
+    ev = qmp.wait_event('ACPI_DEVICE_OST', timeout=60,
+                        match=lambda d: d['info'].get('device') == dev_id and
+                        d['info']['source'] in (0, 1))
+    remember_slot(qmp, ev)
+    status = ev['data']['info']['status'] if ev else None
+    shp.log(f'{dev_id}: QEMU received insertion _OST status '
+            + (f'{status:#x} ({INSERT_STATUS.get(status, "?")})' if ev
+               else 'none'))
+    if expect is None:
+        return
+    want = int(expect, 0)
+    if status != want:
+        raise HostCheckFailed(f'{dev_id} insertion: _OST status '
+                              f'{status if status is None else hex(status)}, '
+                              f'expected {want:#x}')
+    if want:
+        seen = [(o['source'], o['status'])
+                for o in qmp.cmd('query-acpi-ospm-status')
+                if o.get('device') == dev_id]
+        if (1, want) not in seen:
+            raise HostCheckFailed(f'{dev_id}: query-acpi-ospm-status says {seen}')
+
+
 def remember_slot(qmp, ev):
     """The ACPI slot of a device QEMU just plugged, from its insertion _OST."""
     info = ev and ev['data']['info']
@@ -371,14 +421,14 @@ def remember_slot(qmp, ev):
         qmp.slots[info['device']] = (info.get('slot-type'), info.get('slot'))
 
 
-def qmp_cpu_add(qmp, socket, core):
-    """Plug the CPU at @socket/@core; wait for the guest's _OST."""
-    qmp.cmd('device_add', driver='qemu64-x86_64-cpu', id=f'cpu-{socket}-{core}',
+def qmp_cpu_add(qmp, socket, core, expect=None):
+    """Plug the CPU at @socket/@core; wait for the guest's _OST and, with
+    @expect, check it (see wait_insert())."""
+    dev_id = f'cpu-{socket}-{core}'
+    qmp.cmd('device_add', driver='qemu64-x86_64-cpu', id=dev_id,
             **{'socket-id': int(socket), 'core-id': int(core),
                'thread-id': 0})
-    ev = qmp.wait_event('ACPI_DEVICE_OST', timeout=60)
-    remember_slot(qmp, ev)
-    shp.log(f'cpu {socket}/{core} added; _OST: {ev and ev["data"]["info"]}')
+    wait_insert(qmp, dev_id, expect)
 
 
 def qmp_cpu_del(qmp, socket, core, expect=None):
@@ -391,17 +441,17 @@ def qmp_dimm_del(qmp, dev_id, expect=None):
     eject(qmp, dev_id, expect)
 
 
-def qmp_dimm_add(qmp, node, size_mb):
-    """Plug a DIMM of @size_mb MiB on NUMA node @node."""
+def qmp_dimm_add(qmp, node, size_mb, expect=None):
+    """Plug a DIMM of @size_mb MiB on NUMA node @node; with @expect, check
+    the guest's _OST (see wait_insert())."""
     # Numbered in the order of adds: an ejected DIMM's backend stays.
     n = qmp.dimms = getattr(qmp, 'dimms', -1) + 1
     qmp.cmd('object-add', **{'qom-type': 'memory-backend-ram',
                              'id': f'mem{n}', 'size': int(size_mb) << 20})
     qmp.cmd('device_add', driver='pc-dimm', id=f'dimm{n}', memdev=f'mem{n}',
             node=int(node))
-    ev = qmp.wait_event('ACPI_DEVICE_OST', timeout=60)
-    remember_slot(qmp, ev)
-    shp.log(f'dimm{n} added on node {node}; _OST: {ev and ev["data"]["info"]}')
+    shp.log(f'dimm{n} added on node {node}')
+    wait_insert(qmp, f'dimm{n}', expect)
 
 
 ACTIONS = {'cpu-add': qmp_cpu_add, 'cpu-del': qmp_cpu_del,
@@ -411,7 +461,7 @@ ACTIONS = {'cpu-add': qmp_cpu_add, 'cpu-del': qmp_cpu_del,
 
 SCENARIOS_RUN = ('smoke', 'qmp-probe', 'cpu-selftest', 'mem-selftest',
                  'cpu-remove-race', 'bad-input', 'inject', 'mem-range', 'soak',
-                 'acpi-eject', 'demo')
+                 'acpi-eject', 'acpi-insert', 'cpu-insert-unmapped', 'demo')
 
 
 def chosen_scenarios():

@@ -5,15 +5,24 @@
  *
  * Hot-remove offlines the CPUs as offline does; the firmware stage of the
  * same request removes them (ACPI eject), so a hot-remove of CPUs without
- * a firmware target is refused.
+ * a firmware target is refused. Hot-add acts on the CPUs that the firmware
+ * stage made present (ACPI insertion): they come online in the request if
+ * auto_online is set, and stay offline for user space otherwise, as they
+ * do without the sequencer.
  */
 
 #include <linux/cpu.h>
 #include <linux/cpumask.h>
 #include <linux/device.h>
 #include <linux/init.h>
+#include <linux/moduleparam.h>
 #include <linux/sched/isolation.h>
 #include <linux/sys_hotplug.h>
+
+static bool auto_online;
+module_param(auto_online, bool, 0644);
+MODULE_PARM_DESC(auto_online,
+		 "Online the CPUs that firmware hot-adds, in the same request (default: no)");
 
 static int cpu_shp_validate(struct shp_handler *h, struct shp_request *req)
 {
@@ -26,6 +35,13 @@ static int cpu_shp_validate(struct shp_handler *h, struct shp_request *req)
 	for (t = shp_next_target(req, NULL, SHP_CLASS_CPU); t;
 	     t = shp_next_target(req, t, SHP_CLASS_CPU)) {
 		cpu = t->dev->id;
+		/* Those of a hot-add appear in the firmware stage, after this. */
+		if (req->op == SHP_OP_HOT_ADD) {
+			shp_report_blocker(req, shp_target_index(req, t), -EINVAL,
+					   "cpu%u: only its firmware object's insertion adds a CPU",
+					   cpu);
+			ret = ret ?: -EINVAL;
+		}
 		if (req->op == SHP_OP_HOT_REMOVE && !fw) {
 			shp_report_blocker(req, shp_target_index(req, t), -EINVAL,
 					   "cpu%u: only its firmware object's eject removes a CPU",
@@ -81,6 +97,8 @@ static int cpu_shp_execute(struct shp_handler *h, struct shp_request *req)
 	struct shp_target *t;
 	int ret;
 
+	if (req->op == SHP_OP_HOT_ADD && !READ_ONCE(auto_online))
+		return 0;
 	for (t = shp_next_target(req, NULL, SHP_CLASS_CPU); t;
 	     t = shp_next_target(req, t, SHP_CLASS_CPU)) {
 		/* Under device_hotplug_lock: the bus callbacks, uevents and
@@ -105,7 +123,7 @@ static int cpu_shp_rollback(struct shp_handler *h, struct shp_request *req)
 static struct shp_handler cpu_shp_handler = {
 	.name = "cpu",
 	.stage = SHP_STAGE_CPU,
-	.ops = BIT(SHP_OP_ONLINE) | BIT(SHP_OP_OFFLINE) |
+	.ops = BIT(SHP_OP_HOT_ADD) | BIT(SHP_OP_ONLINE) | BIT(SHP_OP_OFFLINE) |
 	       BIT(SHP_OP_HOT_REMOVE),
 	.classes = BIT(SHP_CLASS_CPU),
 	.validate = cpu_shp_validate,

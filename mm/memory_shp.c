@@ -4,7 +4,9 @@
  *
  * Memory: online and offline memory blocks; hot-add a physical range (add
  * it, then online it as the auto-online policy says) and hot-remove one
- * (offline every block, then remove the range). A request for many blocks
+ * (offline every block, then remove the range). On hot-add, the blocks a
+ * firmware stage added (an ACPI memory device's enumeration) come online
+ * as the policy says too. A request for many blocks
  * or ranges is all or nothing: blocks that went offline come back in the
  * zone they were in, ranges that were added are removed again.
  *
@@ -224,7 +226,7 @@ static int mem_shp_validate(struct shp_handler *h, struct shp_request *req)
 /* Undo the blocks before @end that this request changed, newest first. */
 static int mem_shp_undo(struct shp_request *req, struct shp_target *end)
 {
-	bool offline = req->op != SHP_OP_ONLINE;
+	bool offline = !shp_is_up(req->op);
 	struct memory_block *mem;
 	struct shp_target *t;
 	int ret = 0, err;
@@ -254,10 +256,13 @@ static int mem_shp_undo(struct shp_request *req, struct shp_target *end)
 	return ret;
 }
 
-/* Online, offline, or (hot-remove) offline every block target. */
+/*
+ * Online or offline every block target: offline and hot-remove take them
+ * offline, online and hot-add bring them online.
+ */
 static int mem_shp_change_blocks(struct shp_request *req)
 {
-	bool offline = req->op != SHP_OP_ONLINE;
+	bool offline = !shp_is_up(req->op);
 	struct memory_block *mem;
 	struct shp_target *t;
 	bool movable;
@@ -273,7 +278,9 @@ static int mem_shp_change_blocks(struct shp_request *req)
 			ret = device_offline(t->dev);
 		} else {
 			/* Protected by device_hotplug_lock, as state_store() says. */
-			if (t->mem.online_type >= 0)
+			if (req->op == SHP_OP_HOT_ADD)
+				mem->online_type = mhp_get_default_online_type();
+			else if (t->mem.online_type >= 0)
 				mem->online_type = t->mem.online_type;
 			ret = device_online(t->dev);
 		}
@@ -342,7 +349,10 @@ static int mem_shp_unadd(struct shp_request *req, struct shp_target *end)
 	return ret;
 }
 
-/* Add every range; the auto-online policy onlines it, or it fails. */
+/*
+ * Add every range; the auto-online policy onlines it, or it fails. Blocks
+ * that a firmware stage added come online as the policy says, or it fails.
+ */
 static int mem_shp_add(struct shp_request *req)
 {
 	bool online = mhp_get_default_online_type() != MMOP_OFFLINE;
@@ -351,6 +361,8 @@ static int mem_shp_add(struct shp_request *req)
 
 	for (t = shp_next_target(req, NULL, SHP_CLASS_MEMORY); t;
 	     t = shp_next_target(req, t, SHP_CLASS_MEMORY)) {
+		if (t->dev)
+			continue;
 		ret = __add_memory(t->nid, t->mem.start, t->mem.size, MHP_NONE);
 		if (ret)
 			goto undo;
@@ -366,7 +378,11 @@ static int mem_shp_add(struct shp_request *req)
 			goto undo;
 		}
 	}
-	return 0;
+	/* On failure, the blocks that came online went offline again. */
+	ret = online ? mem_shp_change_blocks(req) : 0;
+	if (!ret)
+		return 0;
+	t = req->targets + req->nr_targets;
 undo:
 	mem_shp_unadd(req, t);
 	return ret;
@@ -385,9 +401,11 @@ static int mem_shp_rollback(struct shp_handler *h, struct shp_request *req)
 {
 	struct shp_target *end = req->targets + req->nr_targets;
 
+	int ret = mem_shp_undo(req, end);
+
 	if (req->op == SHP_OP_HOT_ADD)
-		return mem_shp_unadd(req, end);
-	return mem_shp_undo(req, end);
+		return mem_shp_unadd(req, end) ?: ret;
+	return ret;
 }
 
 /*

@@ -2,17 +2,27 @@
 /*
  * ACPI steps of the system device hot-plug sequencer.
  *
- * An eject of a processor or a memory device, whether the firmware asks
- * for it (an eject request notification) or user space writes the device's
- * eject file, becomes one hot-remove request. Its targets are the firmware
- * object and what the object holds: its CPUs, and its memory as physical
- * ranges. The CPU and memory stages offline them and put them back if any
- * step fails; only then does this handler's commit eject the object
- * (detach, _LCK, _EJ0, _STA, post-eject). Nothing is ejected that could not
- * be offlined, and the firmware learns the outcome through _OST.
+ * Insertion: a bus check or device check notification for a processor or
+ * memory device object that is not enumerated yet becomes one hot-add
+ * request. This handler's execute step enumerates the object (the scan
+ * handlers make the CPUs present and add the memory) and describes what
+ * appeared as targets: the CPUs and the memory blocks. The memory and CPU
+ * stages after it online them as their policies say. If any step fails,
+ * the rollback takes them offline again and undoes the enumeration, and
+ * the firmware learns of the failure through _OST: a CPU or a memory
+ * device that no scan handler could take is never reported as inserted.
  *
- * Insertion, containers, docks and PCI (acpiphp) stay on the ACPI scan
- * code's own path, as do objects holding devices the stages do not know.
+ * Eject: an eject of a processor or a memory device, whether the firmware
+ * asks for it (an eject request notification) or user space writes the
+ * device's eject file, becomes one hot-remove request. Its targets are the
+ * firmware object and what the object holds: its CPUs, and its memory as
+ * physical ranges. The CPU and memory stages offline them and put them
+ * back if any step fails; only then does this handler's commit eject the
+ * object (detach, _LCK, _EJ0, _STA, post-eject). Nothing is ejected that
+ * could not be offlined, and the firmware learns the outcome through _OST.
+ *
+ * Containers, docks and PCI (acpiphp) stay on the ACPI scan code's own
+ * path, as do objects holding devices the stages do not know.
  */
 
 #include <linux/acpi.h>
@@ -55,6 +65,36 @@ static u64 acpi_shp_block_start(struct device *dev)
 	return PFN_PHYS(section_nr_to_pfn(acpi_shp_block(dev)->start_section_nr));
 }
 
+/*
+ * Whether @adev is a processor or a memory device. Unlike
+ * acpi_match_device_ids(), this also holds before it is present.
+ */
+static bool acpi_shp_match(struct acpi_device *adev)
+{
+	const struct acpi_device_id *id;
+	struct acpi_hardware_id *hwid;
+
+	list_for_each_entry(hwid, &adev->pnp.ids, list)
+		for (id = acpi_shp_ids; id->id[0]; id++)
+			if (!strcmp(hwid->id, id->id))
+				return true;
+	return false;
+}
+
+/* An object of ours: a processor or a memory device the firmware hot-plugs. */
+static bool acpi_shp_ours(struct acpi_device *adev)
+{
+	return adev->handle != INVALID_ACPI_HANDLE &&
+	       adev->flags.hotplug_notify && !adev->flags.is_dock_station &&
+	       acpi_shp_match(adev);
+}
+
+/* As the scan code says: a disabled hotplug profile refuses ejects. */
+static bool acpi_shp_eject_enabled(struct acpi_device *adev)
+{
+	return !adev->handler || adev->handler->hotplug.enabled;
+}
+
 static bool acpi_shp_has_cpu(struct shp_request *req, struct device *dev)
 {
 	struct shp_target *t;
@@ -79,21 +119,32 @@ static bool acpi_shp_has_memory(struct shp_request *req, u64 start)
 	return false;
 }
 
+/* Append @dev, a CPU or a memory block, as a target of its own. */
+static int acpi_shp_add_device(struct shp_request *req, struct device *dev)
+{
+	struct shp_target *t = shp_request_add_targets(req, 1);
+
+	if (!t)
+		return -ENOMEM;
+	t->dev = get_device(dev);
+	if (dev->bus == &cpu_subsys) {
+		t->class = SHP_CLASS_CPU;
+		t->nid = cpu_to_node(dev->id);
+	} else {
+		t->class = SHP_CLASS_MEMORY;
+		t->nid = acpi_shp_block(dev)->nid;
+	}
+	return 0;
+}
+
 /* Append a CPU, or extend or append a memory range. */
 static int acpi_shp_add(struct acpi_shp_walk *w, struct device *dev)
 {
 	u64 bs = memory_block_size_bytes(), start;
 	struct shp_target *t;
 
-	if (dev->bus == &cpu_subsys) {
-		t = shp_request_add_targets(w->req, 1);
-		if (!t)
-			return -ENOMEM;
-		t->class = SHP_CLASS_CPU;
-		t->dev = get_device(dev);
-		t->nid = cpu_to_node(dev->id);
-		return 0;
-	}
+	if (dev->bus == &cpu_subsys)
+		return acpi_shp_add_device(w->req, dev);
 	start = acpi_shp_block_start(dev);
 	if (w->last_range >= 0) {
 		t = &w->req->targets[w->last_range];
@@ -144,6 +195,117 @@ static int acpi_shp_walk_one(struct acpi_device *adev, void *data)
 	return ret ?: acpi_dev_for_each_child(adev, acpi_shp_walk_one, w);
 }
 
+/* ------------------------------------------------------------ hot-add */
+
+/* What the enumeration of one firmware target brought. */
+struct acpi_shp_found {
+	struct shp_request *req;
+	int fw;				/* index of the firmware target */
+	int ret;			/* first error */
+};
+
+/*
+ * Every processor or memory object under the new object that _STA says is
+ * present must now have a scan handler and hold devices; those devices
+ * become targets, for the memory and CPU stages.
+ */
+static int acpi_shp_describe(struct acpi_device *adev, void *data)
+{
+	struct acpi_device_physical_node *pn;
+	struct acpi_shp_found *f = data;
+	bool any = false;
+	int ret = 0;
+
+	if (acpi_shp_match(adev) && acpi_device_is_present(adev)) {
+		mutex_lock(&adev->physical_node_lock);
+		list_for_each_entry(pn, &adev->physical_node_list, node) {
+			any = true;
+			if (pn->dev->bus != &cpu_subsys &&
+			    !is_memory_block_device(pn->dev))
+				continue;
+			ret = acpi_shp_add_device(f->req, pn->dev);
+			if (ret)
+				break;
+		}
+		mutex_unlock(&adev->physical_node_lock);
+		if (!ret && (!adev->handler || !any)) {
+			shp_report_blocker(f->req, f->fw, -EIO,
+					   "%s is present, but no scan handler took it",
+					   dev_name(&adev->dev));
+			ret = -EIO;
+		}
+		f->ret = f->ret ?: ret;
+	}
+	return acpi_dev_for_each_child(adev, acpi_shp_describe, f);
+}
+
+/* Take the devices of @adev and its children offline. */
+static int acpi_shp_offline(struct acpi_device *adev, void *data)
+{
+	struct acpi_device_physical_node *pn;
+	struct acpi_shp_found *f = data;
+	int ret;
+
+	mutex_lock(&adev->physical_node_lock);
+	list_for_each_entry(pn, &adev->physical_node_list, node) {
+		ret = device_offline(pn->dev);
+		if (ret < 0) {
+			shp_report_left(f->req, f->fw, ret, "%s stays online",
+					dev_name(pn->dev));
+			f->ret = f->ret ?: ret;
+		}
+	}
+	mutex_unlock(&adev->physical_node_lock);
+	return acpi_dev_for_each_child(adev, acpi_shp_offline, f);
+}
+
+/*
+ * Undo the enumeration of the firmware target at @idx: what the policies
+ * brought online goes offline (memory that is online cannot be removed),
+ * then the scan handlers let go of the object.
+ */
+static int acpi_shp_unenumerate(struct shp_request *req, int idx)
+{
+	struct acpi_device *adev = req->targets[idx].fw_handle;
+	struct acpi_shp_found f = { .req = req, .fw = idx };
+
+	acpi_shp_offline(adev, &f);
+	if (f.ret) {
+		shp_report_left(req, idx, f.ret, "%s left enumerated",
+				dev_name(&adev->dev));
+		return f.ret;
+	}
+	acpi_scan_unenumerate(adev);
+	return 0;
+}
+
+static int acpi_shp_insert(struct shp_request *req, int idx)
+{
+	struct acpi_device *adev = req->targets[idx].fw_handle;
+	struct acpi_shp_found f = { .req = req, .fw = idx };
+	int ret;
+
+	/* Enumerated since the notification: nothing here is ours to undo. */
+	if (adev->handler)
+		return 0;
+	ret = acpi_scan_bus_check(adev);
+	if (!ret && !acpi_device_is_present(adev)) {
+		shp_report_blocker(req, idx, -ENXIO, "%s: _STA says not present",
+				   dev_name(&adev->dev));
+		ret = -ENXIO;
+	}
+	if (!ret) {
+		acpi_shp_describe(adev, &f);
+		ret = f.ret;
+	}
+	if (ret) {
+		acpi_shp_unenumerate(req, idx);
+		return ret;
+	}
+	req->targets[idx].done |= SHP_TARGET_CHANGED;
+	return 0;
+}
+
 /* ------------------------------------------------------------ steps */
 
 static int acpi_shp_validate(struct shp_handler *h, struct shp_request *req)
@@ -165,7 +327,9 @@ static int acpi_shp_validate(struct shp_handler *h, struct shp_request *req)
 			ret = ret ?: -ENODEV;
 			continue;
 		}
-		if (adev->handler && !adev->handler->hotplug.enabled) {
+		if (req->op == SHP_OP_HOT_ADD)
+			continue;
+		if (!acpi_shp_eject_enabled(adev)) {
 			shp_report_blocker(req, idx, -EPERM,
 					   "%s: eject disabled (hotplug profile %s)",
 					   dev_name(&adev->dev),
@@ -187,13 +351,72 @@ static int acpi_shp_validate(struct shp_handler *h, struct shp_request *req)
 	return ret;
 }
 
-/* The CPUs and memory are offline: eject. There is no way back from here. */
+/* Undo the enumeration of the firmware targets before @end, newest first. */
+static int acpi_shp_undo(struct shp_request *req, int end)
+{
+	int i, ret = 0, err;
+
+	for (i = end - 1; i >= 0; i--) {
+		if (req->targets[i].class != SHP_CLASS_FIRMWARE ||
+		    !(req->targets[i].done & SHP_TARGET_CHANGED))
+			continue;
+		err = acpi_shp_unenumerate(req, i);
+		if (err) {
+			ret = ret ?: err;
+			continue;
+		}
+		req->targets[i].done &= ~SHP_TARGET_CHANGED;
+	}
+	return ret;
+}
+
+/*
+ * Hot-add: enumerate each firmware target. The targets that describes go
+ * after the existing ones, so the loop visits the firmware targets by
+ * index (adding targets moves them) and stops at the old end.
+ */
+static int acpi_shp_execute(struct shp_handler *h, struct shp_request *req)
+{
+	unsigned int i, n = req->nr_targets;
+	int ret = 0;
+
+	if (req->op != SHP_OP_HOT_ADD)
+		return 0;
+	acpi_scan_lock_acquire();
+	for (i = 0; i < n; i++) {
+		if (req->targets[i].class != SHP_CLASS_FIRMWARE)
+			continue;
+		ret = acpi_shp_insert(req, i);
+		if (ret) {
+			acpi_shp_undo(req, i);
+			break;
+		}
+	}
+	acpi_scan_lock_release();
+	return ret;
+}
+
+static int acpi_shp_rollback(struct shp_handler *h, struct shp_request *req)
+{
+	int ret;
+
+	if (req->op != SHP_OP_HOT_ADD)
+		return 0;
+	acpi_scan_lock_acquire();
+	ret = acpi_shp_undo(req, req->nr_targets);
+	acpi_scan_lock_release();
+	return ret;
+}
+
+/* Hot-remove: the CPUs and memory are offline; eject. No way back. */
 static int acpi_shp_commit(struct shp_handler *h, struct shp_request *req)
 {
 	struct acpi_device *adev;
 	struct shp_target *t;
 	int ret = 0;
 
+	if (req->op != SHP_OP_HOT_REMOVE)
+		return 0;
 	acpi_scan_lock_acquire();
 	for (t = shp_next_target(req, NULL, SHP_CLASS_FIRMWARE); t;
 	     t = shp_next_target(req, t, SHP_CLASS_FIRMWARE)) {
@@ -215,13 +438,31 @@ static int acpi_shp_commit(struct shp_handler *h, struct shp_request *req)
 static struct shp_handler acpi_shp_handler = {
 	.name = "acpi",
 	.stage = SHP_STAGE_FIRMWARE,
-	.ops = BIT(SHP_OP_HOT_REMOVE),
+	.ops = BIT(SHP_OP_HOT_ADD) | BIT(SHP_OP_HOT_REMOVE),
 	.classes = BIT(SHP_CLASS_FIRMWARE),
 	.validate = acpi_shp_validate,
+	.execute = acpi_shp_execute,
+	.rollback = acpi_shp_rollback,
 	.commit = acpi_shp_commit,
 };
 
 /* ------------------------------------------------------------ events */
+
+static struct shp_request *acpi_shp_request(struct acpi_device *adev,
+					    enum shp_operation op)
+{
+	struct shp_request *req;
+	struct shp_target *t;
+
+	req = shp_request_alloc(op, SHP_ORIGIN_FIRMWARE, 1, GFP_KERNEL);
+	if (!req)
+		return NULL;
+	t = &req->targets[0];
+	t->class = SHP_CLASS_FIRMWARE;
+	t->dev = get_device(&adev->dev);
+	t->fw_handle = adev;
+	return req;
+}
 
 /*
  * Under acpi_scan_lock. Return: the hot-remove request for @adev, NULL if
@@ -231,21 +472,13 @@ static struct shp_request *acpi_shp_eject_request(struct acpi_device *adev)
 {
 	struct acpi_shp_walk w = { .last_range = -1 };
 	struct shp_request *req;
-	struct shp_target *t;
 	int ret;
 
-	if (adev->handle == INVALID_ACPI_HANDLE ||
-	    !adev->flags.hotplug_notify || adev->flags.is_dock_station ||
-	    acpi_match_device_ids(adev, acpi_shp_ids))
+	if (!acpi_shp_ours(adev))
 		return NULL;
-	req = shp_request_alloc(SHP_OP_HOT_REMOVE, SHP_ORIGIN_FIRMWARE, 1,
-				GFP_KERNEL);
+	req = acpi_shp_request(adev, SHP_OP_HOT_REMOVE);
 	if (!req)
 		return ERR_PTR(-ENOMEM);
-	t = &req->targets[0];
-	t->class = SHP_CLASS_FIRMWARE;
-	t->dev = get_device(&adev->dev);
-	t->fw_handle = adev;
 	w.req = req;
 	ret = acpi_shp_walk_one(adev, &w);
 	if (ret || w.unknown) {
@@ -255,8 +488,36 @@ static struct shp_request *acpi_shp_eject_request(struct acpi_device *adev)
 	return req;
 }
 
+/*
+ * Under acpi_scan_lock. Return: the hot-add request for @adev, NULL if
+ * @adev is not for the sequencer (or is enumerated already: a device check
+ * then only re-checks _STA, which the scan code does), or an ERR_PTR().
+ */
+static struct shp_request *acpi_shp_insert_request(struct acpi_device *adev)
+{
+	struct shp_request *req;
+
+	if (!acpi_shp_ours(adev) || adev->handler)
+		return NULL;
+	req = acpi_shp_request(adev, SHP_OP_HOT_ADD);
+	return req ?: ERR_PTR(-ENOMEM);
+}
+
+/* The most specific _OST status for the outcome of an insertion. */
+static u32 acpi_shp_insert_status(const struct shp_request *req, int ret)
+{
+	if (!ret)
+		return ACPI_OST_SC_SUCCESS;
+	if (ret == -EPERM || ret == -EOPNOTSUPP)
+		return ACPI_OST_SC_INSERT_NOT_SUPPORTED;
+	/* Enumerating it, or bringing its CPUs or memory up, failed. */
+	if (req && req->failed_phase == SHP_PHASE_EXECUTE)
+		return ACPI_OST_SC_DRIVER_LOAD_FAILURE;
+	return ACPI_OST_SC_NON_SPECIFIC_FAILURE;
+}
+
 /* The most specific _OST status for the outcome of an eject. */
-static u32 acpi_shp_ost_status(const struct shp_request *req, int ret)
+static u32 acpi_shp_eject_status(const struct shp_request *req, int ret)
 {
 	switch (ret) {
 	case 0:
@@ -283,8 +544,10 @@ static u32 acpi_shp_ost_status(const struct shp_request *req, int ret)
  * @src: the notification, or %ACPI_OST_EC_OSPM_EJECT for a sysfs eject
  *
  * Called from acpi_device_hotplug() on the ACPI hot-plug workqueue, before
- * it takes any lock. An eject of a processor or a memory device becomes a
- * hot-remove request; this waits for it and reports the outcome by _OST.
+ * it takes any lock. A bus check or device check of a processor or memory
+ * device that is not enumerated yet becomes a hot-add request, an eject of
+ * one a hot-remove request; this waits for the request and reports its
+ * outcome by _OST.
  *
  * Return: true if the event was handled here (the reference on @adev is
  * dropped and _OST evaluated), false to leave it to the ACPI scan code.
@@ -292,16 +555,30 @@ static u32 acpi_shp_ost_status(const struct shp_request *req, int ret)
 bool acpi_shp_hotplug(struct acpi_device *adev, u32 src)
 {
 	struct shp_request *req;
-	bool enabled;
+	bool insert, enabled;
+	u32 status;
 	int ret;
 
-	if ((src != ACPI_NOTIFY_EJECT_REQUEST && src != ACPI_OST_EC_OSPM_EJECT) ||
-	    !shp_handles(SHP_CLASS_FIRMWARE, SHP_OP_HOT_REMOVE))
+	switch (src) {
+	case ACPI_NOTIFY_BUS_CHECK:
+	case ACPI_NOTIFY_DEVICE_CHECK:
+		insert = true;
+		break;
+	case ACPI_NOTIFY_EJECT_REQUEST:
+	case ACPI_OST_EC_OSPM_EJECT:
+		insert = false;
+		break;
+	default:
+		return false;
+	}
+	if (!shp_handles(SHP_CLASS_FIRMWARE,
+			 insert ? SHP_OP_HOT_ADD : SHP_OP_HOT_REMOVE))
 		return false;
 
 	acpi_scan_lock_acquire();
-	req = acpi_shp_eject_request(adev);
-	enabled = !adev->handler || adev->handler->hotplug.enabled;
+	req = insert ? acpi_shp_insert_request(adev) :
+		       acpi_shp_eject_request(adev);
+	enabled = acpi_shp_eject_enabled(adev);
 	acpi_scan_lock_release();
 	if (!req)
 		return false;
@@ -311,14 +588,17 @@ bool acpi_shp_hotplug(struct acpi_device *adev, u32 src)
 		req = NULL;
 	} else {
 		/* As the scan code does: only an eject that may go ahead. */
-		if (enabled)
+		if (!insert && enabled)
 			acpi_evaluate_ost(adev->handle, ACPI_NOTIFY_EJECT_REQUEST,
 					  ACPI_OST_SC_EJECT_IN_PROGRESS, NULL);
 		ret = shp_submit_wait(req);
 	}
 	if (ret)
-		dev_info(&adev->dev, "eject failed: %d\n", ret);
-	acpi_evaluate_ost(adev->handle, src, acpi_shp_ost_status(req, ret), NULL);
+		dev_info(&adev->dev, "%s failed: %d\n",
+			 insert ? "insertion" : "eject", ret);
+	status = insert ? acpi_shp_insert_status(req, ret) :
+			  acpi_shp_eject_status(req, ret);
+	acpi_evaluate_ost(adev->handle, src, status, NULL);
 	shp_request_put(req);
 	acpi_put_acpi_dev(adev);
 	return true;
