@@ -1,7 +1,8 @@
 #!/bin/sh
 # The tour `make demo` shows: CPUs and memory blocks offline and online
 # through the framework, a failure injected and rolled back, a range and
-# its node removed and added. Each step prints the framework's trace
+# its node removed and added, firmware ejects and insertions (one failing
+# and rolled back, QEMU told by _OST). Each step prints the framework's trace
 # events and history entries for the host to render (SHP-DEMO title,
 # SHP-TRACE event, SHP-HIST entry, SHP-SHOW end of step). Every step's
 # effect is checked, so the tour is also a test.
@@ -102,5 +103,46 @@ n=$(fw_requests)
 step "The same eject without the fault: the blocks go offline, then _EJ0 (the DIMM is removed), and QEMU receives _OST 0"
 echo "SHP-QMP dimm-del dimm0 0"
 wait_for "[ ! -e $MEM/memory$a ]" 90 || fail "memory$a is still there after the eject"
+show
+
+# Firmware insertion: new CPUs come online in the request, new memory
+# online movable.
+echo 1 > /sys/module/cpu_shp/parameters/auto_online || fail "no cpu_shp.auto_online"
+echo online_movable > $MEM/auto_online_blocks
+cpus() {
+	ls -d $CPU/cpu[0-9]* | wc -l
+}
+n=$(fw_requests)
+c=$(cpus)
+step "The firmware plugs a CPU into socket 1 (QMP device_add) while the CPU stage's execute step is made to fail (-EIO): the acpi stage's rollback undoes the enumeration, and QEMU receives _OST 0x81 (driver load failure)"
+inject cpu execute 5
+echo "SHP-QMP cpu-add 1 0 0x81"
+wait_for "[ \$(fw_requests) -gt $n ]" 90 || fail "no firmware request for the insertion"
+inject_off
+[ "$(cpus)" = $c ] || fail "a CPU stayed after the failed insertion"
+show
+
+n=$(fw_requests)
+step "The firmware plugs the socket's other CPU: the acpi stage enumerates it (the CPU becomes present), then the CPU stage onlines it (cpu_shp.auto_online=1); QEMU receives _OST 0"
+echo "SHP-QMP cpu-add 1 1 0"
+wait_for "[ \$(fw_requests) -gt $n ]" 90 || fail "no firmware request for the insertion"
+new=$(ls -d $CPU/cpu[0-9]* | sed 's/.*cpu//' | sort -n | tail -1)
+expect $CPU/cpu$new/online 1
+show
+
+n=$(fw_requests)
+step "The firmware plugs a 256 MiB DIMM on node 1: the acpi stage adds its memory, the memory stage onlines it as the policy says (online_movable)"
+echo "SHP-QMP dimm-add 1 256 0"
+wait_for "[ \$(fw_requests) -gt $n ]" 90 || fail "no firmware request for the insertion"
+set -- $(ls -d $MEM/memory* | sed 's/.*memory//' | sort -n | tail -2)
+expect $MEM/memory$1/state online
+show
+
+n=$(fw_requests)
+step "The firmware unplugs that DIMM, then (last: QEMU 7.2 can crash on device changes after a CPU unplug) the CPU: one hot-remove request each"
+echo "SHP-QMP dimm-del dimm2 0"
+wait_for "[ ! -e $MEM/memory$1 ]" 90 || fail "memory$1 is still there after the eject"
+echo "SHP-QMP cpu-del 1 1 0"
+wait_for "[ ! -e $CPU/cpu$new ]" 90 || fail "cpu$new is still there after the eject"
 show
 echo "SHP-RESULT PASS"
