@@ -131,11 +131,14 @@ expect $CPU/cpu$new/online 1
 show
 
 n=$(fw_requests)
-step "The firmware plugs a 256 MiB DIMM on node 1: the acpi stage adds its memory, the memory stage onlines it as the policy says (online_movable)"
+step "The firmware plugs a 256 MiB DIMM on node 1: the acpi stage adds its memory, which the policy (online_movable) onlines; the memory stage checks that every block came online and onlines any that did not"
+before=$(ls $MEM | grep memory)
 echo "SHP-QMP dimm-add 1 256 0"
 wait_for "[ \$(fw_requests) -gt $n ]" 90 || fail "no firmware request for the insertion"
-set -- $(ls -d $MEM/memory* | sed 's/.*memory//' | sort -n | tail -2)
+set -- $(ls $MEM | grep memory | grep -vxF "$before" | sed 's/memory//')
+[ $# = 2 ] || fail "the DIMM brought $# blocks: $*"
 expect $MEM/memory$1/state online
+expect $MEM/memory$2/state online
 show
 
 n=$(fw_requests)
