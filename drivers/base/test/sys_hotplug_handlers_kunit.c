@@ -61,6 +61,9 @@ struct shp_hw_test {
 	struct notifier_block mem_nb;
 	bool mem_nb_registered;
 	int saved_online_type;
+	struct shp_handler fw;		/* kunit-fw: a firmware stage */
+	bool fw_registered;
+	int fw_seen[SPARE_BLOCKS];	/* block zones its rollback found */
 };
 
 /* Read by callbacks that run outside the case's thread. */
@@ -651,6 +654,109 @@ static void shp_hw_mem_blocks_rollback(struct kunit *test)
 	expect_blocks(test, start, SPARE_BLOCKS, ZONE_MOVABLE);
 }
 
+/* Offline and remove the spare RAM, as a firmware stage's rollback would. */
+static void fw_remove(int *seen)
+{
+	struct memory_block *mem;
+	unsigned int i;
+
+	for (i = 0; i < SPARE_BLOCKS; i++) {
+		if (seen)
+			seen[i] = block_zone(spare_start + i * block_bytes());
+		mem = block_at(spare_start + i * block_bytes());
+		if (mem) {
+			device_offline(&mem->dev);
+			put_device(&mem->dev);
+		}
+	}
+	__remove_memory(spare_start, SPARE_BLOCKS * block_bytes());
+}
+
+/*
+ * kunit-fw adds the spare RAM as a firmware stage does (the policy onlines
+ * it), takes the last block offline again, as if the policy had failed to
+ * online it, and describes the blocks as targets of the request.
+ */
+static int fw_execute(struct shp_handler *h, struct shp_request *req)
+{
+	u64 size = SPARE_BLOCKS * block_bytes();
+	struct memory_block *mem;
+	struct shp_target *t;
+	unsigned int i;
+	int ret;
+
+	ret = __add_memory(memory_add_physaddr_to_nid(spare_start), spare_start,
+			   size, MHP_NONE);
+	if (ret)
+		return ret;
+	mem = block_at(spare_start + size - block_bytes());
+	if (mem) {
+		device_offline(&mem->dev);
+		put_device(&mem->dev);
+	}
+	t = shp_request_add_targets(req, SPARE_BLOCKS);
+	if (!t) {
+		fw_remove(NULL);
+		return -ENOMEM;
+	}
+	for (i = 0; i < SPARE_BLOCKS; i++, t++) {
+		mem = block_at(spare_start + i * block_bytes());
+		t->class = SHP_CLASS_MEMORY;
+		t->dev = &mem->dev;	/* the reference is the request's */
+		t->nid = mem->nid;
+	}
+	return 0;
+}
+
+/* Note what the memory stage's rollback left, then remove the RAM. */
+static int fw_rollback(struct shp_handler *h, struct shp_request *req)
+{
+	fw_remove(container_of(h, struct shp_hw_test, fw)->fw_seen);
+	return 0;
+}
+
+/*
+ * Hot-add of blocks a firmware stage added: the memory stage onlines the
+ * one the policy left offline, and on rollback takes offline only that one.
+ */
+static void shp_hw_mem_fw_blocks(struct kunit *test)
+{
+	struct shp_hw_test *ctx = test->priv;
+	u64 start = spare_start, size = need_spare(test);
+	struct shp_request *req;
+
+	mhp_set_default_online_type(MMOP_ONLINE_MOVABLE);
+	ctx->fw = (struct shp_handler) {
+		.name = "kunit-fw",
+		.stage = SHP_STAGE_FIRMWARE,
+		.ops = BIT(SHP_OP_HOT_ADD),
+		.classes = BIT(SHP_CLASS_FIRMWARE),
+		.execute = fw_execute,
+		.rollback = fw_rollback,
+	};
+	KUNIT_ASSERT_EQ(test, shp_register_handler(&ctx->fw), 0);
+	ctx->fw_registered = true;
+
+	/* A later stage fails: block 0 (the policy's) stays for kunit-fw. */
+	add_tail(test, SHP_STAGE_CPU, SHP_OP_HOT_ADD, SHP_CLASS_MEMORY);
+	req = new_request(test, SHP_OP_HOT_ADD, 1);
+	req->targets[0].class = SHP_CLASS_FIRMWARE;
+	req->targets[0].fw_handle = ctx;
+	KUNIT_EXPECT_EQ(test, shp_submit_wait(req), TAIL_ERR);
+	KUNIT_EXPECT_EQ(test, ctx->fw_seen[0], ZONE_MOVABLE);
+	KUNIT_EXPECT_EQ(test, ctx->fw_seen[1], BLOCK_OFFLINE);
+	expect_blocks(test, start, SPARE_BLOCKS, -1);
+	KUNIT_EXPECT_TRUE(test, ram_is(start, size, REGION_DISJOINT));
+	remove_tail(ctx);
+
+	req = new_request(test, SHP_OP_HOT_ADD, 1);
+	req->targets[0].class = SHP_CLASS_FIRMWARE;
+	req->targets[0].fw_handle = ctx;
+	KUNIT_ASSERT_EQ(test, shp_submit_wait(req), 0);
+	KUNIT_EXPECT_EQ(test, count_blocks(req), SPARE_BLOCKS);
+	expect_blocks(test, start, SPARE_BLOCKS, ZONE_MOVABLE);
+}
+
 /* Hot-remove fails after the blocks went offline: they come back. */
 static void shp_hw_mem_remove_rollback(struct kunit *test)
 {
@@ -706,6 +812,8 @@ static void shp_hw_mem_exit(struct kunit *test)
 	struct memory_block *mem;
 
 	remove_tail(ctx);
+	if (ctx->fw_registered)
+		shp_unregister_handler(&ctx->fw);
 	if (ctx->mem_nb_registered)
 		unregister_memory_notifier(&ctx->mem_nb);
 	WRITE_ONCE(fail_pfn, -1UL);
@@ -744,6 +852,7 @@ static struct kunit_case shp_hw_mem_cases[] = {
 	KUNIT_CASE(shp_hw_mem_add_rollback),
 	KUNIT_CASE(shp_hw_mem_blocks_rollback),
 	KUNIT_CASE(shp_hw_mem_remove_rollback),
+	KUNIT_CASE(shp_hw_mem_fw_blocks),
 	{}
 };
 
