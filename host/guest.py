@@ -352,16 +352,11 @@ def check_ost(qmp, dev_id, source, expect):
                                           d['info'].get('slot')) == slot) and
                         d['info']['source'] == source and
                         d['info']['status'] != 0x84)
-    status = ev['data']['info']['status'] if ev else None
-    shp.log(f'{dev_id}: QEMU received _OST source {source:#x} status '
-            + (f'{status:#x} ({OST_STATUS.get(status, "?")})' if ev else 'none'))
+    status = ost_status(dev_id, f'source {source:#x}', ev, OST_STATUS)
     if expect is None:
         return
     want = int(expect, 0)
-    if status != want:
-        raise HostCheckFailed(f'{dev_id} eject: _OST status '
-                              f'{status if status is None else hex(status)}, '
-                              f'expected {want:#x}')
+    expect_status(dev_id, 'eject', status, want)
     # For a CPU, QEMU 7.2 may report only its lapic child's deletion.
     path = f'/machine/peripheral/{dev_id}'
     gone = qmp.wait_event('DEVICE_DELETED', timeout=30 if want == 0 else 3,
@@ -372,11 +367,31 @@ def check_ost(qmp, dev_id, source, expect):
                               f'{"did not delete" if want == 0 else "deleted"} '
                               f'it after _OST {want:#x}')
     if want:
-        seen = [(o['source'], o['status'])
-                for o in qmp.cmd('query-acpi-ospm-status')
-                if o.get('device') == dev_id]
-        if (source, want) not in seen:
-            raise HostCheckFailed(f'{dev_id}: query-acpi-ospm-status says {seen}')
+        expect_ospm(qmp, dev_id, source, want)
+
+
+def ost_status(dev_id, what, ev, names):
+    """Log the status of the _OST event @ev (None: there was none)."""
+    status = ev['data']['info']['status'] if ev else None
+    shp.log(f'{dev_id}: QEMU received {what} _OST status '
+            + (f'{status:#x} ({names.get(status, "?")})' if ev else 'none'))
+    return status
+
+
+def expect_status(dev_id, what, status, want):
+    if status != want:
+        raise HostCheckFailed(f'{dev_id} {what}: _OST status '
+                              f'{status if status is None else hex(status)}, '
+                              f'expected {want:#x}')
+
+
+def expect_ospm(qmp, dev_id, source, want):
+    """query-acpi-ospm-status shows @want from @source for @dev_id."""
+    seen = [(o['source'], o['status'])
+            for o in qmp.cmd('query-acpi-ospm-status')
+            if o.get('device') == dev_id]
+    if (source, want) not in seen:
+        raise HostCheckFailed(f'{dev_id}: query-acpi-ospm-status says {seen}')
 
 
 def qmp_ost(qmp, dev_id, source, expect):
@@ -394,23 +409,13 @@ def wait_insert(qmp, dev_id, expect):
                         match=lambda d: d['info'].get('device') == dev_id and
                         d['info']['source'] in (0, 1))
     remember_slot(qmp, ev)
-    status = ev['data']['info']['status'] if ev else None
-    shp.log(f'{dev_id}: QEMU received insertion _OST status '
-            + (f'{status:#x} ({INSERT_STATUS.get(status, "?")})' if ev
-               else 'none'))
+    status = ost_status(dev_id, 'insertion', ev, INSERT_STATUS)
     if expect is None:
         return
     want = int(expect, 0)
-    if status != want:
-        raise HostCheckFailed(f'{dev_id} insertion: _OST status '
-                              f'{status if status is None else hex(status)}, '
-                              f'expected {want:#x}')
+    expect_status(dev_id, 'insertion', status, want)
     if want:
-        seen = [(o['source'], o['status'])
-                for o in qmp.cmd('query-acpi-ospm-status')
-                if o.get('device') == dev_id]
-        if (1, want) not in seen:
-            raise HostCheckFailed(f'{dev_id}: query-acpi-ospm-status says {seen}')
+        expect_ospm(qmp, dev_id, ev['data']['info']['source'], want)
 
 
 def remember_slot(qmp, ev):

@@ -239,26 +239,6 @@ static int acpi_shp_describe(struct acpi_device *adev, void *data)
 	return acpi_dev_for_each_child(adev, acpi_shp_describe, f);
 }
 
-/* Take the devices of @adev and its children offline. */
-static int acpi_shp_offline(struct acpi_device *adev, void *data)
-{
-	struct acpi_device_physical_node *pn;
-	struct acpi_shp_found *f = data;
-	int ret;
-
-	mutex_lock(&adev->physical_node_lock);
-	list_for_each_entry(pn, &adev->physical_node_list, node) {
-		ret = device_offline(pn->dev);
-		if (ret < 0) {
-			shp_report_left(f->req, f->fw, ret, "%s stays online",
-					dev_name(pn->dev));
-			f->ret = f->ret ?: ret;
-		}
-	}
-	mutex_unlock(&adev->physical_node_lock);
-	return acpi_dev_for_each_child(adev, acpi_shp_offline, f);
-}
-
 /*
  * Undo the enumeration of the firmware target at @idx: what the policies
  * brought online goes offline (memory that is online cannot be removed),
@@ -267,13 +247,13 @@ static int acpi_shp_offline(struct acpi_device *adev, void *data)
 static int acpi_shp_unenumerate(struct shp_request *req, int idx)
 {
 	struct acpi_device *adev = req->targets[idx].fw_handle;
-	struct acpi_shp_found f = { .req = req, .fw = idx };
+	int ret = acpi_scan_try_to_offline(adev);
 
-	acpi_shp_offline(adev, &f);
-	if (f.ret) {
-		shp_report_left(req, idx, f.ret, "%s left enumerated",
+	if (ret) {
+		shp_report_left(req, idx, ret,
+				"%s left enumerated: its devices stay online",
 				dev_name(&adev->dev));
-		return f.ret;
+		return ret;
 	}
 	acpi_scan_unenumerate(adev);
 	return 0;

@@ -138,9 +138,5 @@ wait_for "[ \"\$(in_list 2 \"\$(cat /sys/devices/system/node/online)\")\" = 0 ]"
 	fail "node 2 is still online without memory: $(cat /sys/devices/system/node/online)"
 echo "SHP-INFO after the ejects: CPUs $(cat /sys/devices/system/cpu/online), nodes $(cat /sys/devices/system/node/online)"
 
-if [ $patched = 1 ]; then
-	ok=$(grep 'op=hot-remove origin=firmware' $HIST | grep -c 'outcome=ok')
-	[ "$ok" = 4 ] || fail "$ok firmware hot-removes succeeded, expected 4"
-	grep 'op=hot-remove origin=firmware' $HIST | sed 's/^/SHP-INFO /'
-fi
+[ $patched = 1 ] && expect_fw_ok hot-remove 4
 echo "SHP-RESULT PASS"

@@ -132,9 +132,5 @@ wait_for "[ ! -e $CPU/$cpu ]" 90 || fail "$cpu was not removed"
 wait_for "[ \"\$(node_hp)\" = 0 ]" 30 || fail "node $hp is still online: $(cat /sys/devices/system/node/online)"
 echo "SHP-INFO after the ejects: CPUs $(cat $CPU/online), nodes $(cat /sys/devices/system/node/online)"
 
-if [ $patched = 1 ]; then
-	ok=$(grep 'op=hot-add origin=firmware' $HIST | grep -c 'outcome=ok')
-	[ "$ok" = 3 ] || fail "$ok firmware hot-adds succeeded, expected 3"
-	grep 'origin=firmware' $HIST | sed 's/^/SHP-INFO /'
-fi
+[ $patched = 1 ] && expect_fw_ok hot-add 3
 echo "SHP-RESULT PASS"

@@ -76,3 +76,11 @@ inject() {
 inject_off() {
 	echo 0 > $FAIL/probability
 }
+
+# expect_fw_ok OP N: N firmware requests of OP (hot-add, hot-remove) in the
+# history succeeded; show them all
+expect_fw_ok() {
+	ok=$(grep "op=$1 origin=firmware" /sys/kernel/debug/sys_hotplug/history | grep -c 'outcome=ok')
+	[ "$ok" = $2 ] || fail "$ok firmware ${1}s succeeded, expected $2"
+	grep "op=$1 origin=firmware" /sys/kernel/debug/sys_hotplug/history | sed 's/^/SHP-INFO /'
+}
