@@ -63,7 +63,7 @@ KERNEL_BAD = re.compile(r'WARNING:|BUG:|Oops|possible circular locking|'
 # make check: Sphinx, and the SPDX check of checkpatch.pl.
 CHECK_PACKAGES = ['python3-sphinx', 'python3-ply', 'python3-git']
 # QEMU guests: the x86_64 KUnit run and the bench.
-GUEST_PACKAGES = ['qemu-system-x86', 'busybox-static']
+GUEST_PACKAGES = ['qemu-system-x86', 'busybox-static', 'acpica-tools']
 HEADERS = {'/usr/include/libelf.h': 'libelf-dev',
            '/usr/include/openssl/ssl.h': 'libssl-dev'}
 

@@ -2,8 +2,8 @@
 /*
  * ACPI steps of the system device hot-plug sequencer.
  *
- * Insertion: a bus check or device check notification for a processor or
- * memory device object that is not enumerated yet becomes one hot-add
+ * Insertion: a bus check or device check notification for a processor, a
+ * memory device or a container object not enumerated yet becomes one hot-add
  * request. This handler's execute step enumerates the object (the scan
  * handlers make the CPUs present and add the memory) and describes what
  * appeared as targets: the CPUs and the memory blocks. The memory and CPU
@@ -21,11 +21,20 @@
  * object (detach, _LCK, _EJ0, _STA, post-eject). Nothing is ejected that
  * could not be offlined, and the firmware learns the outcome through _OST.
  *
- * Containers, docks and PCI (acpiphp) stay on the ACPI scan code's own
- * path, as do objects holding devices the stages do not know.
+ * A container (a node board, say) is one request for all it holds: its
+ * insertion enumerates and brings up every processor and memory device
+ * under it, its eject removes them all. As the container scan handler
+ * asks (demand_offline), user space takes a container's devices and the
+ * container offline before it ejects; until then an eject is refused,
+ * with every device still online reported, and the firmware is told that
+ * dependants are busy.
+ *
+ * Docks and PCI (acpiphp) stay on the ACPI scan code's own path, as do
+ * objects holding devices the stages do not know.
  */
 
 #include <linux/acpi.h>
+#include <linux/container.h>
 #include <linux/cpu.h>
 #include <linux/device.h>
 #include <linux/memory.h>
@@ -34,11 +43,14 @@
 
 #include "internal.h"
 
-/* Processor objects and devices, memory devices. */
+/* Processor objects and devices, memory devices, containers. */
 static const struct acpi_device_id acpi_shp_ids[] = {
 	{ "LNXCPU", 0 },
 	{ "ACPI0007", 0 },
 	{ "PNP0C80", 0 },
+	{ "ACPI0004", 0 },
+	{ "PNP0A05", 0 },
+	{ "PNP0A06", 0 },
 	{ }
 };
 
@@ -65,28 +77,50 @@ static u64 acpi_shp_block_start(struct device *dev)
 	return PFN_PHYS(section_nr_to_pfn(acpi_shp_block(dev)->start_section_nr));
 }
 
+static bool acpi_shp_id(const char *hwid)
+{
+	const struct acpi_device_id *id;
+
+	for (id = acpi_shp_ids; id->id[0]; id++)
+		if (!strcmp(hwid, id->id))
+			return true;
+	return false;
+}
+
 /*
- * Whether @adev is a processor or a memory device. Unlike
+ * Whether @adev is a processor, a memory device or a container. Unlike
  * acpi_match_device_ids(), this also holds before it is present.
  */
 static bool acpi_shp_match(struct acpi_device *adev)
 {
-	const struct acpi_device_id *id;
 	struct acpi_hardware_id *hwid;
 
 	list_for_each_entry(hwid, &adev->pnp.ids, list)
-		for (id = acpi_shp_ids; id->id[0]; id++)
-			if (!strcmp(hwid->id, id->id))
-				return true;
+		if (acpi_shp_id(hwid->id))
+			return true;
 	return false;
 }
 
-/* An object of ours: a processor or a memory device the firmware hot-plugs. */
+/*
+ * An object of ours: a processor, a memory device or a container that the
+ * firmware hot-plugs. Once enumerated, its scan handler decides: an object
+ * that also has a container ID, such as a processor container (ACPI0010),
+ * may have been taken by a handler that is not one of those.
+ */
 static bool acpi_shp_ours(struct acpi_device *adev)
 {
-	return adev->handle != INVALID_ACPI_HANDLE &&
-	       adev->flags.hotplug_notify && !adev->flags.is_dock_station &&
-	       acpi_shp_match(adev);
+	if (adev->handle == INVALID_ACPI_HANDLE ||
+	    !adev->flags.hotplug_notify || adev->flags.is_dock_station ||
+	    !acpi_shp_match(adev))
+		return false;
+	/* The scan handlers here each list one of our IDs first. */
+	return !adev->handler || acpi_shp_id(adev->handler->ids[0].id);
+}
+
+/* A container whose scan handler wants its devices offline before eject. */
+static bool acpi_shp_demand_offline(struct acpi_device *adev)
+{
+	return adev->handler && adev->handler->hotplug.demand_offline;
 }
 
 /* As the scan code says: a disabled hotplug profile refuses ejects. */
@@ -176,6 +210,9 @@ static int acpi_shp_walk_one(struct acpi_device *adev, void *data)
 	mutex_lock(&adev->physical_node_lock);
 	list_for_each_entry(pn, &adev->physical_node_list, node) {
 		dev = pn->dev;
+		/* A container's own device only groups what it holds. */
+		if (dev->bus == &container_subsys)
+			continue;
 		if (dev->bus != &cpu_subsys && !is_memory_block_device(dev)) {
 			w->unknown = true;
 			continue;
@@ -195,6 +232,40 @@ static int acpi_shp_walk_one(struct acpi_device *adev, void *data)
 	return ret ?: acpi_dev_for_each_child(adev, acpi_shp_walk_one, w);
 }
 
+/* A check that every device under a demand_offline container is offline. */
+struct acpi_shp_offline {
+	struct shp_request *req;
+	int fw;				/* index of the container's target */
+	int online;			/* devices found online */
+};
+
+/*
+ * Report each physical node under the container that is online, the
+ * container's own device included, and ask user space to offline it, as
+ * the scan code does (KOBJ_CHANGE, EVENT=offline). Every level counts:
+ * a memory block onlined again after its container went offline would
+ * otherwise reach the eject online.
+ */
+static int acpi_shp_check_offline(struct acpi_device *adev, void *data)
+{
+	char *envp[] = { "EVENT=offline", NULL };
+	struct acpi_device_physical_node *pn;
+	struct acpi_shp_offline *o = data;
+
+	mutex_lock(&adev->physical_node_lock);
+	list_for_each_entry(pn, &adev->physical_node_list, node) {
+		if (!device_supports_offline(pn->dev) || pn->dev->offline)
+			continue;
+		shp_report_blocker(o->req, o->fw, -EBUSY,
+				   "%s is online: the container is ejected only with everything in it offline",
+				   dev_name(pn->dev));
+		kobject_uevent_env(&pn->dev->kobj, KOBJ_CHANGE, envp);
+		o->online++;
+	}
+	mutex_unlock(&adev->physical_node_lock);
+	return acpi_dev_for_each_child(adev, acpi_shp_check_offline, o);
+}
+
 /* ------------------------------------------------------------ hot-add */
 
 /* What the enumeration of one firmware target brought. */
@@ -205,9 +276,10 @@ struct acpi_shp_found {
 };
 
 /*
- * Every processor or memory object under the new object that _STA says is
- * present must now have a scan handler and hold devices; those devices
- * become targets, for the memory and CPU stages.
+ * Every processor, memory or container object under the new object, and
+ * the object itself, that _STA says is present must now have a scan
+ * handler and hold devices; the CPUs and memory blocks among them become
+ * targets, for the memory and CPU stages.
  */
 static int acpi_shp_describe(struct acpi_device *adev, void *data)
 {
@@ -316,6 +388,15 @@ static int acpi_shp_validate(struct shp_handler *h, struct shp_request *req)
 					   kobject_name(&adev->handler->hotplug.kobj) ?: "?");
 			ret = ret ?: -EPERM;
 			continue;
+		}
+		if (acpi_shp_demand_offline(adev)) {
+			struct acpi_shp_offline o = { .req = req, .fw = idx };
+
+			acpi_shp_check_offline(adev, &o);
+			if (o.online) {
+				ret = ret ?: -EBUSY;
+				continue;
+			}
 		}
 		/* Each of its devices must be a target, or it would go unchecked. */
 		w = (struct acpi_shp_walk){ .req = req, .verify = true };
@@ -496,9 +577,14 @@ static u32 acpi_shp_insert_status(const struct shp_request *req, int ret)
 	return ACPI_OST_SC_NON_SPECIFIC_FAILURE;
 }
 
-/* The most specific _OST status for the outcome of an eject. */
-static u32 acpi_shp_eject_status(const struct shp_request *req, int ret)
+/* The most specific _OST status for the outcome of an eject of @adev. */
+static u32 acpi_shp_eject_status(struct acpi_device *adev,
+				 const struct shp_request *req, int ret)
 {
+	/* What is busy is a device the container holds. */
+	if ((ret == -EBUSY || ret == -EAGAIN || ret == -EINTR) &&
+	    acpi_shp_demand_offline(adev))
+		return ACPI_OST_SC_EJECT_DEPENDENCY_BUSY;
 	switch (ret) {
 	case 0:
 		return ACPI_OST_SC_SUCCESS;
@@ -524,9 +610,10 @@ static u32 acpi_shp_eject_status(const struct shp_request *req, int ret)
  * @src: the notification, or %ACPI_OST_EC_OSPM_EJECT for a sysfs eject
  *
  * Called from acpi_device_hotplug() on the ACPI hot-plug workqueue, before
- * it takes any lock. A bus check or device check of a processor or memory
- * device that is not enumerated yet becomes a hot-add request, an eject of
- * one a hot-remove request; this waits for the request and reports its
+ * it takes any lock. A bus check or device check of a processor, a memory
+ * device or a container that is not enumerated yet becomes a hot-add
+ * request, an eject of one a hot-remove request; this waits for the
+ * request and reports its
  * outcome by _OST.
  *
  * Return: true if the event was handled here (the reference on @adev is
@@ -577,7 +664,7 @@ bool acpi_shp_hotplug(struct acpi_device *adev, u32 src)
 		dev_info(&adev->dev, "%s failed: %d\n",
 			 insert ? "insertion" : "eject", ret);
 	status = insert ? acpi_shp_insert_status(req, ret) :
-			  acpi_shp_eject_status(req, ret);
+			  acpi_shp_eject_status(adev, req, ret);
 	acpi_evaluate_ost(adev->handle, src, status, NULL);
 	shp_request_put(req);
 	acpi_put_acpi_dev(adev);
