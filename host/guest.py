@@ -172,6 +172,7 @@ def build_initramfs(kind):
     add_binary(root, '/bin/mount', 'usr/bin/mount')
     # The AML debugger's client: scenarios run the firmware's methods with it.
     add_binary(root, build_acpidbg(kind), 'usr/bin/acpidbg')
+    build_tables(kind)
     with open(os.path.join(root, 'init'), 'w') as f:
         f.write(INIT)
     os.chmod(os.path.join(root, 'init'), 0o755)
