@@ -232,6 +232,9 @@ static int acpi_shp_walk_one(struct acpi_device *adev, void *data)
 	return ret ?: acpi_dev_for_each_child(adev, acpi_shp_walk_one, w);
 }
 
+/* The uevent that asks user space to offline a device, as the scan code's. */
+static char *acpi_shp_offline_env[] = { "EVENT=offline", NULL };
+
 /* A check that every device under a demand_offline container is offline. */
 struct acpi_shp_offline {
 	struct shp_request *req;
@@ -248,7 +251,6 @@ struct acpi_shp_offline {
  */
 static int acpi_shp_check_offline(struct acpi_device *adev, void *data)
 {
-	char *envp[] = { "EVENT=offline", NULL };
 	struct acpi_device_physical_node *pn;
 	struct acpi_shp_offline *o = data;
 
@@ -259,7 +261,8 @@ static int acpi_shp_check_offline(struct acpi_device *adev, void *data)
 		shp_report_blocker(o->req, o->fw, -EBUSY,
 				   "%s is online: the container is ejected only with everything in it offline",
 				   dev_name(pn->dev));
-		kobject_uevent_env(&pn->dev->kobj, KOBJ_CHANGE, envp);
+		kobject_uevent_env(&pn->dev->kobj, KOBJ_CHANGE,
+				   acpi_shp_offline_env);
 		o->online++;
 	}
 	mutex_unlock(&adev->physical_node_lock);
