@@ -17,9 +17,6 @@
 . /scenarios/lib.sh
 
 MEM=/sys/devices/system/memory
-HIST=/sys/kernel/debug/sys_hotplug/history
-patched=0
-[ -e "$REQ" ] && patched=1
 
 # acpi_dev PATH: the sysfs directory of the ACPI object at PATH
 acpi_dev() {
@@ -55,10 +52,6 @@ expect_ost() {
 
 node1() {
 	in_list 1 "$(cat /sys/devices/system/node/online)"
-}
-
-mem_total() {
-	awk '/^MemTotal/ { print $2 }' /proc/meminfo
 }
 
 board_blocks() {

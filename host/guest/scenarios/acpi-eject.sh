@@ -9,9 +9,6 @@
 . /scenarios/lib.sh
 
 MEM=/sys/devices/system/memory
-HIST=/sys/kernel/debug/sys_hotplug/history
-patched=0
-[ -e "$REQ" ] && patched=1
 
 # offline_blocks: the blocks that are offline (with memhp_default_state=
 # offline, those of the DIMMs just added)

@@ -12,17 +12,10 @@
 
 MEM=/sys/devices/system/memory
 CPU=/sys/devices/system/cpu
-HIST=/sys/kernel/debug/sys_hotplug/history
-patched=0
-[ -e "$REQ" ] && patched=1
 dimm=0
 
 node_hp() {
 	in_list $hp "$(cat /sys/devices/system/node/online)"
-}
-
-mem_total() {
-	awk '/^MemTotal/ { print $2 }' /proc/meminfo
 }
 
 nr_cpus() {

@@ -7,9 +7,6 @@
 . /scenarios/lib.sh
 
 CPU=/sys/devices/system/cpu
-HIST=/sys/kernel/debug/sys_hotplug/history
-patched=0
-[ -e "$REQ" ] && patched=1
 
 cpus=$(ls -d $CPU/cpu[0-9]* | wc -l)
 if [ $patched = 1 ]; then

@@ -49,6 +49,14 @@ add_dimm() {
 }
 
 REQ=/sys/kernel/debug/sys_hotplug/request
+HIST=/sys/kernel/debug/sys_hotplug/history
+# 1 on the patched kernel (it has the request file), 0 on the base
+patched=0
+[ -e "$REQ" ] && patched=1
+
+mem_total() {
+	awk '/^MemTotal/ { print $2 }' /proc/meminfo
+}
 FAIL=/sys/kernel/debug/sys_hotplug/fail
 
 # submit "REQUEST" EXPECTED-ERROR-TEXT: one line to the request file; the
