@@ -46,6 +46,7 @@ SOURCE_TAR = '/usr/src/linux-source-6.12.tar.xz'
 KUNITCONFIG = 'drivers/base/test/sys_hotplug.kunitconfig'
 # The handler suites: real CPUs and memory, x86_64 under QEMU.
 KUNITCONFIG_X86 = 'drivers/base/test/sys_hotplug_handlers.kunitconfig'
+KUNITCONFIG_ACPI = 'drivers/acpi/shp_acpi.kunitconfig'
 QEMU_CONFIG_X86 = os.path.join(ROOT, 'host', 'kunit', 'x86_64_hotplug.py')
 JOBS = str(os.cpu_count() or 2)
 
@@ -407,11 +408,19 @@ def cmd_diff(args):
             continue
         break
     # Preceding diffs that touch these files are applied whole, so every
-    # file they touch is staged too.
-    preceding = [d for d in preceding if set(diff_files(d)) & set(files)]
+    # file they touch is staged too, and so are the diffs before them that
+    # touch those files.
     staged = list(files)
-    for d in preceding:
-        staged += [p for p in diff_files(d) if p not in staged]
+    grew = True
+    while grew:
+        grew = False
+        for d in preceding:
+            touched = diff_files(d)
+            if set(touched) & set(staged) and \
+                    not set(touched) <= set(staged):
+                staged += [p for p in touched if p not in staged]
+                grew = True
+    preceding = [d for d in preceding if set(diff_files(d)) & set(staged)]
     shutil.rmtree(STAGE, ignore_errors=True)
     os.makedirs(STAGE)
     for p in staged:
@@ -528,9 +537,9 @@ class Results:
 # PCI over virtio without a device ID. Not ours, so not a failure.
 KUNIT_BASE_WARNING = 'arch/um/drivers/virt-pci.c'
 KUNIT_RUNS = {
-    # name: (kunitconfig, kunit.py arguments, what the first build costs)
-    'UML': (KUNITCONFIG, [], 'about 3 minutes'),
-    'x86_64': (KUNITCONFIG_X86, ['--arch=x86_64',
+    # name: (kunitconfigs, kunit.py arguments, what the first build costs)
+    'UML': ([KUNITCONFIG], [], 'about 3 minutes'),
+    'x86_64': ([KUNITCONFIG_X86, KUNITCONFIG_ACPI], ['--arch=x86_64',
                                  f'--qemu_config={QEMU_CONFIG_X86}'],
                'about 4 minutes'),
 }
@@ -539,7 +548,7 @@ KUNIT_RUNS = {
 def kunit(results, arch='UML', extra=()):
     """Run a KUnit configuration; one result per test case, and one for
     the kernel log (no warning, BUG or lockdep report)."""
-    kunitconfig, args, cost = KUNIT_RUNS[arch]
+    kunitconfigs, args, cost = KUNIT_RUNS[arch]
     tag = arch.lower().replace('_', '-')
     build_dir = os.path.join(BUILD, f'kunit-{tag}')
     json_out = os.path.join(BUILD, f'kunit-{tag}.json')
@@ -548,8 +557,9 @@ def kunit(results, arch='UML', extra=()):
         if os.path.exists(old):
             os.remove(old)
     log(f'KUnit on {arch} (first build {cost})')
-    cmd = [sys.executable, 'tools/testing/kunit/kunit.py', 'run',
-           f'--kunitconfig={kunitconfig}', f'--build_dir={build_dir}',
+    cmd = [sys.executable, 'tools/testing/kunit/kunit.py', 'run'] + \
+        [f'--kunitconfig={k}' for k in kunitconfigs] + [
+           f'--build_dir={build_dir}',
            f'--jobs={JOBS}', '--timeout=900', f'--json={json_out}'] + \
         args + list(extra)
     res = run(cmd, cwd=TREE, check=False)
@@ -617,7 +627,8 @@ UML_OBJS = ['drivers/base/sys_hotplug.o', 'drivers/base/test/sys_hotplug_kunit.o
 X86_OBJS = ['drivers/base/sys_hotplug.o', 'drivers/base/sys_hotplug_sysfs.o',
             'kernel/cpu_shp.o', 'mm/memory_shp.o', 'drivers/acpi/shp_acpi.o',
             'drivers/base/test/sys_hotplug_kunit.o',
-            'drivers/base/test/sys_hotplug_handlers_kunit.o']
+            'drivers/base/test/sys_hotplug_handlers_kunit.o',
+            'drivers/acpi/shp_acpi_kunit.o']
 # x86_64 per-commit builds: the handler suites' configuration (small,
 # SMP, NUMA, memory hot-plug), with everything of the series switched on.
 X86_BASE_CONFIG = 'CONFIG_64BIT=y\n'
@@ -626,7 +637,8 @@ X86_ON = ['CONFIG_KUNIT=y', 'CONFIG_SMP=y', 'CONFIG_NUMA=y', 'CONFIG_ACPI=y',
           'CONFIG_DEBUG_FS=y', 'CONFIG_FAULT_INJECTION=y',
           'CONFIG_FAULT_INJECTION_DEBUG_FS=y', 'CONFIG_SYS_HOTPLUG=y',
           'CONFIG_FAIL_SYS_HOTPLUG=y', 'CONFIG_SYS_HOTPLUG_KUNIT_TEST=y',
-          'CONFIG_SYS_HOTPLUG_HANDLERS_KUNIT_TEST=y', 'CONFIG_FTRACE=y',
+          'CONFIG_SYS_HOTPLUG_HANDLERS_KUNIT_TEST=y',
+          'CONFIG_SYS_HOTPLUG_ACPI_KUNIT_TEST=y', 'CONFIG_FTRACE=y',
           'CONFIG_DEBUG_KERNEL=y', 'CONFIG_PROVE_LOCKING=y']
 
 

@@ -33,6 +33,7 @@
  * objects holding devices the stages do not know.
  */
 
+#include <kunit/visibility.h>
 #include <linux/acpi.h>
 #include <linux/container.h>
 #include <linux/cpu.h>
@@ -77,6 +78,20 @@ static u64 acpi_shp_block_start(struct device *dev)
 	return PFN_PHYS(section_nr_to_pfn(acpi_shp_block(dev)->start_section_nr));
 }
 
+/*
+ * The ACPI device object a firmware target names, or NULL for a target of
+ * some other firmware: fw_handle means nothing to the sequencer, so the
+ * targets made here also name the object's own device, and only those
+ * are acted on.
+ */
+static struct acpi_device *acpi_shp_target(const struct shp_target *t)
+{
+	if (t->class != SHP_CLASS_FIRMWARE || !t->dev ||
+	    t->dev->bus != &acpi_bus_type || t->fw_handle != to_acpi_device(t->dev))
+		return NULL;
+	return t->fw_handle;
+}
+
 static bool acpi_shp_id(const char *hwid)
 {
 	const struct acpi_device_id *id;
@@ -107,7 +122,7 @@ static bool acpi_shp_match(struct acpi_device *adev)
  * that also has a container ID, such as a processor container (ACPI0010),
  * may have been taken by a handler that is not one of those.
  */
-static bool acpi_shp_ours(struct acpi_device *adev)
+VISIBLE_IF_KUNIT bool acpi_shp_ours(struct acpi_device *adev)
 {
 	if (adev->handle == INVALID_ACPI_HANDLE ||
 	    !adev->flags.hotplug_notify || adev->flags.is_dock_station ||
@@ -340,8 +355,11 @@ static int acpi_shp_insert(struct shp_request *req, int idx)
 	struct acpi_shp_found f = { .req = req, .fw = idx };
 	int ret;
 
-	/* Enumerated since the notification: nothing here is ours to undo. */
-	if (adev->handler)
+	/*
+	 * Enumerated since the notification, or by the default enumeration
+	 * that no scan handler claims: nothing here is ours to undo.
+	 */
+	if (adev->handler || acpi_device_enumerated(adev))
 		return 0;
 	ret = acpi_scan_bus_check(adev);
 	if (!ret && !acpi_device_is_present(adev)) {
@@ -373,7 +391,9 @@ static int acpi_shp_validate(struct shp_handler *h, struct shp_request *req)
 	acpi_scan_lock_acquire();
 	for (t = shp_next_target(req, NULL, SHP_CLASS_FIRMWARE); t;
 	     t = shp_next_target(req, t, SHP_CLASS_FIRMWARE)) {
-		adev = t->fw_handle;
+		adev = acpi_shp_target(t);
+		if (!adev)
+			continue;
 		idx = shp_target_index(req, t);
 		if (adev->handle == INVALID_ACPI_HANDLE) {
 			shp_report_blocker(req, idx, -ENODEV,
@@ -421,7 +441,7 @@ static int acpi_shp_undo(struct shp_request *req, int end)
 	int i, ret = 0, err;
 
 	for (i = end - 1; i >= 0; i--) {
-		if (req->targets[i].class != SHP_CLASS_FIRMWARE ||
+		if (!acpi_shp_target(&req->targets[i]) ||
 		    !(req->targets[i].done & SHP_TARGET_CHANGED))
 			continue;
 		err = acpi_shp_unenumerate(req, i);
@@ -448,7 +468,7 @@ static int acpi_shp_execute(struct shp_handler *h, struct shp_request *req)
 		return 0;
 	acpi_scan_lock_acquire();
 	for (i = 0; i < n; i++) {
-		if (req->targets[i].class != SHP_CLASS_FIRMWARE)
+		if (!acpi_shp_target(&req->targets[i]))
 			continue;
 		ret = acpi_shp_insert(req, i);
 		if (ret) {
@@ -484,7 +504,9 @@ static int acpi_shp_commit(struct shp_handler *h, struct shp_request *req)
 	acpi_scan_lock_acquire();
 	for (t = shp_next_target(req, NULL, SHP_CLASS_FIRMWARE); t;
 	     t = shp_next_target(req, t, SHP_CLASS_FIRMWARE)) {
-		adev = t->fw_handle;
+		adev = acpi_shp_target(t);
+		if (!adev)
+			continue;
 		ret = adev->handle == INVALID_ACPI_HANDLE ? -ENODEV :
 			acpi_scan_eject(adev);
 		if (ret) {
@@ -568,7 +590,8 @@ static struct shp_request *acpi_shp_insert_request(struct acpi_device *adev)
 }
 
 /* The most specific _OST status for the outcome of an insertion. */
-static u32 acpi_shp_insert_status(const struct shp_request *req, int ret)
+VISIBLE_IF_KUNIT u32 acpi_shp_insert_status(const struct shp_request *req,
+					    int ret)
 {
 	if (!ret)
 		return ACPI_OST_SC_SUCCESS;
@@ -581,8 +604,9 @@ static u32 acpi_shp_insert_status(const struct shp_request *req, int ret)
 }
 
 /* The most specific _OST status for the outcome of an eject of @adev. */
-static u32 acpi_shp_eject_status(struct acpi_device *adev,
-				 const struct shp_request *req, int ret)
+VISIBLE_IF_KUNIT u32 acpi_shp_eject_status(struct acpi_device *adev,
+					   const struct shp_request *req,
+					   int ret)
 {
 	/* What is busy is a device the container holds. */
 	if ((ret == -EBUSY || ret == -EAGAIN || ret == -EINTR) &&

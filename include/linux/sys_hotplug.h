@@ -152,7 +152,10 @@ enum shp_outcome {
  * @cpu: CPU targets: firmware identifier of a CPU that has no device yet
  * @mem: memory targets: physical range that has no memory block yet, and
  *	the online type (MMOP_*) to use, or -1 for the default policy
- * @fw_handle: firmware targets: the firmware object (e.g. an acpi_handle)
+ * @fw_handle: firmware targets: the firmware object, as its firmware's
+ *	handler knows it. It means nothing to the sequencer, so a firmware
+ *	handler acts only on the targets it recognises as its own (the ACPI
+ *	handler's hold a struct acpi_device and name its device as @dev).
  * @done: what the handlers of this target's class changed during execute,
  *	so that their rollback undoes exactly that; the core never reads it.
  *	%SHP_TARGET_CHANGED says the target changed state (sysfs writers

@@ -1,0 +1,483 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests of the ACPI steps of the system device hot-plug sequencer.
+ *
+ * They run on the machine's own ACPI namespace (x86_64 under QEMU, see
+ * shp_acpi.kunitconfig): the processor objects of its CPUs, and a memory
+ * device slot that nothing is plugged into. Requests go to the system's
+ * sequencer with the firmware object as a target, as a notification or an
+ * eject write would send them, but no case lets an eject reach _EJ0: a
+ * hot-remove is either validate-only or fails before its commit, and each
+ * case checks that everything is as it was.
+ */
+
+#include <kunit/test.h>
+#include <linux/acpi.h>
+#include <linux/cpu.h>
+#include <linux/cpumask.h>
+#include <linux/device.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/sys_hotplug.h>
+
+#include "../base/sys_hotplug_internal.h"
+#include "internal.h"
+
+#define TAIL_ERR	(-ENOSPC)	/* what kunit-tail fails with */
+
+struct shp_acpi_test {
+	struct shp_handler tail;
+	bool tail_registered;
+	unsigned int tail_executes;
+	bool tail_saw_offline;		/* the CPU under test was offline */
+	struct acpi_hotplug_profile *disabled;	/* to enable again */
+	unsigned int cpu;		/* the CPU under test, to online again */
+	bool cpu_picked;
+};
+
+KUNIT_DEFINE_ACTION_WRAPPER(put_request, shp_request_put, struct shp_request *);
+KUNIT_DEFINE_ACTION_WRAPPER(put_adev, acpi_dev_put, struct acpi_device *);
+
+/* ------------------------------------------------------------ helpers */
+
+/*
+ * An online CPU that may go offline, other than the last, whose firmware
+ * object has a scan handler that hot-plugs it; the case is skipped if
+ * there is none.
+ */
+static struct acpi_device *pick_cpu(struct kunit *test)
+{
+	struct shp_acpi_test *ctx = test->priv;
+	struct acpi_device *adev;
+	unsigned int cpu;
+
+	if (num_online_cpus() < 2)
+		kunit_skip(test, "needs two online CPUs");
+	for_each_online_cpu(cpu) {
+		adev = ACPI_COMPANION(get_cpu_device(cpu));
+		if (!cpu_is_hotpluggable(cpu) || !adev || !adev->handler ||
+		    !adev->flags.hotplug_notify)
+			continue;
+		ctx->cpu = cpu;
+		ctx->cpu_picked = true;
+		return adev;
+	}
+	kunit_skip(test, "no hot-pluggable CPU with a processor object");
+	return NULL;
+}
+
+static struct shp_request *new_request(struct kunit *test,
+				       enum shp_operation op,
+				       struct acpi_device *adev)
+{
+	struct shp_request *req;
+
+	req = shp_request_alloc(op, SHP_ORIGIN_KERNEL, 1, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, req);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, put_request, req), 0);
+	req->targets[0].class = SHP_CLASS_FIRMWARE;
+	req->targets[0].dev = get_device(&adev->dev);
+	req->targets[0].fw_handle = adev;
+	return req;
+}
+
+static void add_cpu_target(struct kunit *test, struct shp_request *req,
+			   unsigned int cpu)
+{
+	struct shp_target *t = shp_request_add_targets(req, 1);
+
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	t->class = SHP_CLASS_CPU;
+	t->dev = get_device(get_cpu_device(cpu));
+	t->nid = cpu_to_node(cpu);
+}
+
+/* Whether the history record of @req holds @str. */
+static bool history_has(struct kunit *test, struct shp_request *req,
+			const char *str)
+{
+	char key[32], *text, *rec, *next;
+	bool found = false;
+
+	text = shp_history_text(shp_default_sequencer());
+	KUNIT_ASSERT_NOT_NULL(test, text);
+	snprintf(key, sizeof(key), "id=%llu op=", req->id);
+	rec = strstr(text, key);
+	if (rec) {
+		/* Up to the next record. */
+		next = strstr(rec + 1, "id=");
+		if (next)
+			*next = '\0';
+		found = strstr(rec, str);
+	}
+	kfree(text);
+	return found;
+}
+
+static void expect_history(struct kunit *test, struct shp_request *req,
+			   const char *str)
+{
+	KUNIT_EXPECT_TRUE_MSG(test, history_has(test, req, str),
+			      "history of request %llu lacks \"%s\"",
+			      req->id, str);
+}
+
+static int tail_execute(struct shp_handler *h, struct shp_request *req)
+{
+	struct shp_acpi_test *ctx = container_of(h, struct shp_acpi_test, tail);
+
+	ctx->tail_executes++;
+	ctx->tail_saw_offline = ctx->cpu_picked && !cpu_online(ctx->cpu);
+	return TAIL_ERR;
+}
+
+/* It changed nothing: there is nothing to undo. */
+static int tail_rollback(struct shp_handler *h, struct shp_request *req)
+{
+	return 0;
+}
+
+/* Fails a hot-remove in the last stage, after every execute step. */
+static void add_tail(struct kunit *test)
+{
+	struct shp_acpi_test *ctx = test->priv;
+
+	ctx->tail = (struct shp_handler) {
+		.name = "kunit-tail",
+		.stage = SHP_STAGE_NODE,
+		.ops = BIT(SHP_OP_HOT_REMOVE),
+		.classes = BIT(SHP_CLASS_FIRMWARE),
+		.execute = tail_execute,
+		.rollback = tail_rollback,
+	};
+	KUNIT_ASSERT_EQ(test, shp_register_handler(&ctx->tail), 0);
+	ctx->tail_registered = true;
+}
+
+/* A memory device object that _STA says is absent (an empty slot). */
+static int find_absent_memory(struct device *dev, void *data)
+{
+	struct acpi_device *adev = to_acpi_device(dev);
+	struct acpi_device **found = data;
+	struct acpi_hardware_id *hwid;
+
+	if (acpi_device_is_present(adev))
+		return 0;
+	list_for_each_entry(hwid, &adev->pnp.ids, list) {
+		if (!strcmp(hwid->id, "PNP0C80")) {
+			*found = acpi_dev_get(adev);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------ cases */
+
+struct ost_case {
+	int ret;
+	enum shp_phase phase;
+	bool with_request;
+	bool demand_offline;
+	u32 status;
+};
+
+static const struct ost_case eject_cases[] = {
+	{ 0, SHP_PHASE_COMMIT, true, false, ACPI_OST_SC_SUCCESS },
+	{ -EPERM, SHP_PHASE_VALIDATE, true, false,
+	  ACPI_OST_SC_EJECT_NOT_SUPPORTED },
+	{ -EOPNOTSUPP, SHP_PHASE_VALIDATE, false, false,
+	  ACPI_OST_SC_EJECT_NOT_SUPPORTED },
+	{ -EBUSY, SHP_PHASE_VALIDATE, true, false, ACPI_OST_SC_DEVICE_IN_USE },
+	{ -EBUSY, SHP_PHASE_EXECUTE, true, false, ACPI_OST_SC_DEVICE_BUSY },
+	{ -EBUSY, SHP_PHASE_VALIDATE, false, false, ACPI_OST_SC_DEVICE_BUSY },
+	{ -EAGAIN, SHP_PHASE_VALIDATE, true, false, ACPI_OST_SC_DEVICE_BUSY },
+	{ -EINTR, SHP_PHASE_EXECUTE, true, false, ACPI_OST_SC_DEVICE_BUSY },
+	{ -EBUSY, SHP_PHASE_VALIDATE, true, true,
+	  ACPI_OST_SC_EJECT_DEPENDENCY_BUSY },
+	{ -EAGAIN, SHP_PHASE_VALIDATE, true, true,
+	  ACPI_OST_SC_EJECT_DEPENDENCY_BUSY },
+	{ -EPERM, SHP_PHASE_VALIDATE, true, true,
+	  ACPI_OST_SC_EJECT_NOT_SUPPORTED },
+	{ TAIL_ERR, SHP_PHASE_EXECUTE, true, false,
+	  ACPI_OST_SC_NON_SPECIFIC_FAILURE },
+	{ -ENODEV, SHP_PHASE_COMMIT, true, false,
+	  ACPI_OST_SC_NON_SPECIFIC_FAILURE },
+};
+
+static const struct ost_case insert_cases[] = {
+	{ 0, SHP_PHASE_COMMIT, true, false, ACPI_OST_SC_SUCCESS },
+	{ -EPERM, SHP_PHASE_VALIDATE, true, false,
+	  ACPI_OST_SC_INSERT_NOT_SUPPORTED },
+	{ -ENXIO, SHP_PHASE_EXECUTE, true, false,
+	  ACPI_OST_SC_DRIVER_LOAD_FAILURE },
+	{ -EIO, SHP_PHASE_EXECUTE, true, false,
+	  ACPI_OST_SC_DRIVER_LOAD_FAILURE },
+	{ -ENODEV, SHP_PHASE_VALIDATE, true, false,
+	  ACPI_OST_SC_NON_SPECIFIC_FAILURE },
+	{ -ENOMEM, SHP_PHASE_VALIDATE, false, false,
+	  ACPI_OST_SC_NON_SPECIFIC_FAILURE },
+};
+
+/* The _OST status for each way an eject or an insertion ends. */
+static void shp_acpi_ost_status(struct kunit *test)
+{
+	struct acpi_scan_handler *handler;
+	const struct ost_case *c;
+	struct acpi_device *adev;
+	struct shp_request *req;
+	u32 status;
+
+	/* Objects of the test's own, never registered. */
+	adev = kunit_kzalloc(test, sizeof(*adev), GFP_KERNEL);
+	handler = kunit_kzalloc(test, sizeof(*handler), GFP_KERNEL);
+	req = kunit_kzalloc(test, sizeof(*req), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, adev);
+	KUNIT_ASSERT_NOT_NULL(test, handler);
+	KUNIT_ASSERT_NOT_NULL(test, req);
+	adev->handler = handler;
+
+	for (c = eject_cases; c < eject_cases + ARRAY_SIZE(eject_cases); c++) {
+		handler->hotplug.demand_offline = c->demand_offline;
+		req->failed_phase = c->phase;
+		status = acpi_shp_eject_status(adev, c->with_request ? req : NULL,
+					       c->ret);
+		KUNIT_EXPECT_EQ_MSG(test, status, c->status,
+				    "eject, err %d, phase %d%s%s", c->ret,
+				    c->phase, c->with_request ? "" : ", no request",
+				    c->demand_offline ? ", demand_offline" : "");
+	}
+	for (c = insert_cases; c < insert_cases + ARRAY_SIZE(insert_cases); c++) {
+		req->failed_phase = c->phase;
+		status = acpi_shp_insert_status(c->with_request ? req : NULL,
+						c->ret);
+		KUNIT_EXPECT_EQ_MSG(test, status, c->status,
+				    "insertion, err %d, phase %d", c->ret, c->phase);
+	}
+}
+
+/*
+ * A CPU's processor object is for the sequencer; a processor container
+ * (ACPI0010, whose container ID PNP0A05 is one of ours) is not, nor is a
+ * PCI host bridge.
+ */
+static void shp_acpi_whose_objects(struct kunit *test)
+{
+	struct acpi_device *adev = pick_cpu(test), *other;
+
+	KUNIT_EXPECT_TRUE(test, acpi_shp_ours(adev));
+
+	other = acpi_dev_get_first_match_dev("ACPI0010", NULL, -1);
+	if (other) {
+		KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, put_adev,
+								other), 0);
+		KUNIT_EXPECT_FALSE(test, acpi_shp_ours(other));
+	} else {
+		kunit_info(test, "no processor container here");
+	}
+	other = acpi_dev_get_first_match_dev("PNP0A03", NULL, -1);
+	if (other) {
+		KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, put_adev,
+								other), 0);
+		KUNIT_EXPECT_FALSE(test, acpi_shp_ours(other));
+	}
+}
+
+/*
+ * An eject must name every CPU and memory block the object holds, or a
+ * device would go unchecked: validate refuses one that does not, and
+ * accepts it once it does. Validate-only: nothing changes either way.
+ */
+static void shp_acpi_eject_names_every_device(struct kunit *test)
+{
+	struct acpi_device *adev = pick_cpu(test);
+	struct shp_acpi_test *ctx = test->priv;
+	struct shp_request *req;
+
+	req = new_request(test, SHP_OP_HOT_REMOVE, adev);
+	req->flags = SHP_REQ_VALIDATE_ONLY;
+	KUNIT_EXPECT_EQ(test, shp_submit_wait(req), -EAGAIN);
+	KUNIT_EXPECT_STREQ(test, req->failed_handler, "acpi");
+	expect_history(test, req, "holds devices that the request does not name");
+	KUNIT_EXPECT_TRUE(test, cpu_online(ctx->cpu));
+
+	req = new_request(test, SHP_OP_HOT_REMOVE, adev);
+	req->flags = SHP_REQ_VALIDATE_ONLY;
+	add_cpu_target(test, req, ctx->cpu);
+	KUNIT_EXPECT_EQ(test, shp_submit_wait(req), 0);
+	KUNIT_EXPECT_EQ(test, req->outcome, SHP_OUTCOME_OK);
+	KUNIT_EXPECT_TRUE(test, cpu_online(ctx->cpu));
+	KUNIT_EXPECT_TRUE(test, acpi_device_is_present(adev));
+}
+
+/*
+ * With the object's hotplug profile disabled (hotplug/<profile>/enabled
+ * = 0), an eject is refused before anything goes offline, and the
+ * firmware is told that eject is not supported.
+ */
+static void shp_acpi_eject_profile_disabled(struct kunit *test)
+{
+	struct acpi_device *adev = pick_cpu(test);
+	struct shp_acpi_test *ctx = test->priv;
+	struct shp_request *req;
+	char why[64];
+	int ret;
+
+	if (!adev->handler->hotplug.enabled)
+		kunit_skip(test, "the processor hotplug profile is disabled");
+	acpi_scan_hotplug_enabled(&adev->handler->hotplug, false);
+	ctx->disabled = &adev->handler->hotplug;
+
+	req = new_request(test, SHP_OP_HOT_REMOVE, adev);
+	add_cpu_target(test, req, ctx->cpu);
+	ret = shp_submit_wait(req);
+	KUNIT_EXPECT_EQ(test, ret, -EPERM);
+	KUNIT_EXPECT_EQ(test, req->failed_phase, SHP_PHASE_VALIDATE);
+	snprintf(why, sizeof(why), "eject disabled (hotplug profile %s)",
+		 kobject_name(&adev->handler->hotplug.kobj) ?: "?");
+	expect_history(test, req, why);
+	KUNIT_EXPECT_EQ(test, acpi_shp_eject_status(adev, req, ret),
+			(u32)ACPI_OST_SC_EJECT_NOT_SUPPORTED);
+	KUNIT_EXPECT_TRUE(test, cpu_online(ctx->cpu));
+}
+
+/*
+ * A hot-remove that fails after the CPU went offline: the CPU is online
+ * again, the object was not ejected (its commit never ran), and the
+ * firmware learns of a failure.
+ */
+static void shp_acpi_eject_rolls_back(struct kunit *test)
+{
+	struct acpi_device *adev = pick_cpu(test);
+	struct shp_acpi_test *ctx = test->priv;
+	struct device *cpu_dev = get_cpu_device(ctx->cpu);
+	struct shp_request *req;
+	int ret;
+
+	add_tail(test);
+	req = new_request(test, SHP_OP_HOT_REMOVE, adev);
+	add_cpu_target(test, req, ctx->cpu);
+	ret = shp_submit_wait(req);
+	KUNIT_EXPECT_EQ(test, ret, TAIL_ERR);
+	KUNIT_EXPECT_EQ(test, req->outcome, SHP_OUTCOME_FAILED);
+	KUNIT_EXPECT_EQ(test, ctx->tail_executes, 1U);
+	expect_history(test, req, "failed=kunit-tail/execute");
+	/* It did go offline, and came back. */
+	KUNIT_EXPECT_TRUE(test, ctx->tail_saw_offline);
+	KUNIT_EXPECT_TRUE(test, cpu_online(ctx->cpu));
+	KUNIT_EXPECT_FALSE(test, cpu_dev->offline);
+	KUNIT_EXPECT_FALSE(test, req->targets[1].done & SHP_TARGET_CHANGED);
+	/* Not ejected: still present, still bound to its CPU. */
+	KUNIT_EXPECT_FALSE(test, req->targets[0].done & SHP_TARGET_CHANGED);
+	KUNIT_EXPECT_TRUE(test, acpi_device_is_present(adev));
+	KUNIT_EXPECT_PTR_EQ(test, ACPI_COMPANION(cpu_dev), adev);
+	KUNIT_EXPECT_PTR_EQ(test, acpi_get_first_physical_node(adev), cpu_dev);
+	KUNIT_EXPECT_EQ(test, acpi_shp_eject_status(adev, req, ret),
+			(u32)ACPI_OST_SC_NON_SPECIFIC_FAILURE);
+}
+
+/*
+ * The insertion of an object that _STA says is absent fails in execute,
+ * the enumeration it tried is undone, and the firmware hears that the
+ * insertion failed (0x81), not that it succeeded.
+ */
+static void shp_acpi_insert_absent(struct kunit *test)
+{
+	struct acpi_device *adev = NULL;
+	struct shp_request *req;
+	int ret;
+
+	bus_for_each_dev(&acpi_bus_type, NULL, &adev, find_absent_memory);
+	if (!adev)
+		kunit_skip(test, "no empty memory device slot");
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, put_adev, adev), 0);
+	KUNIT_ASSERT_NULL(test, adev->handler);
+
+	req = new_request(test, SHP_OP_HOT_ADD, adev);
+	ret = shp_submit_wait(req);
+	KUNIT_EXPECT_EQ(test, ret, -ENXIO);
+	KUNIT_EXPECT_EQ(test, req->failed_phase, SHP_PHASE_EXECUTE);
+	KUNIT_EXPECT_STREQ(test, req->failed_handler, "acpi");
+	expect_history(test, req, "_STA says not present");
+	KUNIT_EXPECT_EQ(test, acpi_shp_insert_status(req, ret),
+			(u32)ACPI_OST_SC_DRIVER_LOAD_FAILURE);
+	/* Nothing described, nothing left enumerated. */
+	KUNIT_EXPECT_EQ(test, req->nr_targets, 1U);
+	KUNIT_EXPECT_FALSE(test, req->targets[0].done & SHP_TARGET_CHANGED);
+	KUNIT_EXPECT_NULL(test, adev->handler);
+	KUNIT_EXPECT_FALSE(test, acpi_device_enumerated(adev));
+	KUNIT_EXPECT_NULL(test, acpi_get_first_physical_node(adev));
+}
+
+/*
+ * An insertion of an object that is enumerated already (a device check
+ * that only re-checks _STA) changes nothing and describes nothing.
+ */
+static void shp_acpi_insert_enumerated(struct kunit *test)
+{
+	struct acpi_device *adev = pick_cpu(test);
+	struct shp_acpi_test *ctx = test->priv;
+	struct shp_request *req;
+
+	req = new_request(test, SHP_OP_HOT_ADD, adev);
+	KUNIT_EXPECT_EQ(test, shp_submit_wait(req), 0);
+	KUNIT_EXPECT_EQ(test, req->nr_targets, 1U);
+	KUNIT_EXPECT_FALSE(test, req->targets[0].done & SHP_TARGET_CHANGED);
+	KUNIT_EXPECT_TRUE(test, cpu_online(ctx->cpu));
+	KUNIT_EXPECT_PTR_EQ(test,
+			    acpi_get_first_physical_node(adev),
+			    get_cpu_device(ctx->cpu));
+}
+
+/* ------------------------------------------------------------ suite */
+
+static int shp_acpi_init(struct kunit *test)
+{
+	struct shp_acpi_test *ctx;
+
+	if (acpi_disabled)
+		kunit_skip(test, "ACPI is disabled");
+	ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
+	if (!ctx)
+		return -ENOMEM;
+	test->priv = ctx;
+	return 0;
+}
+
+/* Put back what a case changed, also when it failed half-way. */
+static void shp_acpi_exit(struct kunit *test)
+{
+	struct shp_acpi_test *ctx = test->priv;
+
+	if (!ctx)
+		return;
+	if (ctx->tail_registered)
+		shp_unregister_handler(&ctx->tail);
+	if (ctx->disabled)
+		acpi_scan_hotplug_enabled(ctx->disabled, true);
+	if (ctx->cpu_picked && !cpu_online(ctx->cpu))
+		add_cpu(ctx->cpu);
+}
+
+static struct kunit_case shp_acpi_cases[] = {
+	KUNIT_CASE(shp_acpi_ost_status),
+	KUNIT_CASE(shp_acpi_whose_objects),
+	KUNIT_CASE(shp_acpi_eject_names_every_device),
+	KUNIT_CASE(shp_acpi_eject_profile_disabled),
+	KUNIT_CASE(shp_acpi_eject_rolls_back),
+	KUNIT_CASE(shp_acpi_insert_absent),
+	KUNIT_CASE(shp_acpi_insert_enumerated),
+	{}
+};
+
+static struct kunit_suite shp_acpi_suite = {
+	.name = "sys_hotplug_acpi",
+	.init = shp_acpi_init,
+	.exit = shp_acpi_exit,
+	.test_cases = shp_acpi_cases,
+};
+
+kunit_test_suite(shp_acpi_suite);
+
+MODULE_DESCRIPTION("KUnit tests of the ACPI system device hot-plug steps");
+MODULE_LICENSE("GPL");
