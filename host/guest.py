@@ -564,9 +564,10 @@ def run_scenarios(kind, results):
 def report(outcomes):
     """Scenario by scenario, every kernel side by side."""
     kinds = list(outcomes)
-    print('\n%-18s' % 'scenario' + ''.join('%-22s' % k for k in kinds))
+    width = max(len(s) for s in outcomes[kinds[0]]) + 2
+    print('\n' + 'scenario'.ljust(width) + ''.join('%-22s' % k for k in kinds))
     for scenario in outcomes[kinds[0]]:
-        row = '%-18s' % scenario
+        row = scenario.ljust(width)
         for k in kinds:
             ok, secs, why = outcomes[k][scenario]
             verdict = 'SKIP' if why.startswith('skipped') else \
