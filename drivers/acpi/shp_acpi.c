@@ -640,8 +640,7 @@ VISIBLE_IF_KUNIT u32 acpi_shp_eject_status(struct acpi_device *adev,
  * it takes any lock. A bus check or device check of a processor, a memory
  * device or a container that is not enumerated yet becomes a hot-add
  * request, an eject of one a hot-remove request; this waits for the
- * request and reports its
- * outcome by _OST.
+ * request and reports its outcome by _OST.
  *
  * Return: true if the event was handled here (the reference on @adev is
  * dropped and _OST evaluated), false to leave it to the ACPI scan code.

@@ -96,21 +96,13 @@ static void add_cpu_target(struct kunit *test, struct shp_request *req,
 static bool history_has(struct kunit *test, struct shp_request *req,
 			const char *str)
 {
-	char key[32], *text, *rec, *next;
-	bool found = false;
+	char *rec = shp_history_record(shp_default_sequencer(), req->id);
+	bool found;
 
-	text = shp_history_text(shp_default_sequencer());
-	KUNIT_ASSERT_NOT_NULL(test, text);
-	snprintf(key, sizeof(key), "id=%llu op=", req->id);
-	rec = strstr(text, key);
-	if (rec) {
-		/* Up to the next record. */
-		next = strstr(rec + 1, "id=");
-		if (next)
-			*next = '\0';
-		found = strstr(rec, str);
-	}
-	kfree(text);
+	KUNIT_ASSERT_NOT_NULL_MSG(test, rec, "no history record of request %llu",
+				  req->id);
+	found = strstr(rec, str);
+	kfree(rec);
 	return found;
 }
 
@@ -256,6 +248,20 @@ static void shp_acpi_ost_status(struct kunit *test)
 	}
 }
 
+/* The first present object with @hid, if there is one, is not ours. */
+static void expect_not_ours(struct kunit *test, const char *hid)
+{
+	struct acpi_device *adev = acpi_dev_get_first_match_dev(hid, NULL, -1);
+
+	if (!adev) {
+		kunit_info(test, "no %s here", hid);
+		return;
+	}
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, put_adev, adev), 0);
+	KUNIT_EXPECT_FALSE_MSG(test, acpi_shp_ours(adev), "%s",
+			       dev_name(&adev->dev));
+}
+
 /*
  * A CPU's processor object is for the sequencer; a processor container
  * (ACPI0010, whose container ID PNP0A05 is one of ours) is not, nor is a
@@ -263,24 +269,12 @@ static void shp_acpi_ost_status(struct kunit *test)
  */
 static void shp_acpi_whose_objects(struct kunit *test)
 {
-	struct acpi_device *adev = pick_cpu(test), *other;
+	struct acpi_device *adev = pick_cpu(test);
 
 	KUNIT_EXPECT_TRUE(test, acpi_shp_ours(adev));
 
-	other = acpi_dev_get_first_match_dev("ACPI0010", NULL, -1);
-	if (other) {
-		KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, put_adev,
-								other), 0);
-		KUNIT_EXPECT_FALSE(test, acpi_shp_ours(other));
-	} else {
-		kunit_info(test, "no processor container here");
-	}
-	other = acpi_dev_get_first_match_dev("PNP0A03", NULL, -1);
-	if (other) {
-		KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, put_adev,
-								other), 0);
-		KUNIT_EXPECT_FALSE(test, acpi_shp_ours(other));
-	}
+	expect_not_ours(test, "ACPI0010");
+	expect_not_ours(test, "PNP0A03");
 }
 
 /*

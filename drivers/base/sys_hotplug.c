@@ -1487,6 +1487,31 @@ VISIBLE_IF_KUNIT char *shp_history_text(struct shp_sequencer *seq)
 }
 EXPORT_SYMBOL_IF_KUNIT(shp_history_text);
 
+/**
+ * shp_history_record - the history record of one request
+ * @seq: the sequencer
+ * @id: the request's ID
+ *
+ * Return: a copy of the record (its summary line and its reports) to free
+ * with kfree(), or NULL if it is not, or no longer, in the history.
+ */
+VISIBLE_IF_KUNIT char *shp_history_record(struct shp_sequencer *seq, u64 id)
+{
+	char *text = NULL;
+	unsigned int i;
+
+	mutex_lock(&seq->history_lock);
+	for (i = 0; i < seq->history_len; i++) {
+		if (seq->history[i].text && seq->history[i].id == id) {
+			text = kstrdup(seq->history[i].text, GFP_KERNEL);
+			break;
+		}
+	}
+	mutex_unlock(&seq->history_lock);
+	return text;
+}
+EXPORT_SYMBOL_IF_KUNIT(shp_history_record);
+
 static ssize_t shp_history_read(struct file *file, char __user *ubuf,
 				size_t count, loff_t *ppos)
 {

@@ -22,6 +22,7 @@ int shp_sequencer_submit_wait(struct shp_sequencer *seq,
 u64 shp_sequencer_abort(struct shp_sequencer *seq);
 struct shp_sequencer *shp_default_sequencer(void);
 char *shp_history_text(struct shp_sequencer *seq);
+char *shp_history_record(struct shp_sequencer *seq, u64 id);
 long shp_live_objects(void);
 
 #ifdef CONFIG_FAIL_SYS_HOTPLUG

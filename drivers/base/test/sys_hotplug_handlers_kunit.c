@@ -124,21 +124,18 @@ static struct shp_request *new_request(struct kunit *test,
 	return req;
 }
 
-/* The history record of @req, from its first line on; freed with the case. */
+/* The history record of @req; freed with the case. */
 static const char *record_of(struct kunit *test, struct shp_request *req)
 {
-	char key[32], *text, *copy;
-	const char *rec;
+	char *text, *copy;
 
-	text = shp_history_text(shp_default_sequencer());
-	KUNIT_ASSERT_NOT_NULL(test, text);
+	text = shp_history_record(shp_default_sequencer(), req->id);
+	KUNIT_ASSERT_NOT_NULL_MSG(test, text, "no history record of request %llu",
+				  req->id);
 	copy = kunit_kstrdup(test, text, GFP_KERNEL);
 	kfree(text);
 	KUNIT_ASSERT_NOT_NULL(test, copy);
-	snprintf(key, sizeof(key), "id=%llu op=", req->id);
-	rec = strstr(copy, key);
-	KUNIT_ASSERT_NOT_NULL_MSG(test, rec, "no history record %s", key);
-	return rec;
+	return copy;
 }
 
 static void expect_record(struct kunit *test, struct shp_request *req,
