@@ -93,7 +93,7 @@ def main():
     start = time.time()
     shp.log('[1/3] the patched tree (the base is installed and extracted '
             'the first time)')
-    shp.ensure_packages(['qemu-system-x86', 'busybox-static'])
+    shp.ensure_packages(shp.GUEST_PACKAGES)
     shp.cmd_assemble()
     shp.log('[2/3] the x86_64 guest kernel and its initramfs')
     guest.build_kernel('patched')
@@ -101,8 +101,9 @@ def main():
     shp.log('[3/3] booting the guest under QEMU (TCG, 2 of 4 CPUs, 3 NUMA '
             'nodes, DIMM slots) for the tour')
     tour = Tour()
-    ok, why, _ = guest.boot('patched', 'demo', actions=guest.ACTIONS,
-                            timeout=300, on_line=tour.line)
+    state, why, _ = guest.boot('patched', 'demo', actions=guest.ACTIONS,
+                               timeout=300, on_line=tour.line)
+    ok = state == 'PASS'
     print()
     shp.log(f'tour {"complete" if ok else "FAILED: " + why}; '
             f'{tour.steps} steps, {int(time.time() - start)} s in all')

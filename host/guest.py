@@ -259,7 +259,8 @@ def qemu_cmd(kind, scenario, serial, qmp_sock, cpus=2, maxcpus=4):
 
 
 def boot(kind, scenario, actions=None, timeout=300, on_line=None):
-    """Boot once, run one scenario; return (passed, why, serial log).
+    """Boot once, run one scenario; return (PASS, FAIL or SKIP, why, serial
+    log); see shp.verdict() for when a skip counts as one.
 
     @on_line, if given, sees every serial line as it arrives.
     """
@@ -324,12 +325,13 @@ def boot(kind, scenario, actions=None, timeout=300, on_line=None):
         why = f'host check: {host_failed[0]}'
     if bad:
         why = f'kernel report: {bad[0].strip()}'
-    passed = verdict in ('PASS', 'SKIP') and not bad and not host_failed
-    if verdict == 'SKIP' and not bad:
-        why = 'skipped: ' + why
-    shp.log(f'{kind} {scenario}: {"PASS" if passed else "FAIL"} '
-            f'in {time.time() - start:.1f} s {why}')
-    return passed, why, text
+    state = 'FAIL' if bad or host_failed else \
+        shp.verdict(kind, f'guest ({kind}): {scenario}', verdict)
+    if verdict == 'SKIP' and not bad and not host_failed:
+        why = ('skipped: ' if state == 'SKIP' else
+               'skipped on the patched kernel: ') + why
+    shp.log(f'{kind} {scenario}: {state} in {time.time() - start:.1f} s {why}')
+    return state, why, text
 
 
 # The base's AML debugger warns the first time acpidbg talks to it: it takes
@@ -545,19 +547,19 @@ def chosen_scenarios():
 def run_scenarios(kind, results):
     """Build the guest of @kind and run the chosen scenarios, one boot each.
 
-    Return: {scenario: (passed, seconds, why)}.
+    Return: {scenario: (PASS, FAIL or SKIP, seconds, why)}.
     """
     build_kernel(kind)
     build_initramfs(kind)
     outcome = {}
     for scenario in chosen_scenarios():
         start = time.time()
-        ok, why, text = boot(kind, scenario, actions=ACTIONS, timeout=180)
-        outcome[scenario] = (ok, time.time() - start, why)
+        state, why, text = boot(kind, scenario, actions=ACTIONS, timeout=180)
+        outcome[scenario] = (state, time.time() - start, why)
         for line in text.splitlines():
             if line.startswith('SHP-INFO'):
                 print('  ' + line)
-        results.add(f'guest ({kind}): {scenario}', ok, why)
+        results.record(f'guest ({kind}): {scenario}', state, why)
     return outcome
 
 
@@ -569,10 +571,8 @@ def report(outcomes):
     for scenario in outcomes[kinds[0]]:
         row = scenario.ljust(width)
         for k in kinds:
-            ok, secs, why = outcomes[k][scenario]
-            verdict = 'SKIP' if why.startswith('skipped') else \
-                      'PASS' if ok else 'FAIL'
-            row += '%-22s' % f'{verdict} {secs:5.1f} s'
+            state, secs, _ = outcomes[k][scenario]
+            row += '%-22s' % f'{state} {secs:5.1f} s'
         print(row)
     print()
 

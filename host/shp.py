@@ -50,23 +50,27 @@ KUNITCONFIG_ACPI = 'drivers/acpi/shp_acpi.kunitconfig'
 QEMU_CONFIG_X86 = os.path.join(ROOT, 'host', 'kunit', 'x86_64_hotplug.py')
 JOBS = str(os.cpu_count() or 2)
 
-# Debian packages the tooling needs; installed when a command is missing.
-PACKAGES = {
-    'flex': 'flex', 'bison': 'bison', 'bc': 'bc', 'patch': 'patch',
-    'sparse': 'sparse', 'cpio': 'cpio', 'perl': 'perl', 'gcc': 'gcc',
-    'make': 'make', 'git': 'git', 'xz': 'xz-utils',
-}
+# Debian packages, by what needs them. Each command installs the ones its
+# steps need before it runs them (see ensure_packages()); a minimal Debian
+# (debootstrap --variant=minbase) has none of these but gcc, make, git,
+# python3 and perl. kbuild: flex, bison, bc, libelf and libssl headers,
+# depmod (kmod) for modules_install, cpio for the in-kernel headers archive,
+# nm (binutils); the base source is a .tar.xz; patch applies patches/*.diff.
+BUILD_PACKAGES = ['gcc', 'make', 'git', 'perl', 'python3', 'binutils', 'flex',
+                  'bison', 'bc', 'libelf-dev', 'libssl-dev', 'kmod', 'cpio',
+                  'xz-utils', 'patch']
 # Kernel reports that fail a KUnit run or a guest scenario.
 KERNEL_BAD = re.compile(r'WARNING:|BUG:|Oops|possible circular locking|'
                         r'possible recursive locking|inconsistent lock state|'
                         r'suspicious RCU usage|unreferenced object|'
                         r'Kernel panic|INFO: task .* blocked')
-# make check: Sphinx, and the SPDX check of checkpatch.pl.
-CHECK_PACKAGES = ['python3-sphinx', 'python3-ply', 'python3-git']
-# QEMU guests: the x86_64 KUnit run and the bench.
-GUEST_PACKAGES = ['qemu-system-x86', 'busybox-static', 'acpica-tools']
-HEADERS = {'/usr/include/libelf.h': 'libelf-dev',
-           '/usr/include/openssl/ssl.h': 'libssl-dev'}
+# make check: sparse (C=1), Sphinx, and the SPDX check of checkpatch.pl.
+CHECK_PACKAGES = BUILD_PACKAGES + ['sparse', 'python3-sphinx', 'python3-ply',
+                                   'python3-git']
+# QEMU guests: the x86_64 KUnit run and the bench. The bench's initramfs
+# copies the host's bash and util-linux mount, and iasl compiles its SSDTs.
+GUEST_PACKAGES = BUILD_PACKAGES + ['qemu-system-x86', 'busybox-static',
+                                   'acpica-tools', 'bash', 'mount']
 
 
 def log(msg):
@@ -142,29 +146,35 @@ def git_env():
 
 # ---------------------------------------------------------------- packages
 
-def ensure_packages(extra=()):
-    missing = set()
-    for cmd, pkg in PACKAGES.items():
-        if not shutil.which(cmd):
-            missing.add(pkg)
-    for path, pkg in HEADERS.items():
-        if not os.path.exists(path):
-            missing.add(pkg)
+def installed(pkgs):
+    """The subset of Debian packages @pkgs that dpkg has installed."""
+    res = subprocess.run(['dpkg-query', '-W', '-f=${Package} ${db:Status-Abbrev}\\n']
+                         + list(pkgs), text=True, stdout=subprocess.PIPE,
+                         stderr=subprocess.DEVNULL)
+    return {ln.split()[0] for ln in res.stdout.splitlines()
+            if len(ln.split()) > 1 and ln.split()[1] == 'ii'}
+
+
+def ensure_packages(pkgs=BUILD_PACKAGES):
+    """Install the Debian packages @pkgs that are missing, and the base
+    source unless build/linux already has it."""
+    want = list(dict.fromkeys(pkgs))
     if not os.path.exists(SOURCE_TAR) and not os.path.isdir(TREE):
-        missing.add(SOURCE_PKG)
-    missing.update(p for p in extra if subprocess.run(
-        ['dpkg', '-s', p], stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL).returncode)
+        want.append(SOURCE_PKG)
+    missing = sorted(set(want) - installed(want))
     if not missing:
         return
     if os.geteuid() != 0:
         die('missing Debian packages (run as root or install them): ' +
-            ' '.join(sorted(missing)))
-    log('installing Debian packages: ' + ' '.join(sorted(missing)))
+            ' '.join(missing))
+    log('installing Debian packages: ' + ' '.join(missing))
     env = dict(os.environ, DEBIAN_FRONTEND='noninteractive')
     run(['apt-get', 'update', '-qq'], env=env)
     run(['apt-get', 'install', '-y', '-qq', '--no-install-recommends'] +
-        sorted(missing), env=env)
+        missing, env=env)
+    still = sorted(set(missing) - installed(missing))
+    if still:
+        die('apt-get did not install: ' + ' '.join(still))
 
 
 # ---------------------------------------------------------------- series file
@@ -471,6 +481,7 @@ def commit_message(c):
 
 
 def cmd_series(_args=None):
+    ensure_packages()
     cmd_base()
     commits = read_series()
     worktree(SERIES_TREE)
@@ -514,23 +525,56 @@ def fill_cover_letter():
 
 # ---------------------------------------------------------------- checks
 
+# Skips that are expected on the patched kernel, with the reason: the one
+# place either harness (KUnit, the guest scenarios) looks. On the patched
+# kernel any other skip is a failure: a case that did not run proved
+# nothing. On the base kernel a skip stays a skip (the base has no
+# framework to test), and make baseline reports it as such.
+EXPECTED_SKIPS = {
+    # 'kunit x86_64: suite.case' or 'guest (patched): scenario': 'why',
+}
+
+
+def verdict(kind, name, status):
+    """PASS, FAIL or SKIP for a test @name that reported @status (PASS,
+    FAIL, SKIP, or anything else for an error) on kernel @kind ('patched'
+    or 'base'); see EXPECTED_SKIPS."""
+    if status in ('PASS', 'FAIL'):
+        return status
+    if status != 'SKIP':
+        return 'FAIL'
+    if kind == 'base' or name in EXPECTED_SKIPS:
+        return 'SKIP'
+    return 'FAIL'
+
+
 class Results:
     def __init__(self):
         self.items = []
 
     def add(self, name, ok, detail=''):
-        self.items.append((name, ok, detail))
-        state = 'PASS' if ok else 'FAIL'
+        """Record a check that passed (@ok true) or failed."""
+        self.record(name, 'PASS' if ok else 'FAIL', detail)
+
+    def record(self, name, state, detail=''):
+        """Record a check's PASS, FAIL or SKIP (see verdict())."""
+        assert state in ('PASS', 'FAIL', 'SKIP')
+        self.items.append((name, state, detail))
         log(f'{state}: {name}' + (f' ({detail})' if detail else ''))
 
     def summary(self):
-        passed = sum(1 for _, ok, _ in self.items if ok)
-        failed = len(self.items) - passed
-        for name, ok, detail in self.items:
-            if not ok:
-                print(f'  failed: {name}' + (f': {detail}' if detail else ''))
-        print(f'{passed} passed, {failed} failed', flush=True)
-        return failed
+        """Print the failures and the closing line; return the failures."""
+        count = {s: sum(1 for _, st, _ in self.items if st == s)
+                 for s in ('PASS', 'FAIL', 'SKIP')}
+        for name, state, detail in self.items:
+            if state != 'PASS':
+                print(f'  {state.lower()}: {name}' +
+                      (f': {detail}' if detail else ''))
+        line = f'{count["PASS"]} passed, {count["FAIL"]} failed'
+        if count['SKIP']:
+            line += f', {count["SKIP"]} skipped'
+        print(line, flush=True)
+        return count['FAIL']
 
 
 # The base tree warns at every UML KUnit boot: kunit.py's UML config has
@@ -572,8 +616,12 @@ def kunit(results, arch='UML', extra=()):
                     f'kunit.py exit {res.returncode}')
         return
     for name, status in cases:
-        results.add(f'kunit {arch}: {name}', status in ('PASS', 'SKIP'),
-                    status)
+        name = f'kunit {arch}: {name}'
+        state = verdict('patched', name, status)
+        why = status
+        if status == 'SKIP':
+            why = EXPECTED_SKIPS.get(name, 'skipped on the patched kernel')
+        results.record(name, state, why)
     text = ''
     if os.path.exists(raw):
         with open(raw, errors='replace') as f:
