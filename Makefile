@@ -3,7 +3,7 @@
 
 SHP := python3 host/shp.py
 
-.PHONY: help demo base assemble diff series kunit check test guest baseline clean
+.PHONY: help demo base assemble diff series kunit check test guest baseline fresh-check clean
 
 help:
 	@echo "make demo       the tour: boot the patched kernel, hot-plug through the framework, show each request"
@@ -15,6 +15,7 @@ help:
 	@echo "make diff DIFF=name.diff [FILES='a b']   regenerate patches/name.diff from build/linux"
 	@echo "make guest [KIND=base] [SCENARIOS='a b']  build the x86_64 guest, run scenarios under QEMU"
 	@echo "make baseline   every scenario on the patched kernel, then on the unpatched base"
+	@echo "make fresh-check  make test of a clone of HEAD in a new minimal Debian (debootstrap, chroot; root)"
 	@echo "make clean      remove build/"
 
 demo:
@@ -48,6 +49,9 @@ guest:
 
 baseline:
 	python3 host/guest.py patched base
+
+fresh-check:
+	bash host/fresh-check.sh
 
 clean:
 	rm -rf build

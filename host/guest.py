@@ -30,7 +30,8 @@ SCENARIOS = os.path.join(GUEST_DIR, 'scenarios')
 BASE_TREE = os.path.join(shp.BUILD, 'base-tree')
 BUSYBOX = '/bin/busybox'
 # Options only the patched tree has; the base builds without them.
-PATCHED_ONLY = ('CONFIG_SYS_HOTPLUG', 'CONFIG_FAIL_SYS_HOTPLUG')
+PATCHED_ONLY = ('CONFIG_SYS_HOTPLUG', 'CONFIG_FAIL_SYS_HOTPLUG',
+                'CONFIG_SYS_HOTPLUG_RAW_RANGES')
 
 
 
@@ -170,6 +171,13 @@ def build_initramfs(kind):
     # mount point from "mount -t sysfs", which busybox does not filter).
     add_binary(root, '/bin/bash', 'bin/bash')
     add_binary(root, '/bin/mount', 'usr/bin/mount')
+    # Our own guest helpers (host/guest/tools/NAME.c), static.
+    tools = os.path.join(GUEST_DIR, 'tools')
+    for name in sorted(os.listdir(tools)):
+        if name.endswith('.c'):
+            shp.run(['gcc', '-static', '-O2', '-Wall', '-Werror', '-o',
+                     os.path.join(root, 'usr', 'bin', name[:-2]),
+                     os.path.join(tools, name)], quiet=True)
     # The AML debugger's client: scenarios run the firmware's methods with it.
     add_binary(root, build_acpidbg(kind), 'usr/bin/acpidbg')
     build_tables(kind)
@@ -206,12 +214,19 @@ def build_initramfs(kind):
 #             no room for hot-added CPUs and their insertion fails
 #   ssdt:     an SSDT from host/guest/acpi/ to add to QEMU's tables
 #   append:   more kernel parameters
+#   ram_mb:   the boot RAM of nodes 0 and 1, in MiB (default 512 each)
 MACHINES = {
     'acpi-insert': {'cpu_node': 2},
     'cpu-insert-unmapped': {'hotplug_cpus': False},
     # Node 1's RAM is not used at boot: the node board's memory devices
     # describe it, so that the board brings the node.
     'acpi-container': {'ssdt': 'node-board', 'append': 'mem=512M'},
+    # RAM ends at 1100 MiB, inside the 128 MiB block at 1 GiB.
+    'mem-holes': {'ram_mb': (512, 588)},
+    # 768 MiB-1 GiB (node 1's) is RAM no driver owns and the kernel does
+    # not use: the raw range the request file adds and removes.
+    'mem-range': {'append': 'mem=768M'},
+    'demo': {'append': 'mem=768M'},
 }
 
 
@@ -229,6 +244,7 @@ def qemu_cmd(kind, scenario, serial, qmp_sock, cpus=2, maxcpus=4):
                '-smbios', 'type=1,serial=VMware-0']
     else:
         cpu = ['-M', 'pc', '-cpu', 'qemu64,-hypervisor']
+    ram = machine.get('ram_mb', (512, 512))
     if 'ssdt' in machine:
         cpu += ['-acpitable',
                 'file=' + os.path.join(tables_dir(kind), machine['ssdt'] + '.aml')]
@@ -236,9 +252,9 @@ def qemu_cmd(kind, scenario, serial, qmp_sock, cpus=2, maxcpus=4):
         'qemu-system-x86_64', '-accel', 'tcg', *cpu,
         '-smp', f'{cpus},maxcpus={maxcpus},sockets=2,cores={maxcpus // 2},'
         'threads=1',
-        '-m', '1G,slots=4,maxmem=4G',
-        '-object', 'memory-backend-ram,id=m0,size=512M',
-        '-object', 'memory-backend-ram,id=m1,size=512M',
+        '-m', f'{sum(ram)}M,slots=4,maxmem=4G',
+        '-object', f'memory-backend-ram,id=m0,size={ram[0]}M',
+        '-object', f'memory-backend-ram,id=m1,size={ram[1]}M',
         '-numa', 'node,nodeid=0,memdev=m0',
         '-numa', 'node,nodeid=1,memdev=m1',
         # QEMU gives the DIMM range's SRAT entry to the last node.
@@ -376,10 +392,9 @@ def do_action(qmp, words, actions):
     shp.log(f'scenario asked for unknown action {words}')
 
 
-# _OST status codes of an insertion (ACPI 6.5, table 6.171).
+# _OST status codes of an insertion notification (Bus Check, Device Check).
 INSERT_STATUS = {0: 'success', 1: 'non-specific failure',
-                 2: 'unrecognized notify', 0x80: 'insertion in progress',
-                 0x81: 'driver load failure', 0x82: 'insertion not supported'}
+                 2: 'unrecognized notify'}
 
 # _OST status codes of an eject (ACPI 6.5, table 6.172).
 OST_STATUS = {0: 'success', 1: 'non-specific failure',
@@ -435,11 +450,29 @@ def check_ost(qmp, dev_id, source, expect):
         expect_ospm(qmp, dev_id, source, want)
 
 
+# The _OST status codes the ACPI specification (6.5, section 6.3.5) defines
+# for each source event: the general ones (0-2) for any source, and the
+# specific ones only for their own. A Bus Check (0) or Device Check (1) has
+# no specific codes; the insertion codes 0x80-0x82 are for OSPM insertion
+# processing (0x200).
+GENERAL_STATUS = {0, 1, 2}
+OST_DEFINED = {0: GENERAL_STATUS, 1: GENERAL_STATUS,
+               3: GENERAL_STATUS | set(range(0x80, 0x85)),
+               0x103: GENERAL_STATUS | set(range(0x80, 0x85)),
+               0x200: GENERAL_STATUS | {0x80, 0x81, 0x82}}
+
+
 def ost_status(dev_id, what, ev, names):
-    """Log the status of the _OST event @ev (None: there was none)."""
+    """Log the status of the _OST event @ev (None: there was none), and
+    check that the specification defines it for the event's source."""
     status = ev['data']['info']['status'] if ev else None
     shp.log(f'{dev_id}: QEMU received {what} _OST status '
             + (f'{status:#x} ({names.get(status, "?")})' if ev else 'none'))
+    if ev:
+        source = ev['data']['info']['source']
+        if status not in OST_DEFINED.get(source, GENERAL_STATUS):
+            raise HostCheckFailed(f'{dev_id}: _OST status {status:#x} is not '
+                                  f'defined for source event {source:#x}')
     return status
 
 
@@ -530,7 +563,7 @@ ACTIONS = {'cpu-add': qmp_cpu_add, 'cpu-del': qmp_cpu_del,
 
 
 SCENARIOS_RUN = ('smoke', 'qmp-probe', 'cpu-selftest', 'mem-selftest',
-                 'cpu-remove-race', 'bad-input', 'inject', 'mem-range', 'soak',
+                 'cpu-remove-race', 'bad-input', 'mem-holes', 'mem-signal', 'inject', 'mem-range', 'soak',
                  'acpi-eject', 'acpi-insert', 'acpi-container',
                  'cpu-insert-unmapped', 'demo')
 

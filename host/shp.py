@@ -55,10 +55,12 @@ JOBS = str(os.cpu_count() or 2)
 # (debootstrap --variant=minbase) has none of these but gcc, make, git,
 # python3 and perl. kbuild: flex, bison, bc, libelf and libssl headers,
 # depmod (kmod) for modules_install, cpio for the in-kernel headers archive,
-# nm (binutils); the base source is a .tar.xz; patch applies patches/*.diff.
-BUILD_PACKAGES = ['gcc', 'make', 'git', 'perl', 'python3', 'binutils', 'flex',
-                  'bison', 'bc', 'libelf-dev', 'libssl-dev', 'kmod', 'cpio',
-                  'xz-utils', 'patch']
+# nm (binutils); libc headers for host programs (and libc.a for the guest's
+# static helpers); the base source is a .tar.xz; patch applies
+# patches/*.diff.
+BUILD_PACKAGES = ['gcc', 'libc6-dev', 'make', 'git', 'perl', 'python3',
+                  'binutils', 'flex', 'bison', 'bc', 'libelf-dev',
+                  'libssl-dev', 'kmod', 'cpio', 'xz-utils', 'patch']
 # Kernel reports that fail a KUnit run or a guest scenario.
 KERNEL_BAD = re.compile(r'WARNING:|BUG:|Oops|possible circular locking|'
                         r'possible recursive locking|inconsistent lock state|'
@@ -658,6 +660,14 @@ def kconfig_set(build_dir, options):
         f.write('\n'.join(lines + list(options)) + '\n')
 
 
+def overlay(options, changes):
+    """@options with every symbol that @changes sets replaced by @changes."""
+    def key(o):
+        return re.sub(r'^# (CONFIG_\w+) is not set$', r'\1', o).split('=')[0]
+    keys = {key(o) for o in changes}
+    return [o for o in options if key(o) not in keys] + list(changes)
+
+
 def make(tree, build_dir, targets, extra=(), capture=False, arch='um'):
     cmd = ['make', '-s', f'-j{JOBS}', f'ARCH={arch}', f'O={build_dir}'] + \
         list(extra) + list(targets)
@@ -743,6 +753,9 @@ def check_series(results, commits, assembled):
         res = make(AM_TREE, build_dir, ['vmlinux'])
         results.add(f'build: commit {i}/{len(shas)} {commits[i - 1].subject}',
                     res.returncode == 0)
+    # 4b. ... and in every other configuration the series supports.
+    for name, options in UML_VARIANTS:
+        variant_builds(results, commits, shas, name, options)
     # 5. W=1 and sparse report nothing in the series' files.
     w1_sparse(results, 'UML', build_dir, 'um', UML_OBJS)
     # 4 and 5 again on x86_64, where the CPU and memory handlers build.
@@ -765,6 +778,9 @@ def check_series(results, commits, assembled):
     make(AM_TREE, x86_dir, ['olddefconfig'], arch='x86_64')
     res = make(AM_TREE, x86_dir, ['vmlinux'], arch='x86_64')
     results.add('build x86_64: CONFIG_SYS_HOTPLUG=n', res.returncode == 0)
+    # KUNIT_ALL_TESTS enables the sequencer's suite, which runs on private
+    # sequencers, and not the suites that change the running machine.
+    kunit_all_tests(results)
     # 6. The suite links as a module: exports and namespaces are right.
     kconfig_set(build_dir, ['CONFIG_SYS_HOTPLUG_KUNIT_TEST=m'])
     make(AM_TREE, build_dir, ['olddefconfig'])
@@ -796,6 +812,76 @@ def check_series(results, commits, assembled):
                 'CONFIG_FAIL_SYS_HOTPLUG=y' not in cfg and
                 'CONFIG_SYS_HOTPLUG=y' not in cfg)
     git(['checkout', '-q', shas[-1]], cwd=AM_TREE, quiet=True)
+
+
+# Configurations besides ON in which every commit must build (UML, from
+# allnoconfig so that a commit's build takes seconds) without a single
+# compiler or kbuild warning: (name, options on top of ON).
+UML_VARIANTS = [
+    ('fault injection off', ['# CONFIG_FAIL_SYS_HOTPLUG is not set']),
+    ('KUnit off', ['# CONFIG_KUNIT is not set']),
+    ('framework off', OFF),
+]
+
+
+def build_warnings(output):
+    """The compiler, linker and kbuild warnings and errors in @output."""
+    return [ln for ln in output.splitlines()
+            if re.search(r'\b(warning|error)\b', ln, re.I)]
+
+
+def variant_builds(results, commits, shas, name, options):
+    """Build every commit of the series in configuration @name: one
+    result per commit, failing on any warning."""
+    tag = re.sub(r'\W+', '-', name).strip('-')
+    build_dir = os.path.join(BUILD, f'percommit-uml-{tag}')
+    os.makedirs(build_dir, exist_ok=True)
+    for i, sha in enumerate(shas, 1):
+        git(['checkout', '-q', sha], cwd=AM_TREE, quiet=True)
+        if not os.path.exists(os.path.join(build_dir, '.config')):
+            make(AM_TREE, build_dir, ['allnoconfig'])
+        kconfig_set(build_dir, overlay(ON, options))
+        make(AM_TREE, build_dir, ['olddefconfig'])
+        log(f'building commit {i}/{len(shas)} (UML, {name})')
+        res = make(AM_TREE, build_dir, ['vmlinux'], capture=True)
+        warn = build_warnings(res.stdout)
+        if warn or res.returncode:
+            sys.stdout.write('\n'.join(warn[:20] or
+                                       res.stdout.splitlines()[-20:]) + '\n')
+        results.add(f'build ({name}): commit {i}/{len(shas)} '
+                    f'{commits[i - 1].subject}',
+                    res.returncode == 0 and not warn,
+                    f'{len(warn)} warnings' if warn else '')
+
+
+# The suites that offline CPUs, change policies and register handlers on
+# the system's sequencer: never enabled by KUNIT_ALL_TESTS.
+MACHINE_SUITES = ['CONFIG_SYS_HOTPLUG_HANDLERS_KUNIT_TEST',
+                  'CONFIG_SYS_HOTPLUG_ACPI_KUNIT_TEST']
+
+
+def kunit_all_tests(results):
+    cfg_dir = os.path.join(BUILD, 'kconfig-all-tests')
+    shutil.rmtree(cfg_dir, ignore_errors=True)
+    os.makedirs(cfg_dir)
+    with open(os.path.join(cfg_dir, '.config'), 'w') as f:
+        f.write(X86_BASE_CONFIG + '\n'.join(
+            [o for o in X86_ON if o.split('=')[0] not in MACHINE_SUITES
+             and 'SYS_HOTPLUG_KUNIT_TEST' not in o] +
+            ['CONFIG_KUNIT_ALL_TESTS=y']) + '\n')
+    make(AM_TREE, cfg_dir, ['olddefconfig'], arch='x86_64')
+    with open(os.path.join(cfg_dir, '.config')) as f:
+        cfg = f.read().splitlines()
+    on = [o for o in MACHINE_SUITES if f'{o}=y' in cfg]
+    # The suites' dependencies are met, so only their defaults keep them off.
+    need = ['CONFIG_SYS_HOTPLUG_KUNIT_TEST=y', 'CONFIG_SYS_HOTPLUG_CPU=y',
+            'CONFIG_SYS_HOTPLUG_MEMORY=y', 'CONFIG_SYS_HOTPLUG_ACPI=y',
+            'CONFIG_MEMORY_HOTREMOVE=y']
+    lack = [o for o in need if o not in cfg]
+    results.add('KUNIT_ALL_TESTS enables the sequencer suite, not the '
+                'suites that change the machine', not on and not lack,
+                ' '.join(on) + (' enabled ' if on else '') +
+                (' '.join(lack) + ' not set' if lack else ''))
 
 
 def w1_sparse(results, arch, build_dir, karch, objs):
@@ -917,11 +1003,24 @@ def cmd_check(_args=None):
     sys.exit(1 if results.summary() else 0)
 
 
+def tooling_selftests(results):
+    """The harness's own unit tests (host/tests/): verdicts and skips."""
+    res = run([sys.executable, '-m', 'unittest', 'discover', '-s',
+               os.path.join(ROOT, 'host', 'tests')], cwd=ROOT, check=False,
+              capture=True)
+    if res.returncode:
+        sys.stdout.write(res.stdout)
+    last = res.stdout.strip().splitlines()[-1:] or ['no output']
+    results.add('tooling self-tests (host/tests)', res.returncode == 0,
+                last[0])
+
+
 def cmd_test(_args=None):
     start = time.time()
     ensure_packages(CHECK_PACKAGES + GUEST_PACKAGES)
-    assembled = cmd_assemble()
     results = Results()
+    tooling_selftests(results)
+    assembled = cmd_assemble()
     for arch in KUNIT_RUNS:
         kunit(results, arch)
     cmd_series()

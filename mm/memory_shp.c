@@ -23,6 +23,7 @@
 
 #include <linux/device.h>
 #include <linux/init.h>
+#include <linux/ioport.h>
 #include <linux/math64.h>
 #include <linux/memory.h>
 #include <linux/memory_hotplug.h>
@@ -37,11 +38,13 @@
  * Memory blocks: MEM_SHP_WAS_MOVABLE, the block was in ZONE_MOVABLE before
  * it went offline; MEM_SHP_OF_RANGE, the block was found in a range that
  * a hot-remove named. Node targets: NODE_SHP_WAS_ONLINE, the node was
- * online when the request was validated.
+ * online when the request was validated; NODE_SHP_NAMED, the requester
+ * named the node (the others are the nodes of the request's devices).
  */
 #define MEM_SHP_WAS_MOVABLE	BIT(1)
 #define MEM_SHP_OF_RANGE	BIT(2)
 #define NODE_SHP_WAS_ONLINE	BIT(1)
+#define NODE_SHP_NAMED		BIT(2)
 
 static struct memory_block *mem_shp_block(struct shp_target *t)
 {
@@ -60,27 +63,49 @@ static struct memory_block *mem_shp_find(u64 addr)
 
 /* ------------------------------------------------------------ validate */
 
-/* A range: block aligned, and present for hot-remove or absent for hot-add. */
+struct mem_shp_count {
+	u64 start, end;
+	unsigned long present;
+};
+
+static int mem_shp_count_block(struct memory_block *mem, void *arg)
+{
+	struct mem_shp_count *c = arg;
+	u64 addr = PFN_PHYS(section_nr_to_pfn(mem->start_section_nr));
+
+	if (addr >= c->start && addr < c->end)
+		c->present++;
+	return 0;
+}
+
+/*
+ * A range: block aligned, inside what memory hot-plug can map
+ * (mhp_get_pluggable_range(), as add_memory() checks it), and present for
+ * hot-remove or absent for hot-add. The blocks that exist are counted, so
+ * the cost does not grow with the size a requester names.
+ */
 static int mem_shp_check_range(struct shp_request *req, struct shp_target *t)
 {
-	unsigned long bs = memory_block_size_bytes(), i, present = 0;
+	struct range pluggable = mhp_get_pluggable_range(true);
+	struct mem_shp_count c = { .start = t->mem.start };
+	unsigned long bs = memory_block_size_bytes();
 	int idx = shp_target_index(req, t);
-	struct memory_block *mem;
 
 	if (!IS_ALIGNED(t->mem.start | t->mem.size, bs) ||
-	    t->mem.start + t->mem.size < t->mem.start) {
+	    check_add_overflow(t->mem.start, t->mem.size, &c.end)) {
 		shp_report_blocker(req, idx, -EINVAL,
 				   "range %#llx+%#llx is not aligned to memory blocks (%#lx)",
 				   t->mem.start, t->mem.size, bs);
 		return -EINVAL;
 	}
-	for (i = 0; i < mem_shp_nr_blocks(t); i++) {
-		mem = mem_shp_find(t->mem.start + (u64)i * bs);
-		if (mem) {
-			present++;
-			put_device(&mem->dev);
-		}
+	if (t->mem.start < pluggable.start || c.end - 1 > pluggable.end) {
+		shp_report_blocker(req, idx, -E2BIG,
+				   "range %#llx+%#llx is outside the hot-pluggable range %#llx-%#llx",
+				   t->mem.start, t->mem.size, pluggable.start,
+				   pluggable.end);
+		return -E2BIG;
 	}
+	for_each_memory_block(&c, mem_shp_count_block);
 	if (req->op == SHP_OP_HOT_ADD) {
 		if (t->nid < 0 || t->nid >= MAX_NUMNODES ||
 		    !node_possible(t->nid)) {
@@ -94,16 +119,16 @@ static int mem_shp_check_range(struct shp_request *req, struct shp_target *t)
 					   "hot-add onlines as the auto-online policy says");
 			return -EINVAL;
 		}
-		if (present) {
+		if (c.present) {
 			shp_report_blocker(req, idx, -EEXIST,
 					   "range %#llx+%#llx: %lu blocks already present",
-					   t->mem.start, t->mem.size, present);
+					   t->mem.start, t->mem.size, c.present);
 			return -EEXIST;
 		}
-	} else if (present != mem_shp_nr_blocks(t)) {
+	} else if (c.present != mem_shp_nr_blocks(t)) {
 		shp_report_blocker(req, idx, -ENODEV,
 				   "range %#llx+%#llx: only %lu of %lu blocks present",
-				   t->mem.start, t->mem.size, present,
+				   t->mem.start, t->mem.size, c.present,
 				   mem_shp_nr_blocks(t));
 		return -ENODEV;
 	}
@@ -134,15 +159,48 @@ static int mem_shp_expand(struct shp_request *req, unsigned int idx)
 	return 0;
 }
 
-/* As offline_pages() would find them: reserved pages never move. */
+/* The pfns of @mem that offline_pages() works on: all but its own memmap. */
+static void mem_shp_pfns(struct memory_block *mem, unsigned long *start,
+			 unsigned long *nr)
+{
+	*start = section_nr_to_pfn(mem->start_section_nr);
+	*nr = PHYS_PFN(memory_block_size_bytes());
+	if (mem->altmap) {
+		*start += mem->altmap->free;
+		*nr -= mem->altmap->free;
+	}
+}
+
+static int mem_shp_count_ram(unsigned long start, unsigned long nr, void *arg)
+{
+	*(unsigned long *)arg += nr;
+	return 0;
+}
+
+/*
+ * As offline_pages() checks first: a block with memory holes never goes
+ * offline (-EINVAL). Asked of the resource tree, as it does; no struct page
+ * of a hole is touched (its memmap may not exist).
+ */
+static bool mem_shp_has_holes(struct memory_block *mem)
+{
+	unsigned long start, nr, ram = 0;
+
+	mem_shp_pfns(mem, &start, &nr);
+	walk_system_ram_range(start, nr, &ram, mem_shp_count_ram);
+	return ram != nr;
+}
+
+/*
+ * As page isolation in offline_pages() finds them, once the block is known
+ * to have no holes: reserved pages never move (-EBUSY).
+ */
 static bool mem_shp_has_reserved(struct memory_block *mem)
 {
-	unsigned long pfn = section_nr_to_pfn(mem->start_section_nr);
-	unsigned long end = pfn + PHYS_PFN(memory_block_size_bytes());
+	unsigned long pfn, nr, end;
 
-	if (mem->altmap)
-		pfn += mem->altmap->free;
-	for (; pfn < end; pfn++)
+	mem_shp_pfns(mem, &pfn, &nr);
+	for (end = pfn + nr; pfn < end; pfn++)
 		if (PageReserved(pfn_to_page(pfn)))
 			return true;
 	return false;
@@ -183,6 +241,11 @@ static int mem_shp_check_block(struct shp_request *req, struct shp_target *t)
 	/* As memory_block_offline(): one zone, or it cannot go. */
 	if (!mem->zone) {
 		shp_report_blocker(req, idx, -EINVAL, "%s spans several zones",
+				   dev_name(t->dev));
+		return -EINVAL;
+	}
+	if (mem_shp_has_holes(mem)) {
+		shp_report_blocker(req, idx, -EINVAL, "%s has memory holes",
 				   dev_name(t->dev));
 		return -EINVAL;
 	}
@@ -466,17 +529,83 @@ static bool node_shp_listed(struct shp_request *req, int nid)
 	return false;
 }
 
+/* Whether @req names @dev as a target (and so changes it). */
+static bool node_shp_targets(struct shp_request *req, struct device *dev)
+{
+	unsigned int i;
+
+	for (i = 0; i < req->nr_targets; i++)
+		if (req->targets[i].dev == dev)
+			return true;
+	return false;
+}
+
+struct node_shp_keep {
+	struct shp_request *req;
+	int idx;
+	int nid;
+	int ret;
+};
+
+static void node_shp_kept(struct node_shp_keep *k, struct device *dev)
+{
+	shp_report_blocker(k->req, k->idx, -EBUSY, "%s keeps node%d online",
+			   dev_name(dev), k->nid);
+	k->ret = -EBUSY;
+}
+
+static int node_shp_keep_block(struct memory_block *mem, void *arg)
+{
+	struct node_shp_keep *k = arg;
+
+	if (mem->nid == k->nid && !node_shp_targets(k->req, &mem->dev))
+		node_shp_kept(k, &mem->dev);
+	return 0;
+}
+
+/*
+ * Hot-remove of a node the requester named: every present CPU and memory
+ * block of the node that the request does not remove keeps it online, as
+ * try_offline_node() would find; each one is a blocker.
+ */
+static int node_shp_check_remove(struct shp_request *req, struct shp_target *t)
+{
+	struct node_shp_keep k = {
+		.req = req, .idx = shp_target_index(req, t), .nid = t->nid,
+	};
+	unsigned int cpu;
+
+	if (!node_online(t->nid))
+		return 0;
+	for_each_present_cpu(cpu) {
+		if (cpu_to_node(cpu) == t->nid &&
+		    !node_shp_targets(req, get_cpu_device(cpu)))
+			node_shp_kept(&k, get_cpu_device(cpu));
+	}
+	for_each_memory_block(&k, node_shp_keep_block);
+	return k.ret;
+}
+
 /*
  * The nodes of the request become node targets: those of new hardware on
- * hot-add, those of everything removed on hot-remove.
+ * hot-add, those of everything removed on hot-remove. A node the requester
+ * named must end in the requested state, or validate refuses the request.
  */
 static int node_shp_validate(struct shp_handler *h, struct shp_request *req)
 {
 	bool add = req->op == SHP_OP_HOT_ADD;
 	unsigned int i, n = req->nr_targets;
 	struct shp_target *t;
-	int nid, ret = 0;
+	int nid, ret = 0, err;
 
+	for (t = shp_next_target(req, NULL, SHP_CLASS_NODE); t;
+	     t = shp_next_target(req, t, SHP_CLASS_NODE)) {
+		t->done |= NODE_SHP_NAMED;
+		if (!add && node_possible(t->nid)) {
+			err = node_shp_check_remove(req, t);
+			ret = ret ?: err;
+		}
+	}
 	for (i = 0; i < n; i++) {
 		t = &req->targets[i];
 		if ((t->class != SHP_CLASS_CPU && t->class != SHP_CLASS_MEMORY) ||
@@ -553,10 +682,15 @@ static int node_shp_rollback(struct shp_handler *h, struct shp_request *req)
 	return node_shp_undo(req, req->targets + req->nr_targets);
 }
 
-/* Hot-remove: a node with no memory and no CPU left goes offline. */
+/*
+ * Hot-remove: a node with no memory and no CPU left goes offline. A node
+ * the requester named that stays online is reported: the request did not
+ * do what it was asked.
+ */
 static int node_shp_commit(struct shp_handler *h, struct shp_request *req)
 {
 	struct shp_target *t;
+	int ret = 0;
 
 	if (req->op != SHP_OP_HOT_REMOVE)
 		return 0;
@@ -566,8 +700,13 @@ static int node_shp_commit(struct shp_handler *h, struct shp_request *req)
 			try_offline_node(t->nid);
 		if ((t->done & NODE_SHP_WAS_ONLINE) && !node_online(t->nid))
 			t->done |= SHP_TARGET_CHANGED;
+		if ((t->done & NODE_SHP_NAMED) && node_online(t->nid)) {
+			shp_report_left(req, shp_target_index(req, t), -EBUSY,
+					"node%d left online", t->nid);
+			ret = ret ?: -EBUSY;
+		}
 	}
-	return 0;
+	return ret;
 }
 
 static struct shp_handler node_shp_handler = {

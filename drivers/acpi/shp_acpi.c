@@ -252,17 +252,19 @@ static char *acpi_shp_offline_env[] = { "EVENT=offline", NULL };
 
 /* A check that every device under a demand_offline container is offline. */
 struct acpi_shp_offline {
-	struct shp_request *req;
+	struct shp_request *req;	/* report blockers to it, or NULL */
 	int fw;				/* index of the container's target */
+	bool uevent;			/* ask user space to offline them */
 	int online;			/* devices found online */
 };
 
 /*
- * Report each physical node under the container that is online, the
- * container's own device included, and ask user space to offline it, as
- * the scan code does (KOBJ_CHANGE, EVENT=offline). Every level counts:
- * a memory block onlined again after its container went offline would
- * otherwise reach the eject online.
+ * Find each physical node under the container that is online, the
+ * container's own device included: report it to the request (validate,
+ * which has no side effect), or ask user space to offline it as the scan
+ * code does (KOBJ_CHANGE, EVENT=offline), once the eject was refused.
+ * Every level counts: a memory block onlined again after its container
+ * went offline would otherwise reach the eject online.
  */
 static int acpi_shp_check_offline(struct acpi_device *adev, void *data)
 {
@@ -273,11 +275,13 @@ static int acpi_shp_check_offline(struct acpi_device *adev, void *data)
 	list_for_each_entry(pn, &adev->physical_node_list, node) {
 		if (!device_supports_offline(pn->dev) || pn->dev->offline)
 			continue;
-		shp_report_blocker(o->req, o->fw, -EBUSY,
-				   "%s is online: the container is ejected only with everything in it offline",
-				   dev_name(pn->dev));
-		kobject_uevent_env(&pn->dev->kobj, KOBJ_CHANGE,
-				   acpi_shp_offline_env);
+		if (o->req)
+			shp_report_blocker(o->req, o->fw, -EBUSY,
+					   "%s is online: the container is ejected only with everything in it offline",
+					   dev_name(pn->dev));
+		if (o->uevent)
+			kobject_uevent_env(&pn->dev->kobj, KOBJ_CHANGE,
+					   acpi_shp_offline_env);
 		o->online++;
 	}
 	mutex_unlock(&adev->physical_node_lock);
@@ -589,18 +593,19 @@ static struct shp_request *acpi_shp_insert_request(struct acpi_device *adev)
 	return req ?: ERR_PTR(-ENOMEM);
 }
 
-/* The most specific _OST status for the outcome of an insertion. */
+/*
+ * The _OST status of an insertion, reported with the notification that
+ * asked for it (Bus Check or Device Check) as its source event. The ACPI
+ * specification (6.5, section 6.3.5, _OST) defines only the general
+ * status codes for those sources: 0 for success, 1 for a failure. The
+ * insertion codes 0x80-0x82 belong to source 0x200 (OSPM insertion
+ * processing), which this path never is; the reason of a failure is in
+ * the request's history.
+ */
 VISIBLE_IF_KUNIT u32 acpi_shp_insert_status(const struct shp_request *req,
 					    int ret)
 {
-	if (!ret)
-		return ACPI_OST_SC_SUCCESS;
-	if (ret == -EPERM || ret == -EOPNOTSUPP)
-		return ACPI_OST_SC_INSERT_NOT_SUPPORTED;
-	/* Enumerating it, or bringing its CPUs or memory up, failed. */
-	if (req && req->failed_phase == SHP_PHASE_EXECUTE)
-		return ACPI_OST_SC_DRIVER_LOAD_FAILURE;
-	return ACPI_OST_SC_NON_SPECIFIC_FAILURE;
+	return ret ? ACPI_OST_SC_NON_SPECIFIC_FAILURE : ACPI_OST_SC_SUCCESS;
 }
 
 /* The most specific _OST status for the outcome of an eject of @adev. */
@@ -648,8 +653,8 @@ VISIBLE_IF_KUNIT u32 acpi_shp_eject_status(struct acpi_device *adev,
 bool acpi_shp_hotplug(struct acpi_device *adev, u32 src)
 {
 	struct shp_request *req;
-	bool insert, enabled;
 	u32 status;
+	bool insert;
 	int ret;
 
 	switch (src) {
@@ -671,7 +676,10 @@ bool acpi_shp_hotplug(struct acpi_device *adev, u32 src)
 	acpi_scan_lock_acquire();
 	req = insert ? acpi_shp_insert_request(adev) :
 		       acpi_shp_eject_request(adev);
-	enabled = acpi_shp_eject_enabled(adev);
+	/* As the scan code does: only an eject that may go ahead. */
+	if (!IS_ERR_OR_NULL(req) && !insert && acpi_shp_eject_enabled(adev))
+		acpi_evaluate_ost(adev->handle, ACPI_NOTIFY_EJECT_REQUEST,
+				  ACPI_OST_SC_EJECT_IN_PROGRESS, NULL);
 	acpi_scan_lock_release();
 	if (!req)
 		return false;
@@ -680,10 +688,6 @@ bool acpi_shp_hotplug(struct acpi_device *adev, u32 src)
 		ret = PTR_ERR(req);
 		req = NULL;
 	} else {
-		/* As the scan code does: only an eject that may go ahead. */
-		if (!insert && enabled)
-			acpi_evaluate_ost(adev->handle, ACPI_NOTIFY_EJECT_REQUEST,
-					  ACPI_OST_SC_EJECT_IN_PROGRESS, NULL);
 		ret = shp_submit_wait(req);
 	}
 	if (ret)
@@ -691,7 +695,16 @@ bool acpi_shp_hotplug(struct acpi_device *adev, u32 src)
 			 insert ? "insertion" : "eject", ret);
 	status = insert ? acpi_shp_insert_status(req, ret) :
 			  acpi_shp_eject_status(adev, req, ret);
+	/* The handle is used under acpi_scan_lock, as the scan code does. */
+	acpi_scan_lock_acquire();
+	if (status == ACPI_OST_SC_EJECT_DEPENDENCY_BUSY) {
+		struct acpi_shp_offline o = { .uevent = true };
+
+		/* Where the scan code asks user space to offline them. */
+		acpi_shp_check_offline(adev, &o);
+	}
 	acpi_evaluate_ost(adev->handle, src, status, NULL);
+	acpi_scan_lock_release();
 	shp_request_put(req);
 	acpi_put_acpi_dev(adev);
 	return true;

@@ -197,14 +197,19 @@ static const struct ost_case eject_cases[] = {
 	  ACPI_OST_SC_NON_SPECIFIC_FAILURE },
 };
 
+/*
+ * Insertions report with their notification (Bus Check, Device Check) as
+ * the source event, for which the specification defines only the general
+ * codes: never 0x80-0x82, which belong to source 0x200.
+ */
 static const struct ost_case insert_cases[] = {
 	{ 0, SHP_PHASE_COMMIT, true, false, ACPI_OST_SC_SUCCESS },
 	{ -EPERM, SHP_PHASE_VALIDATE, true, false,
-	  ACPI_OST_SC_INSERT_NOT_SUPPORTED },
+	  ACPI_OST_SC_NON_SPECIFIC_FAILURE },
 	{ -ENXIO, SHP_PHASE_EXECUTE, true, false,
-	  ACPI_OST_SC_DRIVER_LOAD_FAILURE },
+	  ACPI_OST_SC_NON_SPECIFIC_FAILURE },
 	{ -EIO, SHP_PHASE_EXECUTE, true, false,
-	  ACPI_OST_SC_DRIVER_LOAD_FAILURE },
+	  ACPI_OST_SC_NON_SPECIFIC_FAILURE },
 	{ -ENODEV, SHP_PHASE_VALIDATE, true, false,
 	  ACPI_OST_SC_NON_SPECIFIC_FAILURE },
 	{ -ENOMEM, SHP_PHASE_VALIDATE, false, false,
@@ -373,7 +378,7 @@ static void shp_acpi_eject_rolls_back(struct kunit *test)
 /*
  * The insertion of an object that _STA says is absent fails in execute,
  * the enumeration it tried is undone, and the firmware hears that the
- * insertion failed (0x81), not that it succeeded.
+ * insertion failed (_OST 1), not that it succeeded.
  */
 static void shp_acpi_insert_absent(struct kunit *test)
 {
@@ -394,7 +399,7 @@ static void shp_acpi_insert_absent(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, req->failed_handler, "acpi");
 	expect_history(test, req, "_STA says not present");
 	KUNIT_EXPECT_EQ(test, acpi_shp_insert_status(req, ret),
-			(u32)ACPI_OST_SC_DRIVER_LOAD_FAILURE);
+			(u32)ACPI_OST_SC_NON_SPECIFIC_FAILURE);
 	/* Nothing described, nothing left enumerated. */
 	KUNIT_EXPECT_EQ(test, req->nr_targets, 1U);
 	KUNIT_EXPECT_FALSE(test, req->targets[0].done & SHP_TARGET_CHANGED);

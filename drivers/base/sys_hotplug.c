@@ -50,12 +50,14 @@
 #include <linux/device.h>
 #include <linux/fault-inject.h>
 #include <linux/init.h>
+#include <linux/ioport.h>
 #include <linux/ktime.h>
 #include <linux/lockdep.h>
 #include <linux/memory.h>
 #include <linux/memory_hotplug.h>
 #include <linux/mutex.h>
 #include <linux/numa.h>
+#include <linux/overflow.h>
 #include <linux/sched/signal.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
@@ -899,7 +901,7 @@ static int shp_call_interruptible(struct shp_sequencer *seq,
 	allow_signal(SIGINT);
 	spin_lock(&seq->lock);
 	seq->interruptible = true;
-	if (req->aborted)
+	if (req->aborted || req->signalled)
 		send_sig(SIGINT, current, 1);
 	spin_unlock(&seq->lock);
 
@@ -1340,7 +1342,12 @@ VISIBLE_IF_KUNIT int shp_sequencer_submit(struct shp_sequencer *seq,
 		req->id = ++seq->next_id;
 		req->queued_ns = ktime_get_ns();
 		kref_get(&req->kref);
-		/* Queued under the lock: queue order is ID order. */
+		/*
+		 * Traced before it is queued, so that no "start" event can
+		 * precede it; queued under the lock, so that queue order is
+		 * ID order.
+		 */
+		trace_shp_request_queued(req);
 		queue_work(seq->wq, &req->work);
 	}
 	spin_unlock(&seq->lock);
@@ -1348,7 +1355,6 @@ VISIBLE_IF_KUNIT int shp_sequencer_submit(struct shp_sequencer *seq,
 		return ret;
 	if (id)
 		*id = req->id;
-	trace_shp_request_queued(req);
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(shp_sequencer_submit);
@@ -1376,16 +1382,40 @@ VISIBLE_IF_KUNIT int shp_sequencer_submit_wait(struct shp_sequencer *seq,
 	ret = shp_sequencer_submit(seq, req, NULL);
 	if (ret)
 		return ret;
-	if (wait_for_completion_killable(&req->completion)) {
-		spin_lock(&seq->lock);
-		if (!req->started)
-			req->cancelled = true;
-		/* Nobody waits for the outcome now: stop it where safe. */
-		__shp_abort(seq, req);
+	if (!wait_for_completion_interruptible(&req->completion))
+		return req->result;
+
+	spin_lock(&seq->lock);
+	if (!req->started) {
+		/*
+		 * Not started: withdraw it. A fatal signal ends the call; any
+		 * other restarts it once the signal is handled, as a writer
+		 * that finds device_hotplug_lock taken does upstream
+		 * (lock_device_hotplug_sysfs()).
+		 */
+		req->cancelled = true;
 		spin_unlock(&seq->lock);
-		return -EINTR;
+		return fatal_signal_pending(current) ? -EINTR : -ERESTARTNOINTR;
 	}
-	return req->result;
+	if (!fatal_signal_pending(current)) {
+		/*
+		 * The steps see the signal as if they ran in the caller's
+		 * context: those that give up on a pending signal upstream
+		 * (memory offline) fail with -EINTR and the request is rolled
+		 * back; the others (CPU offline, memory online) complete.
+		 */
+		req->signalled = true;
+		if (seq->running == req && seq->interruptible)
+			send_sig(SIGINT, seq->runner, 1);
+		spin_unlock(&seq->lock);
+		if (!wait_for_completion_killable(&req->completion))
+			return req->result;
+		spin_lock(&seq->lock);
+	}
+	/* Killed: nobody waits for the outcome now, stop it where safe. */
+	__shp_abort(seq, req);
+	spin_unlock(&seq->lock);
+	return -EINTR;
 }
 EXPORT_SYMBOL_IF_KUNIT(shp_sequencer_submit_wait);
 
@@ -1435,16 +1465,24 @@ EXPORT_SYMBOL_GPL(shp_submit);
  * shp_submit_wait - submit a request and wait for it to end
  * @req: the request, with its targets filled in
  *
- * Waits killably. If the caller is killed before the request started, the
- * request is cancelled; if it is running, it is aborted: the running
- * execute step is interrupted (see the overview), no further execute or
- * commit step runs, and what was done is rolled back.
+ * Waits interruptibly, and treats a signal as a sysfs write upstream
+ * would: a request that has not started is withdrawn (the call is
+ * restarted once the signal is handled, or ends with -EINTR if the signal
+ * is fatal). Once it runs, a signal reaches its execute steps as if they
+ * ran in the caller's context: a step that gives up on a pending signal
+ * upstream (offline_pages()) fails with -EINTR and the request is rolled
+ * back, the others complete. If the caller is killed while it runs, the
+ * request is aborted: the running execute step is interrupted (see the
+ * overview), no further execute or commit step runs, and what was done is
+ * rolled back.
  * Must not be called with any hot-plug lock held, nor from a handler step.
+ * May sleep.
  *
  * Return: 0 if the request succeeded; the errno of the failing step (the
- * request was rolled back, or ended PARTIAL: see @req->outcome); the
- * errors of shp_submit(); -EINTR if the caller was killed; -EDEADLK from a
- * handler step.
+ * request was rolled back, or ended PARTIAL: see @req->outcome), -EINTR
+ * included; the errors of shp_submit(); -ERESTARTNOINTR if a signal came
+ * before the request started; -EINTR if the caller was killed; -EDEADLK
+ * from a handler step.
  */
 int shp_submit_wait(struct shp_request *req)
 {
@@ -1487,6 +1525,7 @@ VISIBLE_IF_KUNIT char *shp_history_text(struct shp_sequencer *seq)
 }
 EXPORT_SYMBOL_IF_KUNIT(shp_history_text);
 
+#if IS_ENABLED(CONFIG_KUNIT)
 /**
  * shp_history_record - the history record of one request
  * @seq: the sequencer
@@ -1511,6 +1550,7 @@ VISIBLE_IF_KUNIT char *shp_history_record(struct shp_sequencer *seq, u64 id)
 	return text;
 }
 EXPORT_SYMBOL_IF_KUNIT(shp_history_record);
+#endif
 
 static ssize_t shp_history_read(struct file *file, char __user *ubuf,
 				size_t count, loff_t *ppos)
@@ -1555,9 +1595,13 @@ DEFINE_SHOW_ATTRIBUTE(shp_handlers);
 /* The memory block device memory@id, held. */
 static struct device *shp_find_memory_block(unsigned long id)
 {
-	u64 start = (u64)id * memory_block_size_bytes();
 	struct memory_block *mem;
+	u64 start;
 
+	/* A block number past the physical address space names nothing. */
+	if (check_mul_overflow((u64)id, (u64)memory_block_size_bytes(), &start) ||
+	    PHYS_PFN(start) > PHYS_PFN(PHYSMEM_END))
+		return NULL;
 	/* The lookup is made under device_hotplug_lock. */
 	lock_device_hotplug();
 	mem = find_memory_block(pfn_to_section_nr(PHYS_PFN(start)));
@@ -1568,6 +1612,87 @@ static struct device *shp_find_memory_block(unsigned long id)
 static struct device *shp_find_memory_block(unsigned long id)
 {
 	return NULL;
+}
+#endif
+
+#ifdef CONFIG_SYS_HOTPLUG_RAW_RANGES
+struct shp_range_owner {
+	u64 start, end;
+	bool owned;
+};
+
+static int shp_block_owned(struct memory_block *mem, void *arg)
+{
+	struct shp_range_owner *o = arg;
+	u64 addr = PFN_PHYS(section_nr_to_pfn(mem->start_section_nr));
+
+	if (addr < o->end && o->start < addr + memory_block_size_bytes() &&
+	    mem->group)
+		o->owned = true;
+	return 0;
+}
+
+static int shp_driver_ram(struct resource *res, void *arg)
+{
+	*(bool *)arg = true;
+	return 1;
+}
+
+/*
+ * Whether a driver owns memory in [@start, @end): a block in a memory
+ * group (an ACPI memory device, virtio-mem), or driver-managed System RAM
+ * (dax/kmem, virtio-mem). Such memory goes only through its driver.
+ */
+static bool shp_range_owned(u64 start, u64 end)
+{
+	struct shp_range_owner o = { .start = start, .end = end };
+
+	walk_iomem_res_desc(IORES_DESC_NONE, IORESOURCE_SYSTEM_RAM |
+			    IORESOURCE_SYSRAM_DRIVER_MANAGED, start, end - 1,
+			    &o.owned, shp_driver_ram);
+	lock_device_hotplug();
+	for_each_memory_block(&o, shp_block_owned);
+	unlock_device_hotplug();
+	return o.owned;
+}
+
+/*
+ * "mem:START+SIZE[@NID]": a physical memory range, on node NID, that no
+ * driver owns; for testing (CONFIG_SYS_HOTPLUG_RAW_RANGES).
+ */
+static int shp_parse_range(struct shp_request *req, char *spec)
+{
+	char *size = strchr(spec, '+'), *node = strchr(spec, '@');
+	struct shp_target *t;
+	u64 start, len, end;
+	int nid = NUMA_NO_NODE;
+
+	if (!size)
+		return -EINVAL;
+	*size++ = '\0';
+	if (node) {
+		*node++ = '\0';
+		if (kstrtoint(node, 0, &nid) || nid < 0 || nid >= MAX_NUMNODES)
+			return -EINVAL;
+	}
+	if (kstrtou64(spec, 0, &start) || kstrtou64(size, 0, &len) || !len ||
+	    check_add_overflow(start, len, &end))
+		return -EINVAL;
+	if (shp_range_owned(start, end))
+		return -EPERM;
+	t = shp_request_add_targets(req, 1);
+	if (!t)
+		return -ENOMEM;
+	t->class = SHP_CLASS_MEMORY;
+	t->mem.start = start;
+	t->mem.size = len;
+	t->nid = nid;
+	return 0;
+}
+#else
+static int shp_parse_range(struct shp_request *req, char *spec)
+{
+	return -EOPNOTSUPP;
 }
 #endif
 
@@ -1585,34 +1710,6 @@ static struct device *shp_find_device(const char *name, enum shp_class *class)
 		return shp_find_memory_block(id);
 	}
 	return NULL;
-}
-
-/* "mem:START+SIZE[@NID]": a physical memory range, on node NID. */
-static int shp_parse_range(struct shp_request *req, char *spec)
-{
-	char *size = strchr(spec, '+'), *node = strchr(spec, '@');
-	struct shp_target *t;
-	u64 start, len;
-	int nid = NUMA_NO_NODE;
-
-	if (!size)
-		return -EINVAL;
-	*size++ = '\0';
-	if (node) {
-		*node++ = '\0';
-		if (kstrtoint(node, 0, &nid) || nid < 0 || nid >= MAX_NUMNODES)
-			return -EINVAL;
-	}
-	if (kstrtou64(spec, 0, &start) || kstrtou64(size, 0, &len) || !len)
-		return -EINVAL;
-	t = shp_request_add_targets(req, 1);
-	if (!t)
-		return -ENOMEM;
-	t->class = SHP_CLASS_MEMORY;
-	t->mem.start = start;
-	t->mem.size = len;
-	t->nid = nid;
-	return 0;
 }
 
 /* "memoryN-M": every block from N to M, in that order. */
@@ -1664,6 +1761,34 @@ static int shp_parse_target(struct shp_request *req, char *word)
 	return t->dev ? 0 : -ENODEV;
 }
 
+/* Whether targets @a and @b name the same device, node or memory. */
+static bool shp_same_target(const struct shp_target *a,
+			    const struct shp_target *b)
+{
+	if (a->class != b->class)
+		return false;
+	if (a->dev || b->dev)
+		return a->dev == b->dev;
+	if (a->class == SHP_CLASS_NODE)
+		return a->nid == b->nid;
+	/* Physical ranges: any overlap. */
+	return a->class == SHP_CLASS_MEMORY &&
+	       a->mem.start < b->mem.start + b->mem.size &&
+	       b->mem.start < a->mem.start + a->mem.size;
+}
+
+/* A request that names something twice is refused before validate. */
+static bool shp_named_twice(const struct shp_request *req)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < req->nr_targets; i++)
+		for (j = 0; j < i; j++)
+			if (shp_same_target(&req->targets[i], &req->targets[j]))
+				return true;
+	return false;
+}
+
 static const char * const shp_request_ops[SHP_NR_OPS] = {
 	[SHP_OP_HOT_ADD] = "add",
 	[SHP_OP_HOT_REMOVE] = "remove",
@@ -1674,10 +1799,13 @@ static const char * const shp_request_ops[SHP_NR_OPS] = {
 /*
  * sys_hotplug/request: "[validate] OP TARGET..." runs one request and
  * returns its errno; the history shows the rest. OP is online (also
- * online_kernel and online_movable, for memory), offline, add or remove;
- * a TARGET is cpuN, memoryN, memoryN-M (blocks N to M),
+ * online_kernel and online_movable, for memory blocks), offline, add or
+ * remove; a TARGET is cpuN, memoryN, memoryN-M (blocks N to M),
  * mem:START+SIZE[@NID] (a physical range) or nodeN. "abort" aborts the
- * running request (-ESRCH if none runs). For operators and tests.
+ * running request (-ESRCH if none runs). For operators and tests; the
+ * grammar and its errors are in Documentation/driver-api/sys_hotplug.rst.
+ * A request has at most SHP_DEBUGFS_MAX_BLOCKS targets, so that checking
+ * them stays cheap.
  */
 static ssize_t shp_request_write(struct file *file, const char __user *ubuf,
 				 size_t count, loff_t *ppos)
@@ -1723,19 +1851,26 @@ static ssize_t shp_request_write(struct file *file, const char __user *ubuf,
 		if (!*word)
 			continue;
 		ret = shp_parse_target(req, word);
+		if (!ret && req->nr_targets > SHP_DEBUGFS_MAX_BLOCKS)
+			ret = -E2BIG;
 		if (ret)
 			goto out;
 	}
 	ret = -EINVAL;
-	if (!req->nr_targets)
+	if (!req->nr_targets || shp_named_twice(req))
 		goto out;
 	for (i = 0; i < req->nr_targets; i++) {
+		bool block = req->targets[i].class == SHP_CLASS_MEMORY &&
+			     req->targets[i].dev;
+
+		/* A zone means something for memory blocks only. */
+		if (online_type >= 0 && !block)
+			goto out;
 		if (!shp_handles(req->targets[i].class, op)) {
 			ret = -EOPNOTSUPP;
 			goto out;
 		}
-		if (req->targets[i].class == SHP_CLASS_MEMORY &&
-		    req->targets[i].dev)
+		if (block)
 			req->targets[i].mem.online_type = online_type;
 	}
 	ret = shp_submit_wait(req);

@@ -220,6 +220,7 @@ struct shp_request {
 	bool started;
 	bool cancelled;
 	bool aborted;
+	bool signalled;
 	const char *cur_handler;
 	enum shp_phase cur_phase;
 	char failed_handler[SHP_NAME_LEN];

@@ -1066,6 +1066,7 @@ static int killed_waiter_fn(void *data)
 	struct shp_test *ctx = w->req->data;
 
 	allow_signal(SIGKILL);
+	allow_signal(SIGUSR1);
 	complete(&w->waiting);
 	w->ret = shp_sequencer_submit_wait(ctx->seq, w->req);
 	complete(&w->finished);
@@ -1219,6 +1220,117 @@ static void shp_test_killed_while_running(struct kunit *test)
 	shp_unregister_handler(&g->h);
 }
 
+/* Wait for the waiter to return; a waiter that does not is a failure. */
+static bool waiter_returned(struct kunit *test, struct killed_waiter *w,
+			    struct gate *g)
+{
+	if (wait_for_completion_timeout(&w->finished, 10 * HZ))
+		return true;
+	KUNIT_FAIL(test, "the waiter did not return on its signal");
+	complete(&g->open);
+	wait_for_completion(&w->finished);
+	return false;
+}
+
+/*
+ * A signal (not a fatal one) to a waiter whose request has not started
+ * withdraws it, and the call asks to be restarted once the signal is
+ * handled, as a sysfs writer that finds device_hotplug_lock taken does.
+ */
+static void shp_test_signal_before_start(struct kunit *test)
+{
+	struct shp_test *ctx = test->priv;
+	struct shp_request *first;
+	struct killed_waiter *w;
+	struct task_struct *task;
+	struct gate *g;
+
+	w = kunit_kzalloc(test, sizeof(*w), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, w);
+	g = gate_add(test, true);
+	first = mem_request(test, SHP_OP_HOT_ADD, 1);
+	KUNIT_ASSERT_EQ(test, shp_sequencer_submit(ctx->seq, first, NULL), 0);
+	wait_for_completion(&g->entered);
+
+	task = start_waiter(test, w, NULL);
+	wait_for_completion(&w->waiting);
+	/* Queued behind the gate by now, or the signal comes first: the same. */
+	msleep(20);
+	send_sig(SIGUSR1, task, 1);
+	if (waiter_returned(test, w, g))
+		KUNIT_EXPECT_EQ(test, w->ret, -ERESTARTNOINTR);
+	complete(&g->open);
+	wait_for_completion(&first->completion);
+	wait_for_completion(&w->req->completion);
+	KUNIT_EXPECT_EQ(test, first->result, 0);
+	KUNIT_EXPECT_EQ(test, w->req->outcome, SHP_OUTCOME_CANCELLED);
+	KUNIT_EXPECT_EQ(test, ctx->fakes[0].world, 1);
+	shp_request_put(first);
+	shp_request_put(w->req);
+	shp_unregister_handler(&g->h);
+}
+
+/*
+ * A signal to a waiter reaches its running request as if the steps ran
+ * in the waiter's context: a step that gives up on a pending signal (as
+ * memory offline does) fails with -EINTR and everything is rolled back.
+ */
+static void shp_test_signal_while_running(struct kunit *test)
+{
+	struct killed_waiter *w;
+	struct task_struct *task;
+	struct gate *g;
+
+	w = kunit_kzalloc(test, sizeof(*w), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, w);
+	g = gate_add(test, true);
+	g->interruptible = true;
+
+	task = start_waiter(test, w, NULL);
+	wait_for_completion(&g->entered);
+	send_sig(SIGUSR1, task, 1);
+	if (waiter_returned(test, w, g))
+		KUNIT_EXPECT_EQ(test, w->ret, -EINTR);
+	wait_for_completion(&w->req->completion);
+	expect_aborted(test, w->req, "gate");
+	shp_request_put(w->req);
+
+	expect_clean_after_abort(test, g);
+	shp_unregister_handler(&g->h);
+}
+
+/*
+ * A step that does not look at signals (as CPU offline and memory online
+ * do not) completes when the waiter gets a signal, and so does the
+ * request: the waiter gets its result, as it would upstream.
+ */
+static void shp_test_signal_ignored_by_step(struct kunit *test)
+{
+	struct shp_test *ctx = test->priv;
+	struct killed_waiter *w;
+	struct task_struct *task;
+	struct gate *g;
+
+	w = kunit_kzalloc(test, sizeof(*w), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, w);
+	g = gate_add(test, true);
+
+	task = start_waiter(test, w, NULL);
+	wait_for_completion(&g->entered);
+	send_sig(SIGUSR1, task, 1);
+	KUNIT_EXPECT_EQ(test, wait_for_completion_timeout(&w->finished, HZ / 5),
+			0UL);
+	complete(&g->open);
+	wait_for_completion(&w->finished);
+	KUNIT_EXPECT_EQ(test, w->ret, 0);
+	KUNIT_EXPECT_EQ(test, w->req->outcome, SHP_OUTCOME_OK);
+	KUNIT_EXPECT_EQ(test, ctx->fakes[0].world, 1);
+	shp_request_put(w->req);
+
+	expect_clean_after_abort(test, g);
+	shp_unregister_handler(&g->h);
+}
+
 /*
  * An abort while a step that does not look at signals runs: that step
  * completes, no further one runs, and everything is rolled back.
@@ -1246,6 +1358,7 @@ static void shp_test_abort_between_steps(struct kunit *test)
 
 /* ------------------------------------------------------------ fault injection */
 
+#ifdef CONFIG_FAIL_SYS_HOTPLUG
 static void arm_fault(struct shp_test *ctx, const char *handler,
 		      const char *phases, u32 err)
 {
@@ -1335,12 +1448,13 @@ static void shp_test_fault_knob(struct kunit *test)
 	shp_request_put(req);
 	atomic_set(&shp_fault_attr(ctx->seq)->times, 0);
 }
+#endif /* CONFIG_FAIL_SYS_HOTPLUG */
 
 /* ------------------------------------------------------------ tracepoints */
 
 struct trace_seen {
 	u64 id;
-	unsigned int queued, started, done, bad_id;
+	unsigned int queued, started, done, bad_id, queued_late;
 	unsigned int phases[SHP_NR_PHASES];
 	int phase_ret[SHP_NR_PHASES];
 	unsigned int steps, rollbacks;
@@ -1362,6 +1476,9 @@ static void probe_queued(void *data, const struct shp_request *req)
 
 	seen->id = req->id;
 	seen->queued++;
+	/* Once the worker can see it, its "start" could come first. */
+	if (work_pending(&req->work) || req->started)
+		seen->queued_late++;
 }
 
 static void probe_start(void *data, const struct shp_request *req, u64 wait)
@@ -1449,6 +1566,7 @@ static void shp_test_tracepoints(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, seen->id, req->id);
 	KUNIT_EXPECT_EQ(test, seen->bad_id, 0U);
 	KUNIT_EXPECT_EQ(test, seen->queued, 1U);
+	KUNIT_EXPECT_EQ(test, seen->queued_late, 0U);
 	KUNIT_EXPECT_EQ(test, seen->started, 1U);
 	KUNIT_EXPECT_EQ(test, seen->phases[SHP_PHASE_VALIDATE], 1U);
 	KUNIT_EXPECT_EQ(test, seen->phase_ret[SHP_PHASE_VALIDATE], 0);
@@ -1551,8 +1669,13 @@ static struct kunit_case shp_test_cases[] = {
 	KUNIT_CASE(shp_test_unregister_queued),
 	KUNIT_CASE(shp_test_killed_waiter),
 	KUNIT_CASE(shp_test_killed_while_running),
+	KUNIT_CASE(shp_test_signal_before_start),
+	KUNIT_CASE(shp_test_signal_while_running),
+	KUNIT_CASE(shp_test_signal_ignored_by_step),
 	KUNIT_CASE(shp_test_abort_between_steps),
+#ifdef CONFIG_FAIL_SYS_HOTPLUG
 	KUNIT_CASE(shp_test_fault_knob),
+#endif
 	KUNIT_CASE(shp_test_tracepoints),
 	KUNIT_CASE(shp_test_history),
 	KUNIT_CASE_SLOW(shp_test_many_targets),

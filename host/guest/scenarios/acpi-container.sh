@@ -118,7 +118,7 @@ if [ $patched = 1 ]; then
 	inject memory execute 5
 	before=$(ost_count)
 	firmware PLUG
-	expect_ost $before "0x1 0x81" "insertion, memory/execute failing"
+	expect_ost $before "0x1 0x1" "insertion, memory/execute failing"
 	inject_off
 	grep 'op=hot-add origin=firmware' $HIST | tail -1 |
 		grep -q 'outcome=failed result=-5 .*failed=memory/execute' ||

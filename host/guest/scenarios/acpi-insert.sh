@@ -6,8 +6,10 @@
 # On the patched kernel each insertion is one hot-add request: ACPI
 # enumerates the object, the memory and CPU stages bring up what it found
 # as their policies say, and a step that fails takes everything back and
-# the firmware learns it (_OST 0x81). The host checks every _OST QEMU
-# received, and that QEMU kept a device whose insertion failed.
+# the firmware learns it (_OST 1: a Device Check has only the general
+# codes). The host checks every _OST QEMU received, that the specification
+# defines its status for its source event, and that QEMU kept a device
+# whose insertion failed.
 . /scenarios/lib.sh
 
 MEM=/sys/devices/system/memory
@@ -38,7 +40,7 @@ insert_fails() {
 	total=$(mem_total)
 	before=$(fw_adds)
 	inject $3 execute 5
-	echo "SHP-QMP $2 0x81"
+	echo "SHP-QMP $2 0x1"
 	wait_for "[ \$(fw_adds) -gt $before ]" 90 || fail "no firmware hot-add for $1"
 	inject_off
 	last_fw_add | grep -q "outcome=failed result=-5 .* failed=$3/execute" ||

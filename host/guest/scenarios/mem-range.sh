@@ -1,7 +1,11 @@
 #!/bin/sh
-# Hot-remove and hot-add of a physical range through the framework, with
-# the node that holds only that range going and coming in the same request;
-# failures injected on the way are rolled back (blocks, range and node).
+# Hot-add and hot-remove of a raw physical range through the request file
+# (CONFIG_SYS_HOTPLUG_RAW_RANGES), with the node that holds only that range
+# coming and going in the same request; failures injected on the way are
+# rolled back (blocks, range and node). The range is 768 MiB-1 GiB, RAM of
+# QEMU's node 1 that mem=768M keeps the kernel from using and that no
+# driver owns; a DIMM's range, which its ACPI memory device owns, is
+# refused.
 . /scenarios/lib.sh
 [ -w $REQ ] || { echo "SHP-RESULT SKIP no framework: no range requests"; exit 0; }
 
@@ -14,20 +18,41 @@ expect_blocks() {
 		fail "$2: blocks are $(state $first)/$(state $last), expected $1"
 }
 
-node2 && fail "node2 is online before anything was added to it"
-add_dimm 256 2
-node2 || fail "node2 did not come online with the DIMM"
-set -- $(ls -d $MEM/memory* | sed 's/.*memory//' | sort -n | tail -2)
-first=$1 last=$2
 bs=$((0x$(cat $MEM/block_size_bytes)))
+first=$((0x30000000 / bs)) last=$((0x3fffffff / bs))
 range=$(printf 'mem:%#x+%#x' $((first * bs)) $(((last - first + 1) * bs)))
-echo "SHP-INFO DIMM on node2: memory$first-memory$last = $range"
+expect_blocks absent "before the hot-add (mem=768M)"
+node2 && fail "node2 is online before anything was added to it"
+echo online_movable > $MEM/auto_online_blocks
+submit "add $range@2" ""
+echo offline > $MEM/auto_online_blocks
+node2 || fail "node2 did not come online with the range"
+expect_blocks online "hot-add of $range"
+echo "SHP-INFO raw range on node2: memory$first-memory$last = $range"
 
-# A range of blocks online and offline as one request.
-for m in $first $last; do echo online_movable > $MEM/memory$m/state; done
+# A DIMM's range belongs to its ACPI memory device (a memory group): the
+# request file may not remove it behind the device's back.
+add_dimm 128 1
+dimm=$(ls -d $MEM/memory* | sed 's/.*memory//' | sort -n | tail -1)
+submit "remove $(printf 'mem:%#x+%#x' $((dimm * bs)) $bs)" "Operation not permitted"
+[ "$(state $dimm)" = offline ] || fail "the DIMM's memory$dimm is $(state $dimm)"
+
+# A range of blocks offline as one request.
 submit "offline memory$first-$last" ""
 expect_blocks offline "offline of the block range"
 for m in $first $last; do echo online_movable > $MEM/memory$m/state; done
+
+# Malformed requests are refused with their errno and change nothing: a
+# block number that wraps when multiplied by the block size, a device
+# named twice, a range past the address space (validate must not walk it).
+submit "validate online_movable memory$((137438953472 + first))" "No such device"
+submit "offline memory$first memory$first" "Invalid argument"
+submit "offline memory$first-$last memory$last" "Invalid argument"
+submit "offline cpu1 cpu1" "Invalid argument"
+submit "validate add mem:0x140000000+0x7ffffff800000000@1" "Argument list too long"
+expect_blocks online "malformed requests"
+[ "$(cat /sys/devices/system/cpu/cpu1/online)" = 1 ] ||
+	fail "cpu1 went offline in a malformed request"
 
 # Bad ranges: the errors say why, nothing changes.
 submit "remove mem:0x1000+0x1000" "Invalid argument"
@@ -51,6 +76,16 @@ echo offline > $MEM/auto_online_blocks
 expect_blocks online "hot-add"
 node2 || fail "node2 did not come online with its memory"
 submit "add $range@2" "File exists"
+
+# A node that still has memory is not removed on its own: validate names
+# each block that keeps it online, and nothing changes.
+submit "remove node2" "Device or resource busy"
+for m in $first $last; do
+	grep -q "memory$m keeps node2 online" $HIST ||
+		fail "the refused node removal does not name memory$m"
+done
+expect_blocks online "refused node removal"
+node2 || fail "node2 went offline in a refused node removal"
 
 # Hot-remove that fails after the blocks went offline (the node stage runs
 # last on the way down): they come back online, movable.

@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pin-offline NODE STATE_FILE SECONDS: keep pages of NODE referenced (an
+ * anonymous buffer handed to a pipe with vmsplice(), held open), arm
+ * alarm(SECONDS) with a handler installed without SA_RESTART, then write
+ * "offline" once to STATE_FILE (a memory block's state file). Prints
+ * "result=ok|EINTR|<errno> seconds=N": the write's outcome and how long it
+ * took. A memory offline gives up on any pending signal, so the alarm is
+ * expected to end it with EINTR while the block stays online.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MPOL_BIND	2
+#define BUF_SIZE	(1UL << 20)
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+}
+
+int main(int argc, char **argv)
+{
+	unsigned long mask;
+	struct sigaction sa;
+	struct timespec t0, t1;
+	struct iovec iov;
+	int pipefd[2], fd, err = 0;
+	ssize_t n;
+	char *buf;
+
+	if (argc != 4) {
+		fprintf(stderr, "usage: %s NODE STATE_FILE SECONDS\n", argv[0]);
+		return 2;
+	}
+	mask = 1UL << atoi(argv[1]);
+	if (syscall(SYS_set_mempolicy, MPOL_BIND, &mask, 8 * sizeof(mask))) {
+		perror("set_mempolicy");
+		return 1;
+	}
+	buf = mmap(NULL, BUF_SIZE, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (buf == MAP_FAILED) {
+		perror("mmap");
+		return 1;
+	}
+	memset(buf, 0x5a, BUF_SIZE);
+	if (pipe(pipefd) || fcntl(pipefd[1], F_SETPIPE_SZ, BUF_SIZE) < 0) {
+		perror("pipe");
+		return 1;
+	}
+	/* The pipe now holds references to the buffer's pages. */
+	iov.iov_base = buf;
+	iov.iov_len = BUF_SIZE;
+	n = vmsplice(pipefd[1], &iov, 1, 0);
+	if (n <= 0) {
+		perror("vmsplice");
+		return 1;
+	}
+	fprintf(stderr, "pin-offline: %zd bytes of node %s referenced by a pipe\n",
+		n, argv[1]);
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_alarm;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = 0;	/* no SA_RESTART */
+	sigaction(SIGALRM, &sa, NULL);
+
+	fd = open(argv[2], O_WRONLY);
+	if (fd < 0) {
+		perror(argv[2]);
+		return 1;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	alarm(atoi(argv[3]));
+	if (write(fd, "offline", 7) < 0)
+		err = errno;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	alarm(0);
+	printf("result=%s seconds=%ld\n", !err ? "ok" :
+	       err == EINTR ? "EINTR" : strerror(err),
+	       (long)(t1.tv_sec - t0.tv_sec));
+	close(fd);
+	return 0;
+}

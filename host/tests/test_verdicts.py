@@ -1,0 +1,88 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Self-tests of the harness: how a test's report becomes a verdict."""
+
+import io
+import os
+import sys
+import unittest
+from contextlib import redirect_stdout
+from unittest import mock
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import guest  # noqa: E402
+import shp  # noqa: E402
+
+
+class Verdicts(unittest.TestCase):
+    def test_skip_on_patched_fails(self):
+        self.assertEqual(shp.verdict('patched', 'guest (patched): inject',
+                                     'SKIP'), 'FAIL')
+        self.assertEqual(shp.verdict('patched', 'kunit x86_64: a.b', 'SKIP'),
+                         'FAIL')
+
+    def test_skip_on_base_stays_skip(self):
+        self.assertEqual(shp.verdict('base', 'guest (base): inject', 'SKIP'),
+                         'SKIP')
+
+    def test_declared_skip(self):
+        with mock.patch.dict(shp.EXPECTED_SKIPS,
+                             {'kunit UML: s.c': 'needs tracepoints'}):
+            self.assertEqual(shp.verdict('patched', 'kunit UML: s.c', 'SKIP'),
+                             'SKIP')
+
+    def test_no_report_fails(self):
+        for status in (None, 'ERROR', 'CRASHED', ''):
+            self.assertEqual(shp.verdict('patched', 'x', status), 'FAIL')
+            self.assertEqual(shp.verdict('base', 'x', status), 'FAIL')
+
+    def test_summary_counts_skips(self):
+        res = shp.Results()
+        with redirect_stdout(io.StringIO()) as out:
+            res.add('a', True)
+            res.add('b', False)
+            res.record('c', 'SKIP', 'why')
+            failed = res.summary()
+        self.assertEqual(failed, 1)
+        self.assertIn('1 passed, 1 failed, 1 skipped', out.getvalue())
+
+
+class Scenario(unittest.TestCase):
+    """boot() reads the scenario's verdict from the serial log."""
+
+    def boot(self, kind, lines):
+        log = ''.join(f'{ln}\n' for ln in lines + ['SHP-END'])
+
+        class Proc:
+            def poll(self):
+                return None
+
+            def wait(self, timeout=None):
+                return 0
+
+        qmp = mock.Mock()
+        with mock.patch.object(guest, 'QMP', return_value=qmp), \
+                mock.patch.object(guest.subprocess, 'Popen',
+                                  return_value=Proc()), \
+                mock.patch.object(guest, 'read', return_value=log), \
+                mock.patch.object(guest.os, 'remove'), \
+                redirect_stdout(io.StringIO()):
+            return guest.boot(kind, 'inject', timeout=5)[:2]
+
+    def test_patched_skip_fails(self):
+        state, why = self.boot('patched', ['SHP-RESULT SKIP no framework'])
+        self.assertEqual(state, 'FAIL')
+        self.assertIn('skipped on the patched kernel', why)
+
+    def test_base_skip(self):
+        self.assertEqual(self.boot('base', ['SHP-RESULT SKIP no framework'])[0],
+                         'SKIP')
+
+    def test_pass_and_report(self):
+        self.assertEqual(self.boot('patched', ['SHP-RESULT PASS'])[0], 'PASS')
+        self.assertEqual(self.boot('patched', ['WARNING: at x', 'SHP-RESULT PASS'])[0],
+                         'FAIL')
+        self.assertEqual(self.boot('base', ['nothing'])[0], 'FAIL')
+
+
+if __name__ == '__main__':
+    unittest.main()
