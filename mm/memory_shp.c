@@ -21,6 +21,7 @@
  * remove_memory()).
  */
 
+#include <linux/cpu.h>
 #include <linux/device.h>
 #include <linux/init.h>
 #include <linux/ioport.h>
