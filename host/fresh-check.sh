@@ -39,16 +39,19 @@ if [ "${KEEP_ROOT:-0}" != 1 ] || [ ! -e "$root/.fresh-ready" ]; then
 			umount -R "$root/$m" || { echo "fresh-check: $root/$m is busy" >&2; exit 1; }
 		fi
 	done
-	if grep -q " $root/" /proc/mounts; then
+	if findmnt -rn -o TARGET | grep -qF "$root/"; then
 		echo "fresh-check: something is mounted under $root" >&2
 		exit 1
 	fi
-	rm -rf "$root"
+	rm -rf --one-file-system "$root"
 	mirror=$(sed -n 's/^URIs: *//p' "$sources" 2>/dev/null | head -1)
 	debootstrap --variant=minbase bookworm "$root" "${mirror:-http://deb.debian.org/debian}"
+	# This machine's Debian sources, deb822 or classic (not third-party).
 	if [ -f "$sources" ]; then
 		rm -f "$root/etc/apt/sources.list"
 		cp "$sources" "$root/etc/apt/sources.list.d/"
+	elif [ -f /etc/apt/sources.list ]; then
+		grep -E '^deb .*debian' /etc/apt/sources.list > "$root/etc/apt/sources.list"
 	fi
 	cp /etc/resolv.conf "$root/etc/resolv.conf"
 	chroot "$root" sh -c 'apt-get update -qq &&
@@ -63,14 +66,18 @@ for m in proc sys dev; do
 		mount -t proc proc "$root/proc"
 	else
 		mount --rbind /$m "$root/$m"
+		# Unmounting them later must not reach the host's mounts.
+		mount --make-rslave "$root/$m"
 	fi
 	mounted+=("$root/$m")
 done
 
 rm -rf "$root/src/repo"
 mkdir -p "$root/src"
-git clone -q "$top" "$root/src/repo"
+git -c safe.directory="$top" clone -q "$top" "$root/src/repo"
 echo "fresh-check: make test in a minimal Debian (build/fresh-root), clone of $(git -C "$top" rev-parse --short HEAD)"
-chroot "$root" /usr/bin/env -i HOME=/root TERM=dumb LANG=C.UTF-8 \
+# A clean environment, but for the proxy settings apt may need.
+proxies=$(env | grep -iE '^(https?|no)_proxy=' || true)
+chroot "$root" /usr/bin/env -i HOME=/root TERM=dumb LANG=C.UTF-8 $proxies \
 	PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
 	sh -c 'cd /src/repo && make test'

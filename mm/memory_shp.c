@@ -92,6 +92,12 @@ static int mem_shp_check_range(struct shp_request *req, struct shp_target *t)
 	unsigned long bs = memory_block_size_bytes();
 	int idx = shp_target_index(req, t);
 
+	if (req->op != SHP_OP_HOT_ADD && req->op != SHP_OP_HOT_REMOVE) {
+		shp_report_blocker(req, idx, -EINVAL,
+				   "range %#llx+%#llx: online and offline take memory blocks",
+				   t->mem.start, t->mem.size);
+		return -EINVAL;
+	}
 	if (!IS_ALIGNED(t->mem.start | t->mem.size, bs) ||
 	    check_add_overflow(t->mem.start, t->mem.size, &c.end)) {
 		shp_report_blocker(req, idx, -EINVAL,
@@ -280,6 +286,8 @@ static int mem_shp_validate(struct shp_handler *h, struct shp_request *req)
 		if (t->dev) {
 			err = mem_shp_check_block(req, t);
 			ret = ret ?: err;
+			/* A block's pages are many: let others run between. */
+			cond_resched();
 		}
 	}
 	return ret;
@@ -548,10 +556,10 @@ struct node_shp_keep {
 	int ret;
 };
 
-static void node_shp_kept(struct node_shp_keep *k, struct device *dev)
+static void node_shp_kept(struct node_shp_keep *k, const char *what)
 {
 	shp_report_blocker(k->req, k->idx, -EBUSY, "%s keeps node%d online",
-			   dev_name(dev), k->nid);
+			   what, k->nid);
 	k->ret = -EBUSY;
 }
 
@@ -560,30 +568,41 @@ static int node_shp_keep_block(struct memory_block *mem, void *arg)
 	struct node_shp_keep *k = arg;
 
 	if (mem->nid == k->nid && !node_shp_targets(k->req, &mem->dev))
-		node_shp_kept(k, &mem->dev);
+		node_shp_kept(k, dev_name(&mem->dev));
 	return 0;
 }
 
 /*
- * Hot-remove of a node the requester named: every present CPU and memory
- * block of the node that the request does not remove keeps it online, as
- * try_offline_node() would find; each one is a blocker.
+ * Hot-remove of a node the requester named: what try_offline_node() would
+ * find on it, and the request does not remove, keeps it online; each one
+ * is a blocker: a present CPU, a memory block, and memory no block
+ * describes (ZONE_DEVICE, which spans the node's pages without blocks).
  */
 static int node_shp_check_remove(struct shp_request *req, struct shp_target *t)
 {
 	struct node_shp_keep k = {
 		.req = req, .idx = shp_target_index(req, t), .nid = t->nid,
 	};
+	struct device *dev;
 	unsigned int cpu;
+	char name[16];
 
 	if (!node_online(t->nid))
 		return 0;
 	for_each_present_cpu(cpu) {
-		if (cpu_to_node(cpu) == t->nid &&
-		    !node_shp_targets(req, get_cpu_device(cpu)))
-			node_shp_kept(&k, get_cpu_device(cpu));
+		if (cpu_to_node(cpu) != t->nid)
+			continue;
+		dev = get_cpu_device(cpu);
+		if (dev && node_shp_targets(req, dev))
+			continue;
+		snprintf(name, sizeof(name), "cpu%u", cpu);
+		node_shp_kept(&k, name);
 	}
 	for_each_memory_block(&k, node_shp_keep_block);
+#ifdef CONFIG_ZONE_DEVICE
+	if (NODE_DATA(t->nid)->node_zones[ZONE_DEVICE].spanned_pages)
+		node_shp_kept(&k, "ZONE_DEVICE memory");
+#endif
 	return k.ret;
 }
 

@@ -602,8 +602,7 @@ static struct shp_request *acpi_shp_insert_request(struct acpi_device *adev)
  * processing), which this path never is; the reason of a failure is in
  * the request's history.
  */
-VISIBLE_IF_KUNIT u32 acpi_shp_insert_status(const struct shp_request *req,
-					    int ret)
+VISIBLE_IF_KUNIT u32 acpi_shp_insert_status(int ret)
 {
 	return ret ? ACPI_OST_SC_NON_SPECIFIC_FAILURE : ACPI_OST_SC_SUCCESS;
 }
@@ -693,10 +692,10 @@ bool acpi_shp_hotplug(struct acpi_device *adev, u32 src)
 	if (ret)
 		dev_info(&adev->dev, "%s failed: %d\n",
 			 insert ? "insertion" : "eject", ret);
-	status = insert ? acpi_shp_insert_status(req, ret) :
-			  acpi_shp_eject_status(adev, req, ret);
-	/* The handle is used under acpi_scan_lock, as the scan code does. */
+	/* The object is used under acpi_scan_lock, as the scan code does. */
 	acpi_scan_lock_acquire();
+	status = insert ? acpi_shp_insert_status(ret) :
+			  acpi_shp_eject_status(adev, req, ret);
 	if (status == ACPI_OST_SC_EJECT_DEPENDENCY_BUSY) {
 		struct acpi_shp_offline o = { .uevent = true };
 

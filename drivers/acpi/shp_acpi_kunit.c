@@ -246,8 +246,7 @@ static void shp_acpi_ost_status(struct kunit *test)
 	}
 	for (c = insert_cases; c < insert_cases + ARRAY_SIZE(insert_cases); c++) {
 		req->failed_phase = c->phase;
-		status = acpi_shp_insert_status(c->with_request ? req : NULL,
-						c->ret);
+		status = acpi_shp_insert_status(c->ret);
 		KUNIT_EXPECT_EQ_MSG(test, status, c->status,
 				    "insertion, err %d, phase %d", c->ret, c->phase);
 	}
@@ -398,7 +397,7 @@ static void shp_acpi_insert_absent(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, req->failed_phase, SHP_PHASE_EXECUTE);
 	KUNIT_EXPECT_STREQ(test, req->failed_handler, "acpi");
 	expect_history(test, req, "_STA says not present");
-	KUNIT_EXPECT_EQ(test, acpi_shp_insert_status(req, ret),
+	KUNIT_EXPECT_EQ(test, acpi_shp_insert_status(ret),
 			(u32)ACPI_OST_SC_NON_SPECIFIC_FAILURE);
 	/* Nothing described, nothing left enumerated. */
 	KUNIT_EXPECT_EQ(test, req->nr_targets, 1U);

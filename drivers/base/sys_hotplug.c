@@ -38,14 +38,16 @@
  * further execute or commit step runs, and what was done is rolled back.
  *
  * Submission is asynchronous (shp_submit(), with an optional completion
- * callback) or synchronous (shp_submit_wait(), killable, returning the
- * errno of the failing step). The life of each request is traced
+ * callback) or synchronous (shp_submit_wait(), which treats the caller's
+ * signals as the paths it stands in front of do, returning the errno of
+ * the failing step). The life of each request is traced
  * (events/sys_hotplug), the last requests are kept in a history in
  * debugfs (sys_hotplug/history), and with CONFIG_FAIL_SYS_HOTPLUG any step
  * can be made to fail, filtered by handler and phase (sys_hotplug/fail/).
  */
 
 #include <linux/cpu.h>
+#include <linux/ctype.h>
 #include <linux/debugfs.h>
 #include <linux/device.h>
 #include <linux/fault-inject.h>
@@ -1591,27 +1593,81 @@ static int shp_handlers_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(shp_handlers);
 
+/*
+ * A number of the request file: digits only (no sign, no space), in @base
+ * (0: also 0x for hexadecimal and a leading 0 for octal), that fits.
+ */
+static int shp_parse_u64(const char *s, unsigned int base, u64 *v)
+{
+	if (!isdigit(*s))
+		return -EINVAL;
+	return kstrtou64(s, base, v) ? -EINVAL : 0;
+}
+
+static int shp_parse_ulong(const char *s, unsigned long *v)
+{
+	u64 val;
+
+	if (shp_parse_u64(s, 10, &val) || val > ULONG_MAX)
+		return -EINVAL;
+	*v = val;
+	return 0;
+}
+
 #ifdef CONFIG_MEMORY_HOTPLUG
-/* The memory block device memory@id, held. */
-static struct device *shp_find_memory_block(unsigned long id)
+/*
+ * The memory block device memory@id, held, in @dev: 0, -ENODEV, or
+ * -ERESTARTNOINTR while a request holds device_hotplug_lock (the lookup is
+ * made under it, taken as sysfs writers take it, so that the write can be
+ * interrupted and is restarted).
+ */
+static int shp_find_memory_block(unsigned long id, struct device **dev)
 {
 	struct memory_block *mem;
 	u64 start;
+	int ret;
 
+	*dev = NULL;
 	/* A block number past the physical address space names nothing. */
 	if (check_mul_overflow((u64)id, (u64)memory_block_size_bytes(), &start) ||
 	    PHYS_PFN(start) > PHYS_PFN(PHYSMEM_END))
-		return NULL;
-	/* The lookup is made under device_hotplug_lock. */
-	lock_device_hotplug();
+		return -ENODEV;
+	ret = lock_device_hotplug_sysfs();
+	if (ret)
+		return ret;
 	mem = find_memory_block(pfn_to_section_nr(PHYS_PFN(start)));
 	unlock_device_hotplug();
-	return mem ? &mem->dev : NULL;
+	if (!mem)
+		return -ENODEV;
+	*dev = &mem->dev;
+	return 0;
+}
+
+/* The physical range [@start, @end) that memory target @t covers. */
+static void shp_memory_span(const struct shp_target *t, u64 *start, u64 *end)
+{
+	const struct memory_block *mem;
+
+	if (!t->dev) {
+		*start = t->mem.start;
+		*end = t->mem.start + t->mem.size;
+		return;
+	}
+	mem = container_of(t->dev, struct memory_block, dev);
+	*start = PFN_PHYS(section_nr_to_pfn(mem->start_section_nr));
+	*end = *start + memory_block_size_bytes();
 }
 #else
-static struct device *shp_find_memory_block(unsigned long id)
+static int shp_find_memory_block(unsigned long id, struct device **dev)
 {
-	return NULL;
+	*dev = NULL;
+	return -ENODEV;
+}
+
+static void shp_memory_span(const struct shp_target *t, u64 *start, u64 *end)
+{
+	*start = t->mem.start;
+	*end = t->mem.start + t->mem.size;
 }
 #endif
 
@@ -1641,7 +1697,9 @@ static int shp_driver_ram(struct resource *res, void *arg)
 /*
  * Whether a driver owns memory in [@start, @end): a block in a memory
  * group (an ACPI memory device, virtio-mem), or driver-managed System RAM
- * (dax/kmem, virtio-mem). Such memory goes only through its driver.
+ * (dax/kmem, virtio-mem). Such memory goes only through its driver. The
+ * walk over the memory blocks needs no lock: the bus keeps each one
+ * while it looks at it.
  */
 static bool shp_range_owned(u64 start, u64 end)
 {
@@ -1650,33 +1708,36 @@ static bool shp_range_owned(u64 start, u64 end)
 	walk_iomem_res_desc(IORES_DESC_NONE, IORESOURCE_SYSTEM_RAM |
 			    IORESOURCE_SYSRAM_DRIVER_MANAGED, start, end - 1,
 			    &o.owned, shp_driver_ram);
-	lock_device_hotplug();
 	for_each_memory_block(&o, shp_block_owned);
-	unlock_device_hotplug();
 	return o.owned;
 }
 
 /*
- * "mem:START+SIZE[@NID]": a physical memory range, on node NID, that no
- * driver owns; for testing (CONFIG_SYS_HOTPLUG_RAW_RANGES).
+ * "mem:START+SIZE[@NID]": a physical memory range that no driver owns,
+ * for add (on node NID) and remove; for testing
+ * (CONFIG_SYS_HOTPLUG_RAW_RANGES).
  */
 static int shp_parse_range(struct shp_request *req, char *spec)
 {
-	char *size = strchr(spec, '+'), *node = strchr(spec, '@');
+	char *size = strchr(spec, '+'), *node = NULL;
 	struct shp_target *t;
-	u64 start, len, end;
-	int nid = NUMA_NO_NODE;
+	u64 start, len, end, nid = NUMA_NO_NODE;
 
+	if (req->op != SHP_OP_HOT_ADD && req->op != SHP_OP_HOT_REMOVE)
+		return -EINVAL;
 	if (!size)
 		return -EINVAL;
 	*size++ = '\0';
+	node = strchr(size, '@');
 	if (node) {
 		*node++ = '\0';
-		if (kstrtoint(node, 0, &nid) || nid < 0 || nid >= MAX_NUMNODES)
+		/* The node of a range that exists is its blocks'. */
+		if (req->op != SHP_OP_HOT_ADD ||
+		    shp_parse_u64(node, 0, &nid) || nid >= MAX_NUMNODES)
 			return -EINVAL;
 	}
-	if (kstrtou64(spec, 0, &start) || kstrtou64(size, 0, &len) || !len ||
-	    check_add_overflow(start, len, &end))
+	if (shp_parse_u64(spec, 0, &start) || shp_parse_u64(size, 0, &len) ||
+	    !len || check_add_overflow(start, len, &end))
 		return -EINVAL;
 	if (shp_range_owned(start, end))
 		return -EPERM;
@@ -1686,7 +1747,7 @@ static int shp_parse_range(struct shp_request *req, char *spec)
 	t->class = SHP_CLASS_MEMORY;
 	t->mem.start = start;
 	t->mem.size = len;
-	t->nid = nid;
+	t->nid = (int)nid;
 	return 0;
 }
 #else
@@ -1696,20 +1757,31 @@ static int shp_parse_range(struct shp_request *req, char *spec)
 }
 #endif
 
-/* The CPU or memory block device called @name ("cpu3", "memory32"), held. */
-static struct device *shp_find_device(const char *name, enum shp_class *class)
+/*
+ * The CPU or memory block device called @name ("cpu3", "memory32"), held,
+ * in @dev: 0, -EINVAL for a name that is not one, -ENODEV for one that
+ * does not exist, or -ERESTARTNOINTR (see shp_find_memory_block()).
+ */
+static int shp_find_device(const char *name, enum shp_class *class,
+			   struct device **dev)
 {
 	unsigned long id;
 
-	if (!strncmp(name, "cpu", 3) && !kstrtoul(name + 3, 10, &id)) {
+	*dev = NULL;
+	if (!strncmp(name, "cpu", 3)) {
+		if (shp_parse_ulong(name + 3, &id))
+			return -EINVAL;
 		*class = SHP_CLASS_CPU;
-		return id < nr_cpu_ids ? get_device(get_cpu_device(id)) : NULL;
+		*dev = id < nr_cpu_ids ? get_device(get_cpu_device(id)) : NULL;
+		return *dev ? 0 : -ENODEV;
 	}
-	if (!strncmp(name, "memory", 6) && !kstrtoul(name + 6, 10, &id)) {
+	if (!strncmp(name, "memory", 6)) {
+		if (shp_parse_ulong(name + 6, &id))
+			return -EINVAL;
 		*class = SHP_CLASS_MEMORY;
-		return shp_find_memory_block(id);
+		return shp_find_memory_block(id, dev);
 	}
-	return NULL;
+	return -EINVAL;
 }
 
 /* "memoryN-M": every block from N to M, in that order. */
@@ -1718,19 +1790,22 @@ static int shp_parse_blocks(struct shp_request *req, char *spec)
 	char *dash = strchr(spec, '-');
 	unsigned long first, last, id;
 	struct shp_target *t;
+	int ret;
 
 	*dash++ = '\0';
-	if (kstrtoul(spec, 10, &first) || kstrtoul(dash, 10, &last) ||
-	    last < first || last - first >= SHP_DEBUGFS_MAX_BLOCKS)
+	if (shp_parse_ulong(spec, &first) || shp_parse_ulong(dash, &last) ||
+	    last < first)
 		return -EINVAL;
+	if (last - first >= SHP_DEBUGFS_MAX_BLOCKS)
+		return -E2BIG;
 	t = shp_request_add_targets(req, last - first + 1);
 	if (!t)
 		return -ENOMEM;
 	for (id = first; id <= last; id++, t++) {
 		t->class = SHP_CLASS_MEMORY;
-		t->dev = shp_find_memory_block(id);
-		if (!t->dev)
-			return -ENODEV;
+		ret = shp_find_memory_block(id, &t->dev);
+		if (ret)
+			return ret;
 	}
 	return 0;
 }
@@ -1740,7 +1815,8 @@ static int shp_parse_target(struct shp_request *req, char *word)
 {
 	enum shp_class class = SHP_NR_CLASSES;
 	struct shp_target *t;
-	int nid;
+	unsigned long nid;
+	int ret;
 
 	if (!strncmp(word, "mem:", 4))
 		return shp_parse_range(req, word + 4);
@@ -1749,32 +1825,35 @@ static int shp_parse_target(struct shp_request *req, char *word)
 	t = shp_request_add_targets(req, 1);
 	if (!t)
 		return -ENOMEM;
-	if (!strncmp(word, "node", 4) && !kstrtoint(word + 4, 10, &nid)) {
-		if (nid < 0 || nid >= MAX_NUMNODES)
+	if (!strncmp(word, "node", 4)) {
+		if (shp_parse_ulong(word + 4, &nid) || nid >= MAX_NUMNODES)
 			return -EINVAL;
 		t->class = SHP_CLASS_NODE;
 		t->nid = nid;
 		return 0;
 	}
-	t->dev = shp_find_device(word, &class);
+	ret = shp_find_device(word, &class, &t->dev);
 	t->class = class;
-	return t->dev ? 0 : -ENODEV;
+	return ret;
 }
 
 /* Whether targets @a and @b name the same device, node or memory. */
 static bool shp_same_target(const struct shp_target *a,
 			    const struct shp_target *b)
 {
+	u64 a_start, a_end, b_start, b_end;
+
 	if (a->class != b->class)
 		return false;
+	if (a->class == SHP_CLASS_MEMORY) {
+		/* Blocks and ranges: any overlap. */
+		shp_memory_span(a, &a_start, &a_end);
+		shp_memory_span(b, &b_start, &b_end);
+		return a_start < b_end && b_start < a_end;
+	}
 	if (a->dev || b->dev)
 		return a->dev == b->dev;
-	if (a->class == SHP_CLASS_NODE)
-		return a->nid == b->nid;
-	/* Physical ranges: any overlap. */
-	return a->class == SHP_CLASS_MEMORY &&
-	       a->mem.start < b->mem.start + b->mem.size &&
-	       b->mem.start < a->mem.start + a->mem.size;
+	return a->class == SHP_CLASS_NODE && a->nid == b->nid;
 }
 
 /* A request that names something twice is refused before validate. */

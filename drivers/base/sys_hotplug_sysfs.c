@@ -16,7 +16,9 @@
  * @online: online (true) or offline (false)
  * @online_type: for memory, the MMOP_* online type, or -1
  *
- * Submits a request for @dev and waits for it, killably. While waiting,
+ * Submits a request for @dev and waits for it (see shp_submit_wait() for
+ * what a signal to the writer does: as upstream, a memory offline gives up
+ * with -EINTR, a CPU offline completes). While waiting,
  * the attribute's active reference is released, so that a request that
  * removes @dev (and drains its attributes) does not wait for this writer.
  *

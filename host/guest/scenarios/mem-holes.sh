@@ -6,7 +6,8 @@
 . /scenarios/lib.sh
 MEM=/sys/devices/system/memory
 bs=$((0x$(cat $MEM/block_size_bytes)))
-ram_end=$(awk -F'[- :]+' '/System RAM/ { end = $2 } END { print end }' /proc/iomem)
+ram_end=$(awk '/^[0-9a-f]+-[0-9a-f]+ : System RAM$/ { split($1, r, "-"); end = r[2] }
+	END { print end }' /proc/iomem)
 [ -n "$ram_end" ] || fail "no System RAM in /proc/iomem"
 block=$(( (0x$ram_end + 1) / bs ))
 [ $(( (0x$ram_end + 1) % bs )) -ne 0 ] ||

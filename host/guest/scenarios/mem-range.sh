@@ -45,7 +45,9 @@ for m in $first $last; do echo online_movable > $MEM/memory$m/state; done
 # Malformed requests are refused with their errno and change nothing: a
 # block number that wraps when multiplied by the block size, a device
 # named twice, a range past the address space (validate must not walk it).
-submit "validate online_movable memory$((137438953472 + first))" "No such device"
+# 2^64 / block size: the block number whose start wraps to 0.
+wrap=$(( (1 << 62) / bs * 4 ))
+submit "validate online_movable memory$((wrap + first))" "No such device"
 submit "offline memory$first memory$first" "Invalid argument"
 submit "offline memory$first-$last memory$last" "Invalid argument"
 submit "offline cpu1 cpu1" "Invalid argument"
