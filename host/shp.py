@@ -853,7 +853,8 @@ def variant_builds(results, commits, shas, name, options):
         git(['checkout', '-q', sha], cwd=AM_TREE, quiet=True)
         if not os.path.exists(os.path.join(build_dir, '.config')):
             make(AM_TREE, build_dir, ['allnoconfig'])
-        kconfig_set(build_dir, overlay(ON, options))
+        # allnoconfig would build a 32-bit UML, which needs i386 headers.
+        kconfig_set(build_dir, ['CONFIG_64BIT=y'] + overlay(ON, options))
         make(AM_TREE, build_dir, ['olddefconfig'])
         log(f'building commit {i}/{len(shas)} (UML, {name})')
         res = make(AM_TREE, build_dir, ['vmlinux'], capture=True)
