@@ -14,11 +14,11 @@ block=$(ls -d $MEM/memory* | sed 's/.*memory//' | sort -n | tail -1)
 echo online_movable > $MEM/memory$block/state || fail "memory$block did not come online movable"
 echo "SHP-INFO memory$block (node 2) online movable; pinning its pages and offlining it"
 
-out=$(/usr/bin/pin-offline 2 $MEM/memory$block/state 8)
+out=$(/usr/bin/pin-offline 2 $MEM/memory$block/state 8 2>/tmp/pin.err)
 echo "SHP-INFO pin-offline: $out"
 case "$out" in
 result=EINTR*) ;;
-*) fail "the offline write gave '$out', expected EINTR after the alarm" ;;
+*) fail "the offline write gave '$out' ($(cat /tmp/pin.err)), expected EINTR after the alarm" ;;
 esac
 secs=${out##*seconds=}
 [ "$secs" -ge 7 ] && [ "$secs" -le 40 ] ||

@@ -2,7 +2,8 @@
 /*
  * pin-offline NODE STATE_FILE SECONDS: keep pages of NODE referenced (an
  * anonymous buffer handed to a pipe with vmsplice(), held open), arm
- * alarm(SECONDS) with a handler installed without SA_RESTART, then write
+ * a SIGALRM in SECONDS (setitimer(ITIMER_REAL), as alarm() does) with a
+ * handler installed without SA_RESTART, then write
  * "offline" once to STATE_FILE (a memory block's state file). Prints
  * "result=ok|EINTR|<errno> seconds=N": the write's outcome and how long it
  * took. A memory offline gives up on any pending signal, so the alarm is
@@ -17,6 +18,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
@@ -34,6 +36,7 @@ int main(int argc, char **argv)
 	unsigned long mask;
 	struct sigaction sa;
 	struct timespec t0, t1;
+	struct itimerval timer;
 	struct iovec iov;
 	int pipefd[2], fd, err = 0;
 	ssize_t n;
@@ -81,12 +84,19 @@ int main(int argc, char **argv)
 		perror(argv[2]);
 		return 1;
 	}
+	/* alarm(), with its error seen: a kernel without timers has none. */
+	memset(&timer, 0, sizeof(timer));
+	timer.it_value.tv_sec = atoi(argv[3]);
+	if (setitimer(ITIMER_REAL, &timer, NULL)) {
+		perror("setitimer");
+		return 1;
+	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	alarm(atoi(argv[3]));
 	if (write(fd, "offline", 7) < 0)
 		err = errno;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	alarm(0);
+	memset(&timer, 0, sizeof(timer));
+	setitimer(ITIMER_REAL, &timer, NULL);
 	printf("result=%s seconds=%ld\n", !err ? "ok" :
 	       err == EINTR ? "EINTR" : strerror(err),
 	       (long)(t1.tv_sec - t0.tv_sec));
