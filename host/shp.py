@@ -761,16 +761,8 @@ def check_series(results, commits, assembled):
             kconfig_set(build_dir, overlay(ON, options))
             make(AM_TREE, build_dir, ['olddefconfig'])
             what = f' ({name})' if name else ''
-            log(f'building commit {i}/{len(shas)} (UML{what})')
-            res = make(AM_TREE, build_dir, ['vmlinux'], capture=True)
-            warn = build_warnings(res.stdout)
-            if warn or res.returncode:
-                sys.stdout.write('\n'.join(warn[:20] or
-                                           res.stdout.splitlines()[-20:]) + '\n')
-            results.add(f'build{what}: commit {i}/{len(shas)} '
-                        f'{commits[i - 1].subject}',
-                        res.returncode == 0 and not warn,
-                        f'{len(warn)} warnings' if warn else '')
+            build_commit(results, f'build{what}: commit {i}/{len(shas)} '
+                         f'{commits[i - 1].subject}', build_dir, 'um')
     kconfig_set(build_dir, ON)
     make(AM_TREE, build_dir, ['olddefconfig'])
     # 5. W=1 and sparse report nothing in the series' files.
@@ -785,16 +777,8 @@ def check_series(results, commits, assembled):
                 f.write(X86_BASE_CONFIG)
         kconfig_set(x86_dir, X86_ON)
         make(AM_TREE, x86_dir, ['olddefconfig'], arch='x86_64')
-        log(f'building commit {i}/{len(shas)} (x86_64)')
-        res = make(AM_TREE, x86_dir, ['vmlinux'], arch='x86_64', capture=True)
-        warn = build_warnings(res.stdout)
-        if warn or res.returncode:
-            sys.stdout.write('\n'.join(warn[:20] or
-                                       res.stdout.splitlines()[-20:]) + '\n')
-        results.add(f'build x86_64: commit {i}/{len(shas)} '
-                    f'{commits[i - 1].subject}',
-                    res.returncode == 0 and not warn,
-                    f'{len(warn)} warnings' if warn else '')
+        build_commit(results, f'build x86_64: commit {i}/{len(shas)} '
+                     f'{commits[i - 1].subject}', x86_dir, 'x86_64')
     w1_sparse(results, 'x86_64', x86_dir, 'x86_64', X86_OBJS)
     # The hooks in memory and CPU code build with the framework off too.
     kconfig_set(x86_dir, OFF)
@@ -844,6 +828,19 @@ UML_VARIANTS = [
     ('KUnit off', ['# CONFIG_KUNIT is not set']),
     ('framework off', OFF),
 ]
+
+
+def build_commit(results, name, build_dir, arch):
+    """Build vmlinux of the am tree's commit in @build_dir; result @name
+    passes only if it built without a single warning."""
+    log(f'building {name}')
+    res = make(AM_TREE, build_dir, ['vmlinux'], arch=arch, capture=True)
+    warn = build_warnings(res.stdout)
+    if warn or res.returncode:
+        sys.stdout.write('\n'.join(warn[:20] or
+                                   res.stdout.splitlines()[-20:]) + '\n')
+    results.add(name, res.returncode == 0 and not warn,
+                f'{len(warn)} warnings' if warn else '')
 
 
 def build_warnings(output):
