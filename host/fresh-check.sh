@@ -44,14 +44,15 @@ if [ "${KEEP_ROOT:-0}" != 1 ] || [ ! -e "$root/.fresh-ready" ]; then
 		exit 1
 	fi
 	rm -rf --one-file-system "$root"
-	mirror=$(sed -n 's/^URIs: *//p' "$sources" 2>/dev/null | head -1)
+	mirror=$( { sed -n 's/^URIs: *//p' "$sources" 2>/dev/null || true; } | head -1)
+	[ -n "$mirror" ] || mirror=$(awk '/^deb / { print $2; exit }' /etc/apt/sources.list 2>/dev/null || true)
 	debootstrap --variant=minbase bookworm "$root" "${mirror:-http://deb.debian.org/debian}"
 	# This machine's Debian sources, deb822 or classic (not third-party).
 	if [ -f "$sources" ]; then
 		rm -f "$root/etc/apt/sources.list"
 		cp "$sources" "$root/etc/apt/sources.list.d/"
 	elif [ -f /etc/apt/sources.list ]; then
-		grep -E '^deb .*debian' /etc/apt/sources.list > "$root/etc/apt/sources.list"
+		grep -E '^deb .*debian' /etc/apt/sources.list > "$root/etc/apt/sources.list" || true
 	fi
 	cp /etc/resolv.conf "$root/etc/resolv.conf"
 	chroot "$root" sh -c 'apt-get update -qq &&

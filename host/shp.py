@@ -750,19 +750,20 @@ def check_series(results, commits, assembled):
     # single warning. The configurations share one build directory: a
     # switch rebuilds only what depends on the options it changes.
     build_dir = os.path.join(BUILD, 'percommit-uml')
-    os.makedirs(build_dir, exist_ok=True)
     shas = git_out(['rev-list', '--reverse', f'{BASE_TAG}..HEAD'],
                    cwd=AM_TREE).split()
     for i, sha in enumerate(shas, 1):
         git(['checkout', '-q', sha], cwd=AM_TREE, quiet=True)
-        if not os.path.exists(os.path.join(build_dir, '.config')):
-            make(AM_TREE, build_dir, ['defconfig'])
-        for name, options in [('', [])] + UML_VARIANTS:
-            kconfig_set(build_dir, overlay(ON, options))
-            make(AM_TREE, build_dir, ['olddefconfig'])
+        for name, options, sub in [('', [], 'percommit-uml')] + UML_VARIANTS:
+            cfg_dir = os.path.join(BUILD, sub)
+            os.makedirs(cfg_dir, exist_ok=True)
+            if not os.path.exists(os.path.join(cfg_dir, '.config')):
+                make(AM_TREE, cfg_dir, ['defconfig'])
+            kconfig_set(cfg_dir, overlay(ON, options))
+            make(AM_TREE, cfg_dir, ['olddefconfig'])
             what = f' ({name})' if name else ''
             build_commit(results, f'build{what}: commit {i}/{len(shas)} '
-                         f'{commits[i - 1].subject}', build_dir, 'um')
+                         f'{commits[i - 1].subject}', cfg_dir, 'um')
     kconfig_set(build_dir, ON)
     make(AM_TREE, build_dir, ['olddefconfig'])
     # 5. W=1 and sparse report nothing in the series' files.
@@ -822,11 +823,15 @@ def check_series(results, commits, assembled):
 
 
 # Configurations besides ON in which every commit must build (UML) without
-# a single compiler, linker or kbuild warning: (name, options on top of ON).
+# a single compiler, linker or kbuild warning: (name, options on top of ON,
+# build directory). Those whose switch rebuilds little share the ON build's
+# directory; KUnit off has its own, as CONFIG_KUNIT reaches headers that
+# much of the kernel includes.
 UML_VARIANTS = [
-    ('fault injection off', ['# CONFIG_FAIL_SYS_HOTPLUG is not set']),
-    ('KUnit off', ['# CONFIG_KUNIT is not set']),
-    ('framework off', OFF),
+    ('fault injection off', ['# CONFIG_FAIL_SYS_HOTPLUG is not set'],
+     'percommit-uml'),
+    ('KUnit off', ['# CONFIG_KUNIT is not set'], 'percommit-uml-kunit-off'),
+    ('framework off', OFF, 'percommit-uml'),
 ]
 
 
