@@ -7,10 +7,10 @@ SHP := python3 host/shp.py
 
 help:
 	@echo "make demo       the tour: boot the patched kernel, hot-plug through the framework, show each request"
-	@echo "make test       the one test command: KUnit, series checks, summary line"
+	@echo "make test       the one test command: KUnit, series checks, guest scenarios, summary line"
 	@echo "make series     write the patch series to build/series/"
 	@echo "make assemble   bring build/linux to base + series (incremental)"
-	@echo "make kunit      run the KUnit suite on UML"
+	@echo "make kunit      run the KUnit suites (UML, UML without fault injection, x86_64)"
 	@echo "make check      git am the series, build every commit, checkpatch, W=1, sparse"
 	@echo "make diff DIFF=name.diff [FILES='a b']   regenerate patches/name.diff from build/linux"
 	@echo "make guest [KIND=base] [SCENARIOS='a b']  build the x86_64 guest, run scenarios under QEMU"

@@ -154,8 +154,9 @@ def installed(pkgs):
     res = subprocess.run(['dpkg-query', '-W', '-f=${Package} ${db:Status-Abbrev}\\n']
                          + list(pkgs), text=True, stdout=subprocess.PIPE,
                          stderr=subprocess.DEVNULL)
+    # "ii", or "hi" for a package on hold: the second letter is the state.
     return {ln.split()[0] for ln in res.stdout.splitlines()
-            if len(ln.split()) > 1 and ln.split()[1] == 'ii'}
+            if len(ln.split()) > 1 and ln.split()[1][1:2] == 'i'}
 
 
 def ensure_packages(pkgs=BUILD_PACKAGES):

@@ -1757,6 +1757,11 @@ static int shp_parse_range(struct shp_request *req, char *spec)
 }
 #endif
 
+static int shp_match_id(struct device *dev, const void *id)
+{
+	return dev->id == *(const unsigned long *)id;
+}
+
 /*
  * The CPU or memory block device called @name ("cpu3", "memory32"), held,
  * in @dev: 0, -EINVAL for a name that is not one, -ENODEV for one that
@@ -1772,7 +1777,10 @@ static int shp_find_device(const char *name, enum shp_class *class,
 		if (shp_parse_ulong(name + 3, &id))
 			return -EINVAL;
 		*class = SHP_CLASS_CPU;
-		*dev = id < nr_cpu_ids ? get_device(get_cpu_device(id)) : NULL;
+		/* Held through the bus, safe against a CPU being unregistered. */
+		*dev = id < nr_cpu_ids ?
+		       bus_find_device(&cpu_subsys, NULL, &id, shp_match_id) :
+		       NULL;
 		return *dev ? 0 : -ENODEV;
 	}
 	if (!strncmp(name, "memory", 6)) {
@@ -1907,7 +1915,10 @@ static ssize_t shp_request_write(struct file *file, const char __user *ubuf,
 	word = strsep(&p, " \t\n");
 	if (word && !strcmp(word, "validate")) {
 		flags = SHP_REQ_VALIDATE_ONLY;
-		word = strsep(&p, " \t\n");
+		/* Any run of blanks separates words. */
+		do {
+			word = strsep(&p, " \t\n");
+		} while (word && !*word);
 	}
 	ret = -EINVAL;
 	/* Memory's online types pick the zone, as memoryN/state does. */
