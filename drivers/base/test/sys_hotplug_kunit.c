@@ -1191,12 +1191,24 @@ static void expect_clean_after_abort(struct kunit *test, struct gate *g)
 	shp_request_put(req);
 }
 
+/* Wait for the waiter to return; a waiter that does not is a failure. */
+static bool waiter_returned(struct kunit *test, struct killed_waiter *w,
+			    struct gate *g)
+{
+	if (wait_for_completion_timeout(&w->finished, 10 * HZ))
+		return true;
+	KUNIT_FAIL(test, "the waiter did not return on its signal");
+	complete(&g->open);
+	wait_for_completion(&w->finished);
+	return false;
+}
+
 /*
- * A waiter killed while its request runs aborts it: the step it is in
- * (one that gives up on a signal, as memory offline does) is interrupted
- * and everything done is rolled back.
+ * Start a waiter whose request stops in a step that gives up on a pending
+ * signal, send the waiter @sig while it waits, and check that the step
+ * gave up and everything was rolled back.
  */
-static void shp_test_killed_while_running(struct kunit *test)
+static void signal_running_waiter(struct kunit *test, int sig)
 {
 	struct killed_waiter *w;
 	struct task_struct *task;
@@ -1209,9 +1221,9 @@ static void shp_test_killed_while_running(struct kunit *test)
 
 	task = start_waiter(test, w, NULL);
 	wait_for_completion(&g->entered);
-	send_sig(SIGKILL, task, 1);
-	wait_for_completion(&w->finished);
-	KUNIT_EXPECT_EQ(test, w->ret, -EINTR);
+	send_sig(sig, task, 1);
+	if (waiter_returned(test, w, g))
+		KUNIT_EXPECT_EQ(test, w->ret, -EINTR);
 	wait_for_completion(&w->req->completion);
 	expect_aborted(test, w->req, "gate");
 	shp_request_put(w->req);
@@ -1220,16 +1232,14 @@ static void shp_test_killed_while_running(struct kunit *test)
 	shp_unregister_handler(&g->h);
 }
 
-/* Wait for the waiter to return; a waiter that does not is a failure. */
-static bool waiter_returned(struct kunit *test, struct killed_waiter *w,
-			    struct gate *g)
+/*
+ * A waiter killed while its request runs aborts it: the step it is in
+ * (one that gives up on a signal, as memory offline does) is interrupted
+ * and everything done is rolled back.
+ */
+static void shp_test_killed_while_running(struct kunit *test)
 {
-	if (wait_for_completion_timeout(&w->finished, 10 * HZ))
-		return true;
-	KUNIT_FAIL(test, "the waiter did not return on its signal");
-	complete(&g->open);
-	wait_for_completion(&w->finished);
-	return false;
+	signal_running_waiter(test, SIGKILL);
 }
 
 /*
@@ -1277,26 +1287,7 @@ static void shp_test_signal_before_start(struct kunit *test)
  */
 static void shp_test_signal_while_running(struct kunit *test)
 {
-	struct killed_waiter *w;
-	struct task_struct *task;
-	struct gate *g;
-
-	w = kunit_kzalloc(test, sizeof(*w), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, w);
-	g = gate_add(test, true);
-	g->interruptible = true;
-
-	task = start_waiter(test, w, NULL);
-	wait_for_completion(&g->entered);
-	send_sig(SIGUSR1, task, 1);
-	if (waiter_returned(test, w, g))
-		KUNIT_EXPECT_EQ(test, w->ret, -EINTR);
-	wait_for_completion(&w->req->completion);
-	expect_aborted(test, w->req, "gate");
-	shp_request_put(w->req);
-
-	expect_clean_after_abort(test, g);
-	shp_unregister_handler(&g->h);
+	signal_running_waiter(test, SIGUSR1);
 }
 
 /*
