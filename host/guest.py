@@ -595,6 +595,7 @@ def run_scenarios(kind, results):
             if line.startswith('SHP-INFO'):
                 print('  ' + line)
         results.record(f'guest ({kind}): {scenario}', state, why)
+        shp.log(f'{scenario} took {time.time() - start:.0f} s')
     return outcome
 
 

@@ -76,8 +76,14 @@ GUEST_PACKAGES = BUILD_PACKAGES + ['qemu-system-x86', 'busybox-static',
                                    'acpica-tools', 'bash', 'mount']
 
 
+_T0 = time.time()
+
+
 def log(msg):
-    print(f'[shp] {msg}', flush=True)
+    # Minutes and seconds since the command started: CI's log shows where
+    # its time goes.
+    m, sec = divmod(int(time.time() - _T0), 60)
+    print(f'[shp {m:3d}:{sec:02d}] {msg}', flush=True)
 
 
 def die(msg):
