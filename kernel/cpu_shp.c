@@ -104,7 +104,11 @@ static int cpu_shp_execute(struct shp_handler *h, struct shp_request *req)
 		/* Under device_hotplug_lock: the bus callbacks, uevents and
 		 * dev->offline stay exactly as for a write without us.
 		 */
-		ret = offline ? device_offline(t->dev) : device_online(t->dev);
+		if (shp_request_aborted(req))
+			ret = -EINTR;
+		else
+			ret = offline ? device_offline(t->dev) :
+					device_online(t->dev);
 		if (ret < 0) {
 			cpu_shp_undo(req, t);
 			return ret;

@@ -283,12 +283,17 @@ static int mem_shp_validate(struct shp_handler *h, struct shp_request *req)
 	}
 	for (t = shp_next_target(req, NULL, SHP_CLASS_MEMORY); t;
 	     t = shp_next_target(req, t, SHP_CLASS_MEMORY)) {
-		if (t->dev) {
-			err = mem_shp_check_block(req, t);
-			ret = ret ?: err;
-			/* A block's pages are many: let others run between. */
-			cond_resched();
+		if (!t->dev)
+			continue;
+		/* Every page of every block is read: stop on abort. */
+		if (shp_request_aborted(req)) {
+			shp_report_blocker(req, -1, -EINTR, "aborted");
+			return -EINTR;
 		}
+		err = mem_shp_check_block(req, t);
+		ret = ret ?: err;
+		/* A block's pages are many: let others run between. */
+		cond_resched();
 	}
 	return ret;
 }
@@ -346,7 +351,10 @@ static int mem_shp_change_blocks(struct shp_request *req)
 			continue;
 		mem = mem_shp_block(t);
 		movable = mem->zone && zone_idx(mem->zone) == ZONE_MOVABLE;
-		if (offline) {
+		/* offline_pages() stops on the SIGINT of an abort; online does not. */
+		if (shp_request_aborted(req)) {
+			ret = -EINTR;
+		} else if (offline) {
 			ret = device_offline(t->dev);
 		} else {
 			/* Protected by device_hotplug_lock, as state_store() says. */

@@ -1308,7 +1308,8 @@ static void shp_work_fn(struct work_struct *work)
 static void __shp_abort(struct shp_sequencer *seq, struct shp_request *req)
 {
 	lockdep_assert_held(&seq->lock);
-	req->aborted = true;
+	/* Steps read it without the lock: shp_request_aborted(). */
+	WRITE_ONCE(req->aborted, true);
 	if (seq->running == req && seq->interruptible)
 		send_sig(SIGINT, seq->runner, 1);
 }

@@ -314,6 +314,25 @@ static inline bool shp_is_up(enum shp_operation op)
 	return op == SHP_OP_HOT_ADD || op == SHP_OP_ONLINE;
 }
 
+/**
+ * shp_request_aborted - whether the request a step runs for was aborted
+ * @req: the request
+ *
+ * A step whose work grows with the request (many CPUs, every page of many
+ * memory blocks) checks this between units of work and, once it is true,
+ * undoes what it did and returns -EINTR. Whatever the step returns, an
+ * aborted request runs no further execute or commit step. Execute steps are
+ * also sent SIGINT, so that waits that give up on a signal end.
+ *
+ * Context: any; reads without a lock a flag that only goes from false to
+ * true.
+ * Return: true once the request has been aborted (see shp_submit_wait()).
+ */
+static inline bool shp_request_aborted(const struct shp_request *req)
+{
+	return READ_ONCE(req->aborted);
+}
+
 #ifdef CONFIG_SYS_HOTPLUG
 
 struct shp_request *shp_request_alloc(enum shp_operation op,

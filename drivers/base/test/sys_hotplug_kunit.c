@@ -847,7 +847,30 @@ struct gate {
 	bool hold;
 	bool interruptible;	/* the held step gives up on a signal */
 	bool saw_signal;	/* a step started with a signal pending */
+	bool saw_abort;		/* the validate step saw its request aborted */
 };
+
+/*
+ * A held validate step that polls for an abort between units of work, as
+ * memory validate does between blocks; it gives up polling after 10 s.
+ */
+static int gate_validate(struct shp_handler *h, struct shp_request *req)
+{
+	struct gate *g = container_of(h, struct gate, h);
+	unsigned long timeout = jiffies + 10 * HZ;
+
+	if (!g->hold)
+		return 0;
+	g->hold = false;
+	complete(&g->entered);
+	while (!shp_request_aborted(req)) {
+		if (time_after(jiffies, timeout))
+			return 0;
+		usleep_range(100, 200);
+	}
+	g->saw_abort = true;
+	return -EINTR;
+}
 
 static int gate_execute(struct shp_handler *h, struct shp_request *req)
 {
@@ -1347,6 +1370,43 @@ static void shp_test_abort_between_steps(struct kunit *test)
 	shp_unregister_handler(&g->h);
 }
 
+/*
+ * An abort reaches a validate step that polls for it: the request fails
+ * there with -EINTR and no execute step runs.
+ */
+static void shp_test_abort_in_validate(struct kunit *test)
+{
+	struct shp_test *ctx = test->priv;
+	struct shp_request *req;
+	struct gate *g;
+	int i;
+
+	g = kunit_kzalloc(test, sizeof(*g), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, g);
+	gate_init(g, true);
+	g->h.validate = gate_validate;
+	KUNIT_ASSERT_EQ(test, shp_sequencer_register(ctx->seq, &g->h), 0);
+
+	req = mem_request(test, SHP_OP_HOT_ADD, 1);
+	KUNIT_ASSERT_EQ(test, shp_sequencer_submit(ctx->seq, req, NULL), 0);
+	wait_for_completion(&g->entered);
+	KUNIT_EXPECT_EQ(test, shp_sequencer_abort(ctx->seq), req->id);
+	wait_for_completion(&req->completion);
+	KUNIT_EXPECT_TRUE(test, g->saw_abort);
+	KUNIT_EXPECT_EQ(test, req->outcome, SHP_OUTCOME_FAILED);
+	KUNIT_EXPECT_EQ(test, req->result, -EINTR);
+	KUNIT_EXPECT_STREQ(test, req->failed_handler, "gate");
+	KUNIT_EXPECT_EQ(test, req->failed_phase, SHP_PHASE_VALIDATE);
+	for (i = 0; i < NR_FAKES; i++) {
+		KUNIT_EXPECT_EQ(test, count_steps(ctx, STEP_E, i), 0U);
+		KUNIT_EXPECT_EQ(test, ctx->fakes[i].world, 0);
+	}
+	shp_request_put(req);
+
+	expect_clean_after_abort(test, g);
+	shp_unregister_handler(&g->h);
+}
+
 /* ------------------------------------------------------------ fault injection */
 
 #ifdef CONFIG_FAIL_SYS_HOTPLUG
@@ -1664,6 +1724,7 @@ static struct kunit_case shp_test_cases[] = {
 	KUNIT_CASE(shp_test_signal_while_running),
 	KUNIT_CASE(shp_test_signal_ignored_by_step),
 	KUNIT_CASE(shp_test_abort_between_steps),
+	KUNIT_CASE(shp_test_abort_in_validate),
 #ifdef CONFIG_FAIL_SYS_HOTPLUG
 	KUNIT_CASE(shp_test_fault_knob),
 #endif
