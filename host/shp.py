@@ -44,6 +44,7 @@ BASE_TAG = 'shp-base'
 SOURCE_PKG = 'linux-source-6.12'
 SOURCE_TAR = '/usr/src/linux-source-6.12.tar.xz'
 KUNITCONFIG = 'drivers/base/test/sys_hotplug.kunitconfig'
+UML_KCONFIG = 'tools/testing/kunit/configs/arch_uml.config'
 # The handler suites: real CPUs and memory, x86_64 under QEMU.
 KUNITCONFIG_X86 = 'drivers/base/test/sys_hotplug_handlers.kunitconfig'
 KUNITCONFIG_ACPI = 'drivers/acpi/shp_acpi.kunitconfig'
@@ -604,18 +605,61 @@ KUNIT_RUNS = {
     'UML, fault injection off': ([KUNITCONFIG],
                                  ['--kconfig_add=CONFIG_FAIL_SYS_HOTPLUG=n'],
                                  'kunit-uml', 'seconds after the UML run'),
+    # The sequencer suite again, with lockdep on a real SMP machine, and
+    # the options the per-commit x86_64 builds of make check need: they
+    # build this same configuration.
     'x86_64': ([KUNITCONFIG_X86, KUNITCONFIG_ACPI], ['--arch=x86_64',
-                                 f'--qemu_config={QEMU_CONFIG_X86}'],
+                                 f'--qemu_config={QEMU_CONFIG_X86}'] +
+               [f'--kconfig_add={o}' for o in (
+                   'CONFIG_DEBUG_FS=y', 'CONFIG_FAULT_INJECTION=y',
+                   'CONFIG_FAULT_INJECTION_DEBUG_FS=y',
+                   'CONFIG_FAIL_SYS_HOTPLUG=y',
+                   'CONFIG_SYS_HOTPLUG_RAW_RANGES=y',
+                   'CONFIG_SYS_HOTPLUG_KUNIT_TEST=y')],
                'kunit-x86-64', 'about 5 minutes the first time'),
 }
 
 
-def kunit(results, arch='UML', extra=()):
-    """Run a KUnit configuration; one result per test case, and one for
-    the kernel log (no warning, BUG or lockdep report)."""
+def kunit_options(arch):
+    """The options kunit.py writes to .config for KUNIT_RUNS[@arch] before
+    olddefconfig (its architecture's, the kunitconfigs', --kconfig_add),
+    from build/linux. A per-commit build of make check that starts from
+    them leaves kunit.py nothing to rebuild at the last commit."""
+    kunitconfigs, args, _, _ = KUNIT_RUNS[arch]
+    qemu = [a.split('=', 1)[1] for a in args if a.startswith('--qemu_config=')]
+    if qemu:
+        with open(qemu[0]) as f:
+            m = re.search(r"kconfig='''(.*?)'''", f.read(), re.S)
+        texts = [m.group(1) if m else '']
+    else:
+        with open(os.path.join(TREE, UML_KCONFIG)) as f:
+            texts = [f.read()]
+    for k in kunitconfigs:
+        with open(os.path.join(TREE, k)) as f:
+            texts.append(f.read())
+    texts += [a.split('=', 1)[1] for a in args
+              if a.startswith('--kconfig_add=')]
+    opts = {}
+    for ln in '\n'.join(texts).splitlines():
+        m = re.match(r'^(CONFIG_\w+)=|^# (CONFIG_\w+) is not set$', ln.strip())
+        if m:
+            opts[m.group(1) or m.group(2)] = ln.strip()
+    return list(opts.values())
+
+
+def write_config(build_dir, options):
+    """A .config of exactly @options; olddefconfig fills in the rest."""
+    os.makedirs(build_dir, exist_ok=True)
+    with open(os.path.join(build_dir, '.config'), 'w') as f:
+        f.write('\n'.join(options) + '\n')
+
+
+def kunit(results, arch='UML', extra=(), tree=TREE, build_dir=None):
+    """Run a KUnit configuration in @tree; one result per test case, and
+    one for the kernel log (no warning, BUG or lockdep report)."""
     kunitconfigs, args, sub, cost = KUNIT_RUNS[arch]
     tag = re.sub(r'\W+', '-', arch.lower().replace('_', '-')).strip('-')
-    build_dir = os.path.join(BUILD, sub)
+    build_dir = build_dir or os.path.join(BUILD, sub)
     json_out = os.path.join(BUILD, f'kunit-{tag}.json')
     raw = os.path.join(build_dir, 'test.log')
     for old in (json_out, raw):
@@ -627,7 +671,7 @@ def kunit(results, arch='UML', extra=()):
            f'--build_dir={build_dir}',
            f'--jobs={JOBS}', '--timeout=900', f'--json={json_out}'] + \
         args + list(extra)
-    res = run(cmd, cwd=TREE, check=False)
+    res = run(cmd, cwd=tree, check=False)
     cases = []
     if os.path.exists(json_out):
         with open(json_out) as f:
@@ -693,11 +737,6 @@ def make(tree, build_dir, targets, extra=(), capture=False, arch='um'):
     return run(cmd, cwd=tree, check=False, capture=capture)
 
 
-ON = ['CONFIG_KUNIT=y', 'CONFIG_DEBUG_FS=y', 'CONFIG_FAULT_INJECTION=y',
-      'CONFIG_FAULT_INJECTION_DEBUG_FS=y', 'CONFIG_SYS_HOTPLUG=y',
-      'CONFIG_FAIL_SYS_HOTPLUG=y', 'CONFIG_SYS_HOTPLUG_KUNIT_TEST=y',
-      'CONFIG_DEBUG_KERNEL=y', 'CONFIG_FTRACE=y',
-      'CONFIG_ENABLE_DEFAULT_TRACERS=y']
 OFF = ['# CONFIG_SYS_HOTPLUG is not set']
 OUR_FILES = ('sys_hotplug', 'cpu_shp', 'memory_shp', 'shp_acpi')
 UML_OBJS = ['drivers/base/sys_hotplug.o', 'drivers/base/test/sys_hotplug_kunit.o']
@@ -720,7 +759,12 @@ X86_ON = ['CONFIG_KUNIT=y', 'CONFIG_SMP=y', 'CONFIG_NUMA=y', 'CONFIG_ACPI=y',
           'CONFIG_DEBUG_KERNEL=y', 'CONFIG_PROVE_LOCKING=y']
 
 
-def check_series(results, commits, assembled):
+def check_series(results, commits, assembled, with_kunit=False):
+    """The series as a maintainer applies it: git am, checkpatch, every
+    commit built in every supported configuration, W=1, sparse, docs.
+    With @with_kunit, the KUnit runs too, on the am tree's last commit, in
+    the per-commit build directories whose configuration is theirs.
+    Return whether the KUnit runs happened."""
     # 1. git am onto the pristine base.
     worktree(AM_TREE)
     patches = sorted(p for p in os.listdir(SERIES_OUT)
@@ -730,7 +774,7 @@ def check_series(results, commits, assembled):
     results.add('series: git am onto the pristine base', res.returncode == 0)
     if res.returncode:
         run(['git', 'am', '--abort'], cwd=AM_TREE, check=False)
-        return
+        return False
     # 2. Same tree as the one the tests build.
     idx = os.path.join(BUILD, 'assembled.index')
     env = dict(os.environ, GIT_INDEX_FILE=idx)
@@ -760,39 +804,46 @@ def check_series(results, commits, assembled):
                     f'{len(bad)} reports' if bad else '')
     # 4. Every commit builds on its own (UML, framework and its test on),
     # and in every other configuration the series supports, without a
-    # single warning. The configurations share one build directory: a
-    # switch rebuilds only what depends on the options it changes.
+    # single warning. The configuration is the UML KUnit run's (the
+    # commits before its kunitconfig lack some of its options, which
+    # olddefconfig drops), so that the run reuses the build. The variants
+    # share its directory: a switch rebuilds only what depends on the
+    # options it changes; the run's own configuration is built last.
     build_dir = os.path.join(BUILD, 'percommit-uml')
+    uml = kunit_options('UML')
     shas = git_out(['rev-list', '--reverse', f'{BASE_TAG}..HEAD'],
                    cwd=AM_TREE).split()
     for i, sha in enumerate(shas, 1):
         git(['checkout', '-q', sha], cwd=AM_TREE, quiet=True)
-        for name, options, sub in [('', [], 'percommit-uml')] + UML_VARIANTS:
+        for name, options, sub in UML_VARIANTS + [('', [], 'percommit-uml')]:
             cfg_dir = os.path.join(BUILD, sub)
-            os.makedirs(cfg_dir, exist_ok=True)
-            if not os.path.exists(os.path.join(cfg_dir, '.config')):
-                make(AM_TREE, cfg_dir, ['defconfig'])
-            kconfig_set(cfg_dir, overlay(ON, options))
+            write_config(cfg_dir, overlay(uml, options))
             make(AM_TREE, cfg_dir, ['olddefconfig'])
             what = f' ({name})' if name else ''
             build_commit(results, f'build{what}: commit {i}/{len(shas)} '
                          f'{commits[i - 1].subject}', cfg_dir, 'um')
-    kconfig_set(build_dir, ON)
+    if with_kunit:
+        for arch in KUNIT_RUNS:
+            if '--arch=x86_64' not in KUNIT_RUNS[arch][1]:
+                kunit(results, arch, tree=AM_TREE, build_dir=build_dir)
+    write_config(build_dir, uml)
     make(AM_TREE, build_dir, ['olddefconfig'])
     # 5. W=1 and sparse report nothing in the series' files.
     w1_sparse(results, 'UML', build_dir, 'um', UML_OBJS)
-    # 4 and 5 again on x86_64, where the CPU and memory handlers build.
+    # 4 and 5 again on x86_64, where the CPU, memory and ACPI handlers
+    # build, in the configuration of the x86_64 KUnit run.
     x86_dir = os.path.join(BUILD, 'percommit-x86')
-    os.makedirs(x86_dir, exist_ok=True)
+    x86 = kunit_options('x86_64')
     for i, sha in enumerate(shas, 1):
         git(['checkout', '-q', sha], cwd=AM_TREE, quiet=True)
-        if not os.path.exists(os.path.join(x86_dir, '.config')):
-            with open(os.path.join(x86_dir, '.config'), 'w') as f:
-                f.write(X86_BASE_CONFIG)
-        kconfig_set(x86_dir, X86_ON)
+        write_config(x86_dir, x86)
         make(AM_TREE, x86_dir, ['olddefconfig'], arch='x86_64')
         build_commit(results, f'build x86_64: commit {i}/{len(shas)} '
                      f'{commits[i - 1].subject}', x86_dir, 'x86_64')
+    if with_kunit:
+        kunit(results, 'x86_64', tree=AM_TREE, build_dir=x86_dir)
+    write_config(x86_dir, x86)
+    make(AM_TREE, x86_dir, ['olddefconfig'], arch='x86_64')
     w1_sparse(results, 'x86_64', x86_dir, 'x86_64', X86_OBJS)
     # The hooks in memory and CPU code build with the framework off too.
     kconfig_set(x86_dir, OFF)
@@ -831,16 +882,18 @@ def check_series(results, commits, assembled):
                 'CONFIG_FAIL_SYS_HOTPLUG=y' not in cfg and
                 'CONFIG_SYS_HOTPLUG=y' not in cfg)
     git(['checkout', '-q', shas[-1]], cwd=AM_TREE, quiet=True)
+    return with_kunit
 
 
-# Configurations besides ON in which every commit must build (UML) without
-# a single compiler, linker or kbuild warning: (name, options on top of ON,
-# build directory). Those whose switch rebuilds little share the ON build's
-# directory; KUnit off has its own, as CONFIG_KUNIT reaches headers that
-# much of the kernel includes. To stay within CI's time, make test builds
-# framework on with KUnit off once, as the x86_64 guest kernel of the last
-# commit (host/guest.py), and framework off at the last commit (step 9
-# below); SHP_FULL_MATRIX=1 builds both at every commit too.
+# Configurations besides the UML KUnit run's in which every commit must
+# build (UML) without a single compiler, linker or kbuild warning: (name,
+# options on top of it, build directory). Those whose switch rebuilds
+# little share its directory; KUnit off has its own, as CONFIG_KUNIT
+# reaches headers that much of the kernel includes. To stay within CI's
+# time, make test builds framework on with KUnit off once, as the x86_64
+# guest kernel of the last commit (host/guest.py), and framework off at
+# the last commit (step 9 below); SHP_FULL_MATRIX=1 builds both at every
+# commit too.
 FULL_MATRIX = os.environ.get('SHP_FULL_MATRIX') == '1'
 UML_VARIANTS = [
     ('fault injection off', ['# CONFIG_FAIL_SYS_HOTPLUG is not set'],
@@ -1035,10 +1088,11 @@ def cmd_test(_args=None):
     results = Results()
     tooling_selftests(results)
     assembled = cmd_assemble()
-    for arch in KUNIT_RUNS:
-        kunit(results, arch)
     cmd_series()
-    check_series(results, read_series(), assembled)
+    # KUnit runs in the builds of the per-commit check, at the last commit.
+    if not check_series(results, read_series(), assembled, with_kunit=True):
+        for arch in KUNIT_RUNS:
+            kunit(results, arch)
     import guest  # pylint: disable=import-outside-toplevel
     guest.run_scenarios('patched', results)
     log(f'make test took {int(time.time() - start)} s')
