@@ -391,6 +391,8 @@ void shp_report(struct shp_request *req, enum shp_report_kind kind,
 	r->target = target;
 	r->err = err;
 	strscpy(r->handler, req->cur_handler ?: "core", sizeof(r->handler));
+	if (kind == SHP_REPORT_LEFT && req->cur_handler)
+		req->left_by_step = true;
 	list_add_tail(&r->node, &req->reports);
 	req->nr_reports++;
 }
@@ -1112,6 +1114,31 @@ static int shp_check_devices(struct shp_request *req)
 	return ret;
 }
 
+/*
+ * Every class of target, those that validate added included, needs a
+ * handler that acts on it for the operation: without one (memory
+ * hot-remove not built, and an eject that holds memory) the request would
+ * end ok with those targets untouched.
+ */
+static int shp_check_classes(struct shp_sequencer *seq,
+			     struct shp_request *req, unsigned int nr)
+{
+	unsigned int covered = 0, missing, i;
+
+	for (i = 0; i < nr; i++)
+		covered |= seq->run[i]->classes;
+	missing = req->class_mask & ~covered;
+	if (!missing)
+		return 0;
+	req->cur_phase = SHP_PHASE_VALIDATE;
+	shp_report_blocker(req, -1, -EOPNOTSUPP,
+			   "no handler can %s %s targets in this kernel",
+			   shp_op_name(req->op), shp_class_names[__ffs(missing)]);
+	strscpy(req->failed_handler, "core", sizeof(req->failed_handler));
+	req->failed_phase = SHP_PHASE_VALIDATE;
+	return -EOPNOTSUPP;
+}
+
 static void shp_execute_request(struct shp_sequencer *seq,
 				struct shp_request *req)
 {
@@ -1121,7 +1148,8 @@ static void shp_execute_request(struct shp_sequencer *seq,
 	nr = shp_select(seq, req);
 
 	ret = shp_check_devices(req) ?:
-	      shp_run_phase(seq, req, nr, SHP_PHASE_VALIDATE, &failed);
+	      shp_run_phase(seq, req, nr, SHP_PHASE_VALIDATE, &failed) ?:
+	      shp_check_classes(seq, req, nr);
 	if (ret || (req->flags & SHP_REQ_VALIDATE_ONLY)) {
 		req->result = ret;
 		req->outcome = ret ? SHP_OUTCOME_FAILED : SHP_OUTCOME_OK;
@@ -1137,7 +1165,9 @@ static void shp_execute_request(struct shp_sequencer *seq,
 	}
 	if (ret) {
 		req->result = ret;
-		req->outcome = shp_rollback(seq, req, failed - 1) ?
+		/* A step that could not undo its own work said so: partial. */
+		req->outcome = shp_rollback(seq, req, failed - 1) &&
+			       !req->left_by_step ?
 			       SHP_OUTCOME_FAILED : SHP_OUTCOME_PARTIAL;
 		return;
 	}
@@ -1262,17 +1292,24 @@ static void shp_work_fn(struct work_struct *work)
 	u64 start = ktime_get_ns(), wait_ns = start - req->queued_ns;
 	bool cancelled;
 
+	/*
+	 * Not started while it waits for device_hotplug_lock, which a path
+	 * outside the sequencer may hold: a signal to its waiter withdraws it
+	 * then, as it restarts a writer in lock_device_hotplug_sysfs().
+	 */
+	lock_map_acquire(&seq->dep_map);
+	lock_device_hotplug();
 	spin_lock(&seq->lock);
 	cancelled = req->cancelled;
 	req->started = true;
 	spin_unlock(&seq->lock);
 
 	if (cancelled) {
+		unlock_device_hotplug();
+		lock_map_release(&seq->dep_map);
 		req->result = -EINTR;
 		req->outcome = SHP_OUTCOME_CANCELLED;
 	} else {
-		lock_map_acquire(&seq->dep_map);
-		lock_device_hotplug();
 		mutex_lock(&seq->handlers_lock);
 		spin_lock(&seq->lock);
 		seq->runner = current;

@@ -221,6 +221,7 @@ struct shp_request {
 	bool cancelled;
 	bool aborted;
 	bool signalled;
+	bool left_by_step;
 	const char *cur_handler;
 	enum shp_phase cur_phase;
 	char failed_handler[SHP_NAME_LEN];

@@ -1407,6 +1407,107 @@ static void shp_test_abort_in_validate(struct kunit *test)
 	shp_unregister_handler(&g->h);
 }
 
+#if IS_BUILTIN(CONFIG_SYS_HOTPLUG_KUNIT_TEST)
+/*
+ * A request that waits for device_hotplug_lock, held outside the
+ * sequencer, has not started: a signal to its waiter withdraws it and the
+ * call asks to be restarted, as lock_device_hotplug_sysfs() does. Built in
+ * only: modules cannot take the lock.
+ */
+static void shp_test_signal_waiting_for_lock(struct kunit *test)
+{
+	struct shp_test *ctx = test->priv;
+	struct killed_waiter *w;
+	struct task_struct *task;
+	unsigned long left;
+	int i;
+
+	w = kunit_kzalloc(test, sizeof(*w), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, w);
+	lock_device_hotplug();
+	task = start_waiter(test, w, NULL);
+	wait_for_completion(&w->waiting);
+	/* The worker waits for the lock by now, or the signal comes first. */
+	msleep(20);
+	send_sig(SIGUSR1, task, 1);
+	left = wait_for_completion_timeout(&w->finished, 10 * HZ);
+	unlock_device_hotplug();
+	if (!left) {
+		KUNIT_FAIL(test, "the waiter did not return on its signal");
+		wait_for_completion(&w->finished);
+	} else {
+		KUNIT_EXPECT_EQ(test, w->ret, -ERESTARTNOINTR);
+	}
+	wait_for_completion(&w->req->completion);
+	KUNIT_EXPECT_EQ(test, w->req->outcome, SHP_OUTCOME_CANCELLED);
+	for (i = 0; i < NR_FAKES; i++)
+		KUNIT_EXPECT_EQ(test, count_steps(ctx, STEP_V, i), 0U);
+	shp_request_put(w->req);
+}
+#endif
+
+/*
+ * A request that names a class of target that no handler acts on for its
+ * operation fails (-EOPNOTSUPP) instead of ending ok with that target
+ * untouched: here a firmware object, which the memory fakes do not take.
+ */
+static void shp_test_class_without_handler(struct kunit *test)
+{
+	struct shp_test *ctx = test->priv;
+	struct shp_request *req;
+
+	req = shp_request_alloc(SHP_OP_HOT_REMOVE, SHP_ORIGIN_FIRMWARE, 1,
+				GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, req);
+	req->targets[0].class = SHP_CLASS_FIRMWARE;
+	req->targets[0].fw_handle = ctx;
+	KUNIT_EXPECT_EQ(test, run_request(ctx, req), -EOPNOTSUPP);
+	KUNIT_EXPECT_EQ(test, req->outcome, SHP_OUTCOME_FAILED);
+	KUNIT_EXPECT_STREQ(test, req->failed_handler, "core");
+	KUNIT_EXPECT_EQ(test, req->failed_phase, SHP_PHASE_VALIDATE);
+	KUNIT_EXPECT_EQ(test, ctx->nlog, 0U);
+	shp_request_put(req);
+}
+
+static int ok_validate(struct shp_handler *h, struct shp_request *req)
+{
+	return 0;
+}
+
+/* An execute step that fails and could not undo all it did. */
+static int left_execute(struct shp_handler *h, struct shp_request *req)
+{
+	shp_report_left(req, 0, -EBUSY, "a block left online");
+	return -EIO;
+}
+
+/*
+ * An execute step that fails and reports what it could not undo makes the
+ * request PARTIAL, even though every rollback step succeeded.
+ */
+static void shp_test_execute_left(struct kunit *test)
+{
+	struct shp_test *ctx = test->priv;
+	struct shp_handler h = {
+		.name = "leaves", .stage = SHP_STAGE_CPU,
+		.ops = BIT(SHP_OP_HOT_ADD), .classes = BIT(SHP_CLASS_MEMORY),
+		.validate = ok_validate, .execute = left_execute,
+		.rollback = gate_rollback,
+	};
+	struct shp_request *req = mem_request(test, SHP_OP_HOT_ADD, 1);
+	int i;
+
+	KUNIT_ASSERT_EQ(test, shp_sequencer_register(ctx->seq, &h), 0);
+	KUNIT_EXPECT_EQ(test, run_request(ctx, req), -EIO);
+	KUNIT_EXPECT_EQ(test, req->outcome, SHP_OUTCOME_PARTIAL);
+	KUNIT_EXPECT_STREQ(test, req->failed_handler, "leaves");
+	/* The other steps were rolled back all the same. */
+	for (i = 0; i < NR_FAKES; i++)
+		KUNIT_EXPECT_EQ(test, ctx->fakes[i].world, 0);
+	shp_request_put(req);
+	shp_unregister_handler(&h);
+}
+
 /* ------------------------------------------------------------ fault injection */
 
 #ifdef CONFIG_FAIL_SYS_HOTPLUG
@@ -1725,6 +1826,11 @@ static struct kunit_case shp_test_cases[] = {
 	KUNIT_CASE(shp_test_signal_ignored_by_step),
 	KUNIT_CASE(shp_test_abort_between_steps),
 	KUNIT_CASE(shp_test_abort_in_validate),
+#if IS_BUILTIN(CONFIG_SYS_HOTPLUG_KUNIT_TEST)
+	KUNIT_CASE(shp_test_signal_waiting_for_lock),
+#endif
+	KUNIT_CASE(shp_test_class_without_handler),
+	KUNIT_CASE(shp_test_execute_left),
 #ifdef CONFIG_FAIL_SYS_HOTPLUG
 	KUNIT_CASE(shp_test_fault_knob),
 #endif
