@@ -393,7 +393,8 @@ def do_action(qmp, words, actions):
     if actions and words and words[0] in actions:
         actions[words[0]](qmp, *words[1:])
         return
-    shp.log(f'scenario asked for unknown action {words}')
+    # A misspelt check must not pass by doing nothing.
+    raise HostCheckFailed(f'scenario asked for unknown action {words}')
 
 
 # _OST status codes of an insertion notification (Bus Check, Device Check).

@@ -84,5 +84,11 @@ class Scenario(unittest.TestCase):
         self.assertEqual(self.boot('base', ['nothing'])[0], 'FAIL')
 
 
+
+class HostActions(unittest.TestCase):
+    def test_unknown_action_fails_the_scenario(self):
+        with self.assertRaises(guest.HostCheckFailed):
+            guest.do_action(None, ['cpu-addd', '1', '0'], guest.ACTIONS)
+
 if __name__ == '__main__':
     unittest.main()
