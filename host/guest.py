@@ -568,7 +568,7 @@ ACTIONS = {'cpu-add': qmp_cpu_add, 'cpu-del': qmp_cpu_del,
 
 
 SCENARIOS_RUN = ('smoke', 'qmp-probe', 'cpu-selftest', 'mem-selftest',
-                 'cpu-remove-race', 'bad-input', 'mem-holes', 'mem-signal', 'inject', 'mem-range', 'soak',
+                 'cpu-remove-race', 'bad-input', 'request-grammar', 'mem-holes', 'mem-signal', 'inject', 'mem-range', 'soak',
                  'acpi-eject', 'acpi-insert', 'acpi-container',
                  'cpu-insert-unmapped', 'demo')
 
