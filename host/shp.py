@@ -594,16 +594,22 @@ class Results:
 # The base tree warns at every UML KUnit boot: kunit.py's UML config has
 # PCI over virtio without a device ID. Not ours, so not a failure.
 KUNIT_BASE_WARNING = 'arch/um/drivers/virt-pci.c'
+UML_MODULES = '--kconfig_add=CONFIG_MODULES=y'
 KUNIT_RUNS = {
     # name: (kunitconfigs, kunit.py arguments, build directory, what its
     # build costs)
-    'UML': ([KUNITCONFIG], [], 'kunit-uml', 'about 3 minutes the first time'),
+    # CONFIG_MODULES: kunit.py's UML configuration leaves it off, and
+    # make check builds the suite as a module in this same configuration
+    # (without it kconfig turns =m into =y and nothing links as a module).
+    'UML': ([KUNITCONFIG], [UML_MODULES], 'kunit-uml',
+            'about 3 minutes the first time'),
     # The suite builds and passes without fault injection: its fault
     # cases are then not there, and nothing else changes. It shares the
     # UML build: kunit.py reconfigures it and kbuild rebuilds only what
     # depends on the option (the suite and the core).
     'UML, fault injection off': ([KUNITCONFIG],
-                                 ['--kconfig_add=CONFIG_FAIL_SYS_HOTPLUG=n'],
+                                 [UML_MODULES,
+                                  '--kconfig_add=CONFIG_FAIL_SYS_HOTPLUG=n'],
                                  'kunit-uml', 'seconds after the UML run'),
     # The sequencer suite again, with lockdep on a real SMP machine, and
     # the options the per-commit x86_64 builds of make check need: they
@@ -858,8 +864,12 @@ def check_series(results, commits, assembled, with_kunit=False):
     make(AM_TREE, build_dir, ['olddefconfig'])
     res = make(AM_TREE, build_dir, ['vmlinux', 'modules'])
     ko = os.path.join(build_dir, 'drivers/base/test/sys_hotplug_kunit.ko')
+    with open(os.path.join(build_dir, '.config')) as f:
+        as_module = 'CONFIG_SYS_HOTPLUG_KUNIT_TEST=m' in f.read().split('\n')
     results.add('build: the KUnit suite as a module (modpost)',
-                res.returncode == 0 and os.path.exists(ko))
+                res.returncode == 0 and os.path.exists(ko),
+                '' if as_module else 'kconfig did not keep =m '
+                '(is CONFIG_MODULES set?)')
     # 7. kernel-doc has nothing to say about the new files.
     new = [p for c in commits for p in c.new if p.endswith(('.c', '.h'))]
     res = run(['perl', 'scripts/kernel-doc', '-Wall', '-none'] + new,
