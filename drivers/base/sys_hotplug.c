@@ -200,6 +200,8 @@ static const char * const shp_outcome_names[] = {
  * shp_op_name - name of an operation
  * @op: the operation
  *
+ * Context: any context.
+ *
  * Return: "hot-add", "hot-remove", "online", "offline", or "?".
  */
 const char *shp_op_name(enum shp_operation op)
@@ -277,7 +279,10 @@ static struct shp_target *shp_grow_targets(struct shp_request *req,
  * unfilled target is refused at submission), no device, %NUMA_NO_NODE and
  * the default memory online type.
  *
- * Return: the request with one reference held by the caller, or NULL.
+ * Context: may sleep if @gfp allows it.
+ *
+ * Return: the request with one reference held by the caller, or NULL if
+ * out of memory.
  */
 struct shp_request *shp_request_alloc(enum shp_operation op,
 				      enum shp_origin origin,
@@ -305,7 +310,9 @@ EXPORT_SYMBOL_GPL(shp_request_alloc);
 
 /**
  * shp_request_get - take a reference on a request
- * @req: the request
+ * @req: the request; the caller holds a reference on it
+ *
+ * Context: any context.
  */
 void shp_request_get(struct shp_request *req)
 {
@@ -338,6 +345,8 @@ static void shp_request_release(struct kref *kref)
  * reference goes; the device reference of every target is dropped then. A
  * submitted request holds its own reference until it has
  * ended, so the submitter may drop its reference at any time.
+ *
+ * Context: process context (the last put may free with kvfree()).
  */
 void shp_request_put(struct shp_request *req)
 {
@@ -355,6 +364,9 @@ EXPORT_SYMBOL_GPL(shp_request_put);
  * targets, so that the stages after it act on them. The new targets start
  * as in shp_request_alloc(). Pointers into @req->targets are stale after
  * this call; indexes stay valid.
+ *
+ * Context: may sleep. A step calls it from the sequencer's worker, with
+ * device_hotplug_lock held.
  *
  * Return: the first new target, or NULL if out of memory (nothing changed).
  */
@@ -405,7 +417,11 @@ void shp_report(struct shp_request *req, enum shp_report_kind kind,
  * @fmt: printf-style reason, short and for an administrator
  *
  * Called by validate steps. Validate-only requests return every blocker;
- * other requests stop at the first failing validate step.
+ * other requests stop at the first failing validate step. Reports past
+ * the request's limit are counted, not kept.
+ *
+ * Context: a step of @req, in the sequencer's worker, with
+ * device_hotplug_lock held; may sleep (allocates with GFP_KERNEL).
  */
 void shp_report_blocker(struct shp_request *req, int target, int err,
 			const char *fmt, ...)
@@ -427,6 +443,9 @@ EXPORT_SYMBOL_GPL(shp_report_blocker);
  *
  * Called by rollback and commit steps that fail, to say what was left
  * where; the request ends %SHP_OUTCOME_PARTIAL.
+ *
+ * Context: a step of @req, in the sequencer's worker, with
+ * device_hotplug_lock held; may sleep (allocates with GFP_KERNEL).
  */
 void shp_report_left(struct shp_request *req, int target, int err,
 		     const char *fmt, ...)
@@ -562,7 +581,10 @@ EXPORT_SYMBOL_IF_KUNIT(shp_sequencer_register);
  *
  * The handler takes part in every request that starts after this
  * returns, including requests queued before. Waits for the running
- * request, if any, to end; must not be called from a handler step.
+ * request, if any, to end.
+ *
+ * Context: process context; may sleep. Must not be called from a handler
+ * step, nor with device_hotplug_lock held.
  *
  * Return: 0, -EINVAL for an invalid stage, operation or class mask, or an
  * invalid set of steps, -EEXIST if @h or its name is registered already,
@@ -583,8 +605,10 @@ EXPORT_SYMBOL_GPL(shp_register_handler);
  *
  * Requests that start after this is called leave @h out; the running
  * request, if any, ends first. Once this returns, no step of @h is called
- * again, including for requests already queued. Must not be called from a
- * handler step.
+ * again, including for requests already queued.
+ *
+ * Context: process context; may sleep. Must not be called from a handler
+ * step, nor with device_hotplug_lock held.
  */
 void shp_unregister_handler(struct shp_handler *h)
 {
@@ -614,6 +638,8 @@ EXPORT_SYMBOL_GPL(shp_unregister_handler);
  *
  * Hooks use it to leave requests that no handler would act on to the path
  * they took without the framework.
+ *
+ * Context: any context; takes no lock.
  *
  * Return: true if a registered handler has an execute or a commit step
  * for @op on targets of @class.
@@ -1492,6 +1518,8 @@ EXPORT_SYMBOL_IF_KUNIT(shp_sequencer_abort);
  * class or flags, no targets, or a target that names nothing), in which
  * case no handler runs and @req->done is not called; -EBUSY if @req was
  * submitted before; -ENODEV before the sequencer is initialized.
+ *
+ * Context: process context; does not sleep.
  */
 int shp_submit(struct shp_request *req, u64 *id)
 {
@@ -1515,8 +1543,10 @@ EXPORT_SYMBOL_GPL(shp_submit);
  * request is aborted: the running execute step is interrupted (see the
  * overview), no further execute or commit step runs, and what was done is
  * rolled back.
- * Must not be called with any hot-plug lock held, nor from a handler step.
- * May sleep.
+ *
+ * Context: process context; sleeps until the request has ended. Must not
+ * be called with device_hotplug_lock, mem_hotplug_lock, the CPU hot-plug
+ * lock or acpi_scan_lock held, nor from a handler step.
  *
  * Return: 0 if the request succeeded; the errno of the failing step (the
  * request was rolled back, or ended PARTIAL: see @req->outcome), -EINTR

@@ -22,10 +22,18 @@
  * the attribute's active reference is released, so that a request that
  * removes @dev (and drains its attributes) does not wait for this writer.
  *
+ * Context: the sysfs store of @attr, in the writer's process context,
+ * holding the attribute's active reference and no hot-plug lock; sleeps
+ * until the request has ended.
+ *
  * Return: -ENOIOCTLCMD if no handler onlines or offlines @class devices
  * (the caller then does what it did without the framework); 1 if @dev was
- * in that state already; 0 if it changed; or the negative errno of the
- * step that failed, with everything undone.
+ * in that state already; 0 if it changed; -ENOMEM; -ERESTARTNOINTR if a
+ * signal came before the request started (nothing ran; the write is
+ * restarted once the signal is handled, as lock_device_hotplug_sysfs()
+ * does); -EINTR if the writer was killed, or a memory offline gave up on
+ * a signal; or the negative errno of the step that failed. Unless the
+ * request ended %SHP_OUTCOME_PARTIAL, everything was undone.
  */
 int shp_sysfs_online(struct device *dev, const struct attribute *attr,
 		     enum shp_class class, bool online, int online_type)
