@@ -247,24 +247,19 @@ static int acpi_shp_walk_one(struct acpi_device *adev, void *data)
 	return ret ?: acpi_dev_for_each_child(adev, acpi_shp_walk_one, w);
 }
 
-/* The uevent that asks user space to offline a device, as the scan code's. */
-static char *acpi_shp_offline_env[] = { "EVENT=offline", NULL };
-
 /* A check that every device under a demand_offline container is offline. */
 struct acpi_shp_offline {
-	struct shp_request *req;	/* report blockers to it, or NULL */
+	struct shp_request *req;	/* report blockers to it */
 	int fw;				/* index of the container's target */
-	bool uevent;			/* ask user space to offline them */
 	int online;			/* devices found online */
 };
 
 /*
- * Find each physical node under the container that is online, the
- * container's own device included: report it to the request (validate,
- * which has no side effect), or ask user space to offline it as the scan
- * code does (KOBJ_CHANGE, EVENT=offline), once the eject was refused.
- * Every level counts: a memory block onlined again after its container
- * went offline would otherwise reach the eject online.
+ * Report each physical node under the container that is online, the
+ * container's own device included. Every level counts: a memory block
+ * onlined again after its container went offline would otherwise reach
+ * the eject online. Validate has no side effect: the uevent that asks
+ * user space to offline the container is sent once the eject is refused.
  */
 static int acpi_shp_check_offline(struct acpi_device *adev, void *data)
 {
@@ -275,13 +270,9 @@ static int acpi_shp_check_offline(struct acpi_device *adev, void *data)
 	list_for_each_entry(pn, &adev->physical_node_list, node) {
 		if (!device_supports_offline(pn->dev) || pn->dev->offline)
 			continue;
-		if (o->req)
-			shp_report_blocker(o->req, o->fw, -EBUSY,
-					   "%s is online: the container is ejected only with everything in it offline",
-					   dev_name(pn->dev));
-		if (o->uevent)
-			kobject_uevent_env(&pn->dev->kobj, KOBJ_CHANGE,
-					   acpi_shp_offline_env);
+		shp_report_blocker(o->req, o->fw, -EBUSY,
+				   "%s is online: the container is ejected only with everything in it offline",
+				   dev_name(pn->dev));
 		o->online++;
 	}
 	mutex_unlock(&adev->physical_node_lock);
@@ -696,12 +687,12 @@ bool acpi_shp_hotplug(struct acpi_device *adev, u32 src)
 	acpi_scan_lock_acquire();
 	status = insert ? acpi_shp_insert_status(ret) :
 			  acpi_shp_eject_status(adev, req, ret);
-	if (status == ACPI_OST_SC_EJECT_DEPENDENCY_BUSY) {
-		struct acpi_shp_offline o = { .uevent = true };
-
-		/* Where the scan code asks user space to offline them. */
-		acpi_shp_check_offline(adev, &o);
-	}
+	/*
+	 * The uevent acpi_scan_hot_remove() sends on this refusal: a
+	 * KOBJ_CHANGE with EVENT=offline to the container's device, if online.
+	 */
+	if (status == ACPI_OST_SC_EJECT_DEPENDENCY_BUSY)
+		acpi_scan_is_offline(adev, true);
 	acpi_evaluate_ost(adev->handle, src, status, NULL);
 	acpi_scan_lock_release();
 	shp_request_put(req);

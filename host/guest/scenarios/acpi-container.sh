@@ -13,7 +13,9 @@
 # reported and _OST 0x83 (dependency busy); the base sends 0x82. A block
 # onlined again after its container went offline still blocks the eject;
 # the base would eject it online and hit the BUG() in __remove_memory()
-# (so that step runs on the patched kernel only).
+# (so that step runs on the patched kernel only). A refused eject sends
+# the one uevent the base sends, KOBJ_CHANGE with EVENT=offline to the
+# container if it is online, and nothing else (validate sends none).
 . /scenarios/lib.sh
 
 MEM=/sys/devices/system/memory
@@ -63,6 +65,15 @@ set_blocks() {
 		[ "$(cat $MEM/$b/state)" = $1 ] && continue
 		echo $2 > $MEM/$b/state || fail "$b: cannot $2"
 	done
+}
+
+# expect_uevents WHAT EXPECTED: the uevents since uevents_on are the
+# lines EXPECTED ("ACTION DEVPATH EVENT"), in that order
+expect_uevents() {
+	got=$(uevents_since $(printf '%s' "$2" | grep -c .))
+	uevents_off
+	echo "SHP-INFO $1: uevents: $(echo ${got:-none})"
+	[ "$got" = "$2" ] || fail "$1: uevents '$(echo $got)', expected '$(echo $2)'"
 }
 
 last_remove() {
@@ -134,7 +145,9 @@ fi
 plug
 set_blocks online online_movable
 src=0x103
+CPATH=$(readlink -f $CDEV | sed 's,^/sys,,')
 before=$(ost_count)
+uevents_on
 echo 1 > $ADEV/eject || fail "eject write failed"
 if [ $patched = 1 ]; then
 	refused "eject, blocks online" 0x83
@@ -145,6 +158,7 @@ if [ $patched = 1 ]; then
 else
 	refused "eject, blocks online" 0x82
 fi
+expect_uevents "eject, blocks online" "change $CPATH offline"
 
 # 3. Everything offline, the container too; but a block onlined again
 # (patched only) still blocks the eject.
@@ -154,8 +168,11 @@ if [ $patched = 1 ]; then
 	b=$(board_blocks | head -1)
 	echo online_movable > $MEM/$b/state || fail "$b: cannot online"
 	before=$(ost_count)
+	uevents_on
 	echo 1 > $ADEV/eject
 	refused "eject, $b online again" 0x83
+	# The container is offline: acpi_scan_is_offline() sends nothing.
+	expect_uevents "eject, $b online again" ""
 	set_blocks offline offline
 else
 	echo "SHP-INFO base: not ejecting the board with a block online again (BUG() in __remove_memory)"
@@ -171,7 +188,9 @@ gone "ejected"
 # the board goes.
 plug
 src=0x3
+CPATH=$(readlink -f $CDEV | sed 's,^/sys,,')
 before=$(ost_count)
+uevents_on
 firmware UNPL
 if [ $patched = 1 ]; then
 	refused "eject request, container online" 0x83
@@ -181,6 +200,7 @@ if [ $patched = 1 ]; then
 else
 	refused "eject request, container online" 0x82
 fi
+expect_uevents "eject request, container online" "change $CPATH offline"
 echo 0 > $CDEV/online || fail "the container would not go offline"
 before=$(ost_count)
 firmware UNPL

@@ -92,3 +92,29 @@ expect_fw_ok() {
 	[ "$ok" = $2 ] || fail "$ok firmware ${1}s succeeded, expected $2"
 	grep "op=$1 origin=firmware" /sys/kernel/debug/sys_hotplug/history | sed 's/^/SHP-INFO /'
 }
+
+# uevents_on: log every uevent ("ACTION DEVPATH EVENT") to /tmp/uevents,
+# through the kernel's uevent helper (the guest has no netlink); uevents_off
+uevents_on() {
+	printf '#!/bin/sh\necho "$ACTION $DEVPATH $EVENT" >> /tmp/uevents\n' > /tmp/uevent-log
+	chmod 755 /tmp/uevent-log
+	: > /tmp/uevents
+	echo /tmp/uevent-log > /sys/kernel/uevent_helper ||
+		fail "no uevent helper (CONFIG_UEVENT_HELPER)"
+}
+
+uevents_off() {
+	echo > /sys/kernel/uevent_helper
+}
+
+# uevents_since N: the uevents logged since uevents_on, once at least N
+# came and no more came for a second (the helper runs asynchronously)
+uevents_since() {
+	wait_for "[ \$(wc -l < /tmp/uevents) -ge $1 ]" 30
+	n=-1
+	while [ $n != $(wc -l < /tmp/uevents) ]; do
+		n=$(wc -l < /tmp/uevents)
+		sleep 1
+	done
+	cat /tmp/uevents
+}
