@@ -48,7 +48,8 @@ static int cpu_shp_validate(struct shp_handler *h, struct shp_request *req)
 					   cpu);
 			ret = ret ?: -EINVAL;
 		}
-		if (t->dev->offline_disabled) {
+		/* As device_offline(): online ignores it (arm64 sets it at run time). */
+		if (offline && t->dev->offline_disabled) {
 			shp_report_blocker(req, shp_target_index(req, t), -EPERM,
 					   "cpu%u cannot be hot-plugged", cpu);
 			ret = ret ?: -EPERM;

@@ -740,7 +740,6 @@ static int node_shp_commit(struct shp_handler *h, struct shp_request *req)
 static struct shp_handler node_shp_handler = {
 	.name = "node",
 	.stage = SHP_STAGE_NODE,
-	.ops = BIT(SHP_OP_HOT_ADD) | BIT(SHP_OP_HOT_REMOVE),
 	.classes = BIT(SHP_CLASS_CPU) | BIT(SHP_CLASS_MEMORY) |
 		   BIT(SHP_CLASS_NODE),
 	.validate = node_shp_validate,
@@ -754,9 +753,17 @@ static int __init mem_shp_init(void)
 	int ret;
 
 	mem_shp_handler.ops = BIT(SHP_OP_ONLINE) | BIT(SHP_OP_HOT_ADD);
-	if (IS_ENABLED(CONFIG_MEMORY_HOTREMOVE))
+	node_shp_handler.ops = BIT(SHP_OP_HOT_ADD);
+	/*
+	 * Without it, offline_pages() and try_offline_node() are stubs: no
+	 * handler then covers a memory hot-remove, which the core refuses
+	 * (-EOPNOTSUPP) rather than ending it ok with the memory in place.
+	 */
+	if (IS_ENABLED(CONFIG_MEMORY_HOTREMOVE)) {
 		mem_shp_handler.ops |= BIT(SHP_OP_OFFLINE) |
 				       BIT(SHP_OP_HOT_REMOVE);
+		node_shp_handler.ops |= BIT(SHP_OP_HOT_REMOVE);
+	}
 	ret = shp_register_handler(&node_shp_handler);
 	if (ret)
 		return ret;

@@ -385,6 +385,9 @@ void shp_report(struct shp_request *req, enum shp_report_kind kind,
 	va_list aq;
 	int len;
 
+	/* Even if the report itself is dropped below. */
+	if (kind == SHP_REPORT_LEFT && req->cur_handler)
+		req->left_by_step = true;
 	if (req->nr_reports >= SHP_MAX_REPORTS) {
 		req->nr_dropped++;
 		return;
@@ -403,8 +406,6 @@ void shp_report(struct shp_request *req, enum shp_report_kind kind,
 	r->target = target;
 	r->err = err;
 	strscpy(r->handler, req->cur_handler ?: "core", sizeof(r->handler));
-	if (kind == SHP_REPORT_LEFT && req->cur_handler)
-		req->left_by_step = true;
 	list_add_tail(&r->node, &req->reports);
 	req->nr_reports++;
 }
