@@ -9,6 +9,7 @@ help:
 	@echo "make demo       the tour: boot the patched kernel, hot-plug through the framework, show each request"
 	@echo "make test       the one test command: KUnit, series checks, guest scenarios, summary line"
 	@echo "make series     write the patch series to build/series/"
+	@echo "make base       extract the base 6.12 tree into build/linux (a git commit tagged shp-base)"
 	@echo "make assemble   bring build/linux to base + series (incremental)"
 	@echo "make kunit      run the KUnit suites (UML, UML without fault injection, x86_64)"
 	@echo "make check      git am the series, build every commit, checkpatch, W=1, sparse"
