@@ -78,8 +78,7 @@ def build_kernel(kind):
              os.path.join(out, '.config'), frag], cwd=src, capture=True,
             quiet=True)
     shp.run(make + ['olddefconfig'], cwd=src, quiet=True)
-    with open(os.path.join(out, '.config')) as f:
-        have = set(f.read().splitlines())
+    have = shp.config_lines(out)
     missing = [o for o in wanted_options(kind) if o not in have]
     if missing:
         shp.die(f'guest config ({kind}) lacks: ' + ' '.join(missing))

@@ -653,6 +653,12 @@ def kunit_options(arch):
     return list(opts.values())
 
 
+def config_lines(build_dir):
+    """The lines of build_dir/.config, as a set."""
+    with open(os.path.join(build_dir, '.config')) as f:
+        return set(f.read().splitlines())
+
+
 def write_config(build_dir, options):
     """A .config of exactly @options; olddefconfig fills in the rest."""
     os.makedirs(build_dir, exist_ok=True)
@@ -864,8 +870,7 @@ def check_series(results, commits, assembled, with_kunit=False):
     make(AM_TREE, build_dir, ['olddefconfig'])
     res = make(AM_TREE, build_dir, ['vmlinux', 'modules'])
     ko = os.path.join(build_dir, 'drivers/base/test/sys_hotplug_kunit.ko')
-    with open(os.path.join(build_dir, '.config')) as f:
-        as_module = 'CONFIG_SYS_HOTPLUG_KUNIT_TEST=m' in f.read().split('\n')
+    as_module = 'CONFIG_SYS_HOTPLUG_KUNIT_TEST=m' in config_lines(build_dir)
     results.add('build: the KUnit suite as a module (modpost)',
                 res.returncode == 0 and os.path.exists(ko),
                 '' if as_module else 'kconfig did not keep =m '
@@ -885,8 +890,7 @@ def check_series(results, commits, assembled, with_kunit=False):
     make(AM_TREE, build_dir, ['olddefconfig'])
     build_commit(results, 'build: CONFIG_SYS_HOTPLUG=n', build_dir, 'um')
     stubs(results, build_dir)
-    with open(os.path.join(build_dir, '.config')) as f:
-        cfg = f.read()
+    cfg = config_lines(build_dir)
     results.add('CONFIG_SYS_HOTPLUG=n leaves no framework option set',
                 'CONFIG_SYS_HOTPLUG_KUNIT_TEST=y' not in cfg and
                 'CONFIG_FAIL_SYS_HOTPLUG=y' not in cfg and
@@ -969,8 +973,7 @@ def kunit_all_tests(results):
              and 'SYS_HOTPLUG_KUNIT_TEST' not in o] +
             ['CONFIG_KUNIT_ALL_TESTS=y']) + '\n')
     make(AM_TREE, cfg_dir, ['olddefconfig'], arch='x86_64')
-    with open(os.path.join(cfg_dir, '.config')) as f:
-        cfg = f.read().splitlines()
+    cfg = config_lines(cfg_dir)
     on = [o for o in MACHINE_SUITES if f'{o}=y' in cfg]
     # The suites' dependencies are met, so only their defaults keep them off.
     need = ['CONFIG_SYS_HOTPLUG_KUNIT_TEST=y', 'CONFIG_SYS_HOTPLUG_CPU=y',
