@@ -31,8 +31,8 @@
  * step, even after one fails, and collects every blocker with its handler,
  * target and reason.
  *
- * A request can be aborted: when its synchronous submitter is killed, or
- * from debugfs ("abort" to sys_hotplug/request). The running execute step
+ * A request can be aborted from debugfs ("abort" to sys_hotplug/request),
+ * for an operator whose request does not end. The running execute step
  * is interrupted by a signal (memory offline, which can retry migration
  * for ever, gives up as it does when a user interrupts the write), no
  * further execute or commit step runs, and what was done is rolled back.
@@ -1464,24 +1464,21 @@ VISIBLE_IF_KUNIT int shp_sequencer_submit_wait(struct shp_sequencer *seq,
 		spin_unlock(&seq->lock);
 		return fatal_signal_pending(current) ? -EINTR : -ERESTARTNOINTR;
 	}
-	if (!fatal_signal_pending(current)) {
-		/*
-		 * The steps see the signal as if they ran in the caller's
-		 * context: those that give up on a pending signal upstream
-		 * (memory offline) fail with -EINTR and the request is rolled
-		 * back; the others (CPU offline, memory online) complete.
-		 */
-		req->signalled = true;
-		if (seq->running == req && seq->interruptible)
-			send_sig(SIGINT, seq->runner, 1);
-		spin_unlock(&seq->lock);
-		if (!wait_for_completion_killable(&req->completion))
-			return req->result;
-		spin_lock(&seq->lock);
-	}
-	/* Killed: nobody waits for the outcome now, stop it where safe. */
-	__shp_abort(seq, req);
+	/*
+	 * The steps see the signal as if they ran in the caller's context:
+	 * those that give up on a pending signal upstream (memory offline)
+	 * fail with -EINTR and the request is rolled back; the others (CPU
+	 * offline, memory online) complete. A fatal signal is no different:
+	 * upstream, a killed writer's CPU offline completes too.
+	 */
+	req->signalled = true;
+	if (seq->running == req && seq->interruptible)
+		send_sig(SIGINT, seq->runner, 1);
 	spin_unlock(&seq->lock);
+	if (!fatal_signal_pending(current) &&
+	    !wait_for_completion_killable(&req->completion))
+		return req->result;
+	/* Killed: the request ends on its own; nobody waits for it. */
 	return -EINTR;
 }
 EXPORT_SYMBOL_IF_KUNIT(shp_sequencer_submit_wait);
@@ -1540,10 +1537,9 @@ EXPORT_SYMBOL_GPL(shp_submit);
  * is fatal). Once it runs, a signal reaches its execute steps as if they
  * ran in the caller's context: a step that gives up on a pending signal
  * upstream (offline_pages()) fails with -EINTR and the request is rolled
- * back, the others complete. If the caller is killed while it runs, the
- * request is aborted: the running execute step is interrupted (see the
- * overview), no further execute or commit step runs, and what was done is
- * rolled back.
+ * back, the others complete. A fatal signal is treated the same way, and
+ * the caller returns at once while the request ends on its own: a killed
+ * writer's CPU offline completes upstream too.
  *
  * Context: process context; sleeps until the request has ended. Must not
  * be called with device_hotplug_lock, mem_hotplug_lock, the CPU hot-plug

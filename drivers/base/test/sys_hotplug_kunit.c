@@ -1256,9 +1256,9 @@ static void signal_running_waiter(struct kunit *test, int sig)
 }
 
 /*
- * A waiter killed while its request runs aborts it: the step it is in
- * (one that gives up on a signal, as memory offline does) is interrupted
- * and everything done is rolled back.
+ * A waiter killed while its request runs: the step it is in (one that
+ * gives up on a signal, as memory offline does) is interrupted and
+ * everything done is rolled back.
  */
 static void shp_test_killed_while_running(struct kunit *test)
 {
@@ -1339,6 +1339,43 @@ static void shp_test_signal_ignored_by_step(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, w->ret, 0);
 	KUNIT_EXPECT_EQ(test, w->req->outcome, SHP_OUTCOME_OK);
 	KUNIT_EXPECT_EQ(test, ctx->fakes[0].world, 1);
+	shp_request_put(w->req);
+
+	expect_clean_after_abort(test, g);
+	shp_unregister_handler(&g->h);
+}
+
+/*
+ * A waiter killed while a step that does not look at signals runs (CPU
+ * offline, memory online): the waiter returns at once, and the request
+ * completes and is not rolled back, as a killed writer's CPU offline
+ * completes upstream.
+ */
+static void shp_test_killed_step_ignores_signal(struct kunit *test)
+{
+	struct shp_test *ctx = test->priv;
+	struct killed_waiter *w;
+	struct task_struct *task;
+	struct gate *g;
+	int i;
+
+	w = kunit_kzalloc(test, sizeof(*w), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, w);
+	g = gate_add(test, true);
+
+	task = start_waiter(test, w, NULL);
+	wait_for_completion(&g->entered);
+	send_sig(SIGKILL, task, 1);
+	if (waiter_returned(test, w, g))
+		KUNIT_EXPECT_EQ(test, w->ret, -EINTR);
+	complete(&g->open);
+	wait_for_completion(&w->req->completion);
+	KUNIT_EXPECT_EQ(test, w->req->result, 0);
+	KUNIT_EXPECT_EQ(test, w->req->outcome, SHP_OUTCOME_OK);
+	for (i = 0; i < NR_FAKES; i++) {
+		KUNIT_EXPECT_EQ(test, ctx->fakes[i].world, 1);
+		KUNIT_EXPECT_EQ(test, count_steps(ctx, STEP_R, i), 0U);
+	}
 	shp_request_put(w->req);
 
 	expect_clean_after_abort(test, g);
@@ -1824,6 +1861,7 @@ static struct kunit_case shp_test_cases[] = {
 	KUNIT_CASE(shp_test_signal_before_start),
 	KUNIT_CASE(shp_test_signal_while_running),
 	KUNIT_CASE(shp_test_signal_ignored_by_step),
+	KUNIT_CASE(shp_test_killed_step_ignores_signal),
 	KUNIT_CASE(shp_test_abort_between_steps),
 	KUNIT_CASE(shp_test_abort_in_validate),
 #if IS_BUILTIN(CONFIG_SYS_HOTPLUG_KUNIT_TEST)
