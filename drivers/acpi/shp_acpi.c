@@ -3,8 +3,8 @@
  * ACPI steps of the system device hot-plug sequencer.
  *
  * Insertion: a bus check or device check notification for a processor, a
- * memory device or a container object not enumerated yet becomes one hot-add
- * request. This handler's execute step enumerates the object (the scan
+ * memory device or a container object not enumerated yet, and present,
+ * becomes one hot-add request. This handler's execute step enumerates the object (the scan
  * handlers make the CPUs present and add the memory) and describes what
  * appeared as targets: the CPUs and the memory blocks. The memory and CPU
  * stages after it online them as their policies say. If any step fails,
@@ -249,17 +249,18 @@ static int acpi_shp_walk_one(struct acpi_device *adev, void *data)
 
 /* A check that every device under a demand_offline container is offline. */
 struct acpi_shp_offline {
-	struct shp_request *req;	/* report blockers to it */
+	struct shp_request *req;	/* report blockers to it, or NULL */
 	int fw;				/* index of the container's target */
 	int online;			/* devices found online */
 };
 
 /*
- * Report each physical node under the container that is online, the
- * container's own device included. Every level counts: a memory block
- * onlined again after its container went offline would otherwise reach
- * the eject online. Validate has no side effect: the uevent that asks
- * user space to offline the container is sent once the eject is refused.
+ * Count, and report to the request if there is one, each physical node
+ * under the container that is online, the container's own device
+ * included. Every level counts: a memory block onlined again after its
+ * container went offline would otherwise reach the eject online. Validate
+ * has no side effect: the uevent that asks user space to offline the
+ * container is sent once the eject is refused.
  */
 static int acpi_shp_check_offline(struct acpi_device *adev, void *data)
 {
@@ -270,9 +271,10 @@ static int acpi_shp_check_offline(struct acpi_device *adev, void *data)
 	list_for_each_entry(pn, &adev->physical_node_list, node) {
 		if (!device_supports_offline(pn->dev) || pn->dev->offline)
 			continue;
-		shp_report_blocker(o->req, o->fw, -EBUSY,
-				   "%s is online: the container is ejected only with everything in it offline",
-				   dev_name(pn->dev));
+		if (o->req)
+			shp_report_blocker(o->req, o->fw, -EBUSY,
+					   "%s is online: the container is ejected only with everything in it offline",
+					   dev_name(pn->dev));
 		o->online++;
 	}
 	mutex_unlock(&adev->physical_node_lock);
@@ -357,6 +359,7 @@ static int acpi_shp_insert(struct shp_request *req, int idx)
 	if (adev->handler || acpi_device_enumerated(adev))
 		return 0;
 	ret = acpi_scan_bus_check(adev);
+	/* Gone since the notification: nothing came, say so. */
 	if (!ret && !acpi_device_is_present(adev)) {
 		shp_report_blocker(req, idx, -ENXIO, "%s: _STA says not present",
 				   dev_name(&adev->dev));
@@ -571,14 +574,19 @@ static struct shp_request *acpi_shp_eject_request(struct acpi_device *adev)
 
 /*
  * Under acpi_scan_lock. Return: the hot-add request for @adev, NULL if
- * @adev is not for the sequencer (or is enumerated already: a device check
- * then only re-checks _STA, which the scan code does), or an ERR_PTR().
+ * @adev is not for the sequencer, or there is nothing to insert: it is
+ * enumerated already, or _STA says it is absent. For those, the scan code
+ * only re-checks _STA and reports success (acpi_scan_device_check()), so
+ * it is left to do that. An ERR_PTR() if no request could be made.
  */
 static struct shp_request *acpi_shp_insert_request(struct acpi_device *adev)
 {
 	struct shp_request *req;
 
 	if (!acpi_shp_ours(adev) || adev->handler)
+		return NULL;
+	acpi_bus_get_status(adev);
+	if (!acpi_device_is_present(adev))
 		return NULL;
 	req = acpi_shp_request(adev, SHP_OP_HOT_ADD);
 	return req ?: ERR_PTR(-ENOMEM);
@@ -598,32 +606,38 @@ VISIBLE_IF_KUNIT u32 acpi_shp_insert_status(int ret)
 	return ret ? ACPI_OST_SC_NON_SPECIFIC_FAILURE : ACPI_OST_SC_SUCCESS;
 }
 
-/* The most specific _OST status for the outcome of an eject of @adev. */
-VISIBLE_IF_KUNIT u32 acpi_shp_eject_status(struct acpi_device *adev,
-					   const struct shp_request *req,
-					   int ret)
+/*
+ * The _OST status of an eject that ended with @ret, as acpi_device_hotplug()
+ * reports acpi_scan_hot_remove(): 0x80 for a disabled hotplug profile or a
+ * device that cannot be offlined (-EPERM), 0x82 for any other failure to
+ * offline a CPU or a memory block (acpi_scan_try_to_offline() turns every
+ * such errno into -EBUSY), 1 when the object is gone or _EJ0 fails. One
+ * answer is more specific than the scan code's 0x82: a container that
+ * demands its devices offline (@dependants_online: one under it is still
+ * online) gets 0x83, the status the ACPI specification (6.5, section
+ * 6.3.5, _OST) defines for a busy ejection dependency.
+ */
+VISIBLE_IF_KUNIT u32 acpi_shp_eject_status(const struct shp_request *req,
+					   int ret, bool dependants_online)
 {
-	/* What is busy is a device the container holds. */
-	if ((ret == -EBUSY || ret == -EAGAIN || ret == -EINTR) &&
-	    acpi_shp_demand_offline(adev))
-		return ACPI_OST_SC_EJECT_DEPENDENCY_BUSY;
-	switch (ret) {
-	case 0:
+	bool own, core;
+
+	if (!ret)
 		return ACPI_OST_SC_SUCCESS;
-	case -EPERM:
-	case -EOPNOTSUPP:
+	if (ret == -EPERM)
 		return ACPI_OST_SC_EJECT_NOT_SUPPORTED;
-	case -EBUSY:
-		/* Validate: something holds a device; execute: it was busy. */
-		if (req && req->failed_phase == SHP_PHASE_VALIDATE)
-			return ACPI_OST_SC_DEVICE_IN_USE;
-		return ACPI_OST_SC_DEVICE_BUSY;
-	case -EAGAIN:
-	case -EINTR:
-		return ACPI_OST_SC_DEVICE_BUSY;
-	default:
+	if (dependants_online)
+		return ACPI_OST_SC_EJECT_DEPENDENCY_BUSY;
+	/* No step failed: the request could not be made or submitted. */
+	if (!req || !req->failed_handler[0])
 		return ACPI_OST_SC_NON_SPECIFIC_FAILURE;
-	}
+	own = !strcmp(req->failed_handler, acpi_shp_handler.name);
+	core = !strcmp(req->failed_handler, "core");
+	/* The object or a device went away, or _EJ0 failed. */
+	if ((own && ret != -EAGAIN) || (core && ret != -EINTR))
+		return ACPI_OST_SC_NON_SPECIFIC_FAILURE;
+	/* A device would not go offline, or changed under the request. */
+	return ACPI_OST_SC_DEVICE_BUSY;
 }
 
 /**
@@ -642,6 +656,7 @@ VISIBLE_IF_KUNIT u32 acpi_shp_eject_status(struct acpi_device *adev,
  */
 bool acpi_shp_hotplug(struct acpi_device *adev, u32 src)
 {
+	struct acpi_shp_offline o = { };
 	struct shp_request *req;
 	u32 status;
 	bool insert;
@@ -685,8 +700,15 @@ bool acpi_shp_hotplug(struct acpi_device *adev, u32 src)
 			 insert ? "insertion" : "eject", ret);
 	/* The object is used under acpi_scan_lock, as the scan code does. */
 	acpi_scan_lock_acquire();
+	/*
+	 * acpi_scan_hot_remove() checks a demand_offline container before
+	 * anything else; here a CPU or memory step may have failed first.
+	 * Whichever step failed, the container refuses what is online in it.
+	 */
+	if (!insert && ret && acpi_shp_demand_offline(adev))
+		acpi_shp_check_offline(adev, &o);
 	status = insert ? acpi_shp_insert_status(ret) :
-			  acpi_shp_eject_status(adev, req, ret);
+			  acpi_shp_eject_status(req, ret, o.online);
 	/*
 	 * The uevent acpi_scan_hot_remove() sends on this refusal: a
 	 * KOBJ_CHANGE with EVENT=offline to the container's device, if online.

@@ -168,33 +168,38 @@ static int find_absent_memory(struct device *dev, void *data)
 
 struct ost_case {
 	int ret;
-	enum shp_phase phase;
-	bool with_request;
-	bool demand_offline;
+	const char *failed;	/* the failing handler; NULL: no request */
+	bool dependants_online;
 	u32 status;
 };
 
+/*
+ * Ejects report what acpi_scan_hot_remove() makes acpi_device_hotplug()
+ * report: whatever a CPU or memory step fails with, a device that would
+ * not go offline is 0x82, unless it cannot be offlined at all (0x80).
+ */
 static const struct ost_case eject_cases[] = {
-	{ 0, SHP_PHASE_COMMIT, true, false, ACPI_OST_SC_SUCCESS },
-	{ -EPERM, SHP_PHASE_VALIDATE, true, false,
-	  ACPI_OST_SC_EJECT_NOT_SUPPORTED },
-	{ -EOPNOTSUPP, SHP_PHASE_VALIDATE, false, false,
-	  ACPI_OST_SC_EJECT_NOT_SUPPORTED },
-	{ -EBUSY, SHP_PHASE_VALIDATE, true, false, ACPI_OST_SC_DEVICE_IN_USE },
-	{ -EBUSY, SHP_PHASE_EXECUTE, true, false, ACPI_OST_SC_DEVICE_BUSY },
-	{ -EBUSY, SHP_PHASE_VALIDATE, false, false, ACPI_OST_SC_DEVICE_BUSY },
-	{ -EAGAIN, SHP_PHASE_VALIDATE, true, false, ACPI_OST_SC_DEVICE_BUSY },
-	{ -EINTR, SHP_PHASE_EXECUTE, true, false, ACPI_OST_SC_DEVICE_BUSY },
-	{ -EBUSY, SHP_PHASE_VALIDATE, true, true,
-	  ACPI_OST_SC_EJECT_DEPENDENCY_BUSY },
-	{ -EAGAIN, SHP_PHASE_VALIDATE, true, true,
-	  ACPI_OST_SC_EJECT_DEPENDENCY_BUSY },
-	{ -EPERM, SHP_PHASE_VALIDATE, true, true,
-	  ACPI_OST_SC_EJECT_NOT_SUPPORTED },
-	{ TAIL_ERR, SHP_PHASE_EXECUTE, true, false,
-	  ACPI_OST_SC_NON_SPECIFIC_FAILURE },
-	{ -ENODEV, SHP_PHASE_COMMIT, true, false,
-	  ACPI_OST_SC_NON_SPECIFIC_FAILURE },
+	{ 0, "acpi", false, ACPI_OST_SC_SUCCESS },
+	{ -EPERM, "acpi", false, ACPI_OST_SC_EJECT_NOT_SUPPORTED },
+	{ -EPERM, "cpu", false, ACPI_OST_SC_EJECT_NOT_SUPPORTED },
+	{ -EPERM, "cpu", true, ACPI_OST_SC_EJECT_NOT_SUPPORTED },
+	{ -EBUSY, "memory", false, ACPI_OST_SC_DEVICE_BUSY },
+	{ -EINVAL, "memory", false, ACPI_OST_SC_DEVICE_BUSY },
+	{ -EIO, "cpu", false, ACPI_OST_SC_DEVICE_BUSY },
+	{ -EINTR, "memory", false, ACPI_OST_SC_DEVICE_BUSY },
+	{ TAIL_ERR, "kunit-tail", false, ACPI_OST_SC_DEVICE_BUSY },
+	{ -EINTR, "core", false, ACPI_OST_SC_DEVICE_BUSY },
+	{ -EAGAIN, "acpi", false, ACPI_OST_SC_DEVICE_BUSY },
+	/* A container with a device online, whichever step refused. */
+	{ -EBUSY, "acpi", true, ACPI_OST_SC_EJECT_DEPENDENCY_BUSY },
+	{ -EINVAL, "memory", true, ACPI_OST_SC_EJECT_DEPENDENCY_BUSY },
+	{ -EBUSY, "cpu", true, ACPI_OST_SC_EJECT_DEPENDENCY_BUSY },
+	/* The object or a device went away, _EJ0 failed, no request. */
+	{ -ENODEV, "acpi", false, ACPI_OST_SC_NON_SPECIFIC_FAILURE },
+	{ -EIO, "acpi", false, ACPI_OST_SC_NON_SPECIFIC_FAILURE },
+	{ -ENODEV, "core", false, ACPI_OST_SC_NON_SPECIFIC_FAILURE },
+	{ -ENOMEM, NULL, false, ACPI_OST_SC_NON_SPECIFIC_FAILURE },
+	{ -ENOMEM, "", false, ACPI_OST_SC_NON_SPECIFIC_FAILURE },
 };
 
 /*
@@ -202,54 +207,35 @@ static const struct ost_case eject_cases[] = {
  * the source event, for which the specification defines only the general
  * codes: never 0x80-0x82, which belong to source 0x200.
  */
-static const struct ost_case insert_cases[] = {
-	{ 0, SHP_PHASE_COMMIT, true, false, ACPI_OST_SC_SUCCESS },
-	{ -EPERM, SHP_PHASE_VALIDATE, true, false,
-	  ACPI_OST_SC_NON_SPECIFIC_FAILURE },
-	{ -ENXIO, SHP_PHASE_EXECUTE, true, false,
-	  ACPI_OST_SC_NON_SPECIFIC_FAILURE },
-	{ -EIO, SHP_PHASE_EXECUTE, true, false,
-	  ACPI_OST_SC_NON_SPECIFIC_FAILURE },
-	{ -ENODEV, SHP_PHASE_VALIDATE, true, false,
-	  ACPI_OST_SC_NON_SPECIFIC_FAILURE },
-	{ -ENOMEM, SHP_PHASE_VALIDATE, false, false,
-	  ACPI_OST_SC_NON_SPECIFIC_FAILURE },
-};
+static const int insert_errors[] = { -EPERM, -ENXIO, -EIO, -ENODEV, -ENOMEM };
 
 /* The _OST status for each way an eject or an insertion ends. */
 static void shp_acpi_ost_status(struct kunit *test)
 {
-	struct acpi_scan_handler *handler;
 	const struct ost_case *c;
-	struct acpi_device *adev;
 	struct shp_request *req;
+	unsigned int i;
 	u32 status;
 
-	/* Objects of the test's own, never registered. */
-	adev = kunit_kzalloc(test, sizeof(*adev), GFP_KERNEL);
-	handler = kunit_kzalloc(test, sizeof(*handler), GFP_KERNEL);
 	req = kunit_kzalloc(test, sizeof(*req), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, adev);
-	KUNIT_ASSERT_NOT_NULL(test, handler);
 	KUNIT_ASSERT_NOT_NULL(test, req);
-	adev->handler = handler;
 
 	for (c = eject_cases; c < eject_cases + ARRAY_SIZE(eject_cases); c++) {
-		handler->hotplug.demand_offline = c->demand_offline;
-		req->failed_phase = c->phase;
-		status = acpi_shp_eject_status(adev, c->with_request ? req : NULL,
-					       c->ret);
+		if (c->failed)
+			strscpy(req->failed_handler, c->failed,
+				sizeof(req->failed_handler));
+		status = acpi_shp_eject_status(c->failed ? req : NULL, c->ret,
+					       c->dependants_online);
 		KUNIT_EXPECT_EQ_MSG(test, status, c->status,
-				    "eject, err %d, phase %d%s%s", c->ret,
-				    c->phase, c->with_request ? "" : ", no request",
-				    c->demand_offline ? ", demand_offline" : "");
+				    "eject, err %d, failed in %s%s", c->ret,
+				    c->failed ?: "(no request)",
+				    c->dependants_online ? ", dependants online" : "");
 	}
-	for (c = insert_cases; c < insert_cases + ARRAY_SIZE(insert_cases); c++) {
-		req->failed_phase = c->phase;
-		status = acpi_shp_insert_status(c->ret);
-		KUNIT_EXPECT_EQ_MSG(test, status, c->status,
-				    "insertion, err %d, phase %d", c->ret, c->phase);
-	}
+	KUNIT_EXPECT_EQ(test, acpi_shp_insert_status(0), (u32)ACPI_OST_SC_SUCCESS);
+	for (i = 0; i < ARRAY_SIZE(insert_errors); i++)
+		KUNIT_EXPECT_EQ_MSG(test, acpi_shp_insert_status(insert_errors[i]),
+				    (u32)ACPI_OST_SC_NON_SPECIFIC_FAILURE,
+				    "insertion, err %d", insert_errors[i]);
 }
 
 /* The first present object with @hid, if there is one, is not ours. */
@@ -334,7 +320,7 @@ static void shp_acpi_eject_profile_disabled(struct kunit *test)
 	snprintf(why, sizeof(why), "eject disabled (hotplug profile %s)",
 		 kobject_name(&adev->handler->hotplug.kobj) ?: "?");
 	expect_history(test, req, why);
-	KUNIT_EXPECT_EQ(test, acpi_shp_eject_status(adev, req, ret),
+	KUNIT_EXPECT_EQ(test, acpi_shp_eject_status(req, ret, false),
 			(u32)ACPI_OST_SC_EJECT_NOT_SUPPORTED);
 	KUNIT_EXPECT_TRUE(test, cpu_online(ctx->cpu));
 }
@@ -342,7 +328,7 @@ static void shp_acpi_eject_profile_disabled(struct kunit *test)
 /*
  * A hot-remove that fails after the CPU went offline: the CPU is online
  * again, the object was not ejected (its commit never ran), and the
- * firmware learns of a failure.
+ * firmware hears that a device was busy (_OST 0x82), as upstream.
  */
 static void shp_acpi_eject_rolls_back(struct kunit *test)
 {
@@ -370,26 +356,60 @@ static void shp_acpi_eject_rolls_back(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, acpi_device_is_present(adev));
 	KUNIT_EXPECT_PTR_EQ(test, ACPI_COMPANION(cpu_dev), adev);
 	KUNIT_EXPECT_PTR_EQ(test, acpi_get_first_physical_node(adev), cpu_dev);
-	KUNIT_EXPECT_EQ(test, acpi_shp_eject_status(adev, req, ret),
-			(u32)ACPI_OST_SC_NON_SPECIFIC_FAILURE);
+	/* Any step failing while a device is offline: busy, as upstream. */
+	KUNIT_EXPECT_EQ(test, acpi_shp_eject_status(req, ret, false),
+			(u32)ACPI_OST_SC_DEVICE_BUSY);
 }
 
-/*
- * The insertion of an object that _STA says is absent fails in execute,
- * the enumeration it tried is undone, and the firmware hears that the
- * insertion failed (_OST 1), not that it succeeded.
- */
-static void shp_acpi_insert_absent(struct kunit *test)
+/* An empty memory device slot, with a reference the test drops. */
+static struct acpi_device *pick_absent_memory(struct kunit *test)
 {
 	struct acpi_device *adev = NULL;
-	struct shp_request *req;
-	int ret;
 
 	bus_for_each_dev(&acpi_bus_type, NULL, &adev, find_absent_memory);
 	if (!adev)
 		kunit_skip(test, "no empty memory device slot");
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, put_adev, adev), 0);
 	KUNIT_ASSERT_NULL(test, adev->handler);
+	return adev;
+}
+
+/*
+ * A Device Check or Bus Check of an object that _STA says is absent is
+ * left to the scan code, which only re-checks _STA and reports success
+ * (acpi_scan_device_check()): no request is made for it.
+ */
+static void shp_acpi_device_check_absent(struct kunit *test)
+{
+	static const u32 events[] = {
+		ACPI_NOTIFY_DEVICE_CHECK, ACPI_NOTIFY_BUS_CHECK,
+	};
+	struct acpi_device *adev = pick_absent_memory(test);
+	unsigned int i;
+	bool handled;
+
+	for (i = 0; i < ARRAY_SIZE(events); i++) {
+		/* As the notify handler does; a handled event drops it. */
+		acpi_dev_get(adev);
+		handled = acpi_shp_hotplug(adev, events[i]);
+		KUNIT_EXPECT_FALSE_MSG(test, handled, "event %u", events[i]);
+		if (!handled)
+			acpi_dev_put(adev);
+	}
+	KUNIT_EXPECT_NULL(test, adev->handler);
+	KUNIT_EXPECT_FALSE(test, acpi_device_enumerated(adev));
+}
+
+/*
+ * A request to insert an object that went absent after its notification
+ * fails in execute, the enumeration it tried is undone, and the firmware
+ * hears that the insertion failed (_OST 1), not that it succeeded.
+ */
+static void shp_acpi_insert_absent(struct kunit *test)
+{
+	struct acpi_device *adev = pick_absent_memory(test);
+	struct shp_request *req;
+	int ret;
 
 	req = new_request(test, SHP_OP_HOT_ADD, adev);
 	ret = shp_submit_wait(req);
@@ -463,6 +483,7 @@ static struct kunit_case shp_acpi_cases[] = {
 	KUNIT_CASE(shp_acpi_eject_names_every_device),
 	KUNIT_CASE(shp_acpi_eject_profile_disabled),
 	KUNIT_CASE(shp_acpi_eject_rolls_back),
+	KUNIT_CASE(shp_acpi_device_check_absent),
 	KUNIT_CASE(shp_acpi_insert_absent),
 	KUNIT_CASE(shp_acpi_insert_enumerated),
 	{}

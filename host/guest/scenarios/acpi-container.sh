@@ -146,6 +146,19 @@ plug
 set_blocks online online_movable
 src=0x103
 CPATH=$(readlink -f $CDEV | sed 's,^/sys,,')
+# Refused by the memory stage's validate first (-EINVAL), the container
+# still answers as the scan code does: its uevent, and dependency busy.
+if [ $patched = 1 ]; then
+	before=$(ost_count)
+	uevents_on
+	inject memory validate 22
+	echo 1 > $ADEV/eject || fail "eject write failed"
+	expect_ost $before "$src 0x83" "eject, blocks online, memory/validate failing"
+	inject_off
+	last_remove | grep -q 'outcome=failed result=-22 .*failed=memory/validate' ||
+		fail "memory/validate failing: $(last_remove)"
+	expect_uevents "eject, memory/validate failing" "change $CPATH offline"
+fi
 before=$(ost_count)
 uevents_on
 echo 1 > $ADEV/eject || fail "eject write failed"

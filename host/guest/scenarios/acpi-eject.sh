@@ -47,16 +47,16 @@ fw_requests() {
 	grep -c 'op=hot-remove origin=firmware' $HIST
 }
 
-# eject_fails WHAT QMP-ACTION HANDLER PHASE STATUS: the handler's step
-# fails with -EBUSY; wait for the firmware's request to end, check that it
-# failed there (the host checks the _OST STATUS)
+# eject_fails WHAT QMP-ACTION HANDLER PHASE STATUS ERRNO: the handler's
+# step fails with -ERRNO; wait for the firmware's request to end, check
+# that it failed there (the host checks the _OST STATUS)
 eject_fails() {
 	before=$(fw_requests)
-	inject $3 $4 16
+	inject $3 $4 $6
 	echo "SHP-QMP $2 $5"
 	wait_for "[ \$(fw_requests) -gt $before ]" 90 || fail "no firmware request for $1"
 	inject_off
-	grep 'origin=firmware' $HIST | tail -1 | grep -q "outcome=failed result=-16 .* failed=$3/$4" ||
+	grep 'origin=firmware' $HIST | tail -1 | grep -q "outcome=failed result=-$6 .* failed=$3/$4" ||
 		fail "$1: $(grep 'origin=firmware' $HIST | tail -1)"
 }
 
@@ -80,12 +80,15 @@ online_dimm dimm2
 # 1. Failures: nothing goes, everything is back (the framework's fault
 # injection, so the patched kernel only).
 if [ $patched = 1 ]; then
-	# In use (validate) and busy (execute): 0x81 and 0x82.
-	eject_fails dimm0 "dimm-del dimm0" memory validate 0x81
+	# Whatever a CPU or memory step fails with, the base kernel's
+	# acpi_scan_try_to_offline() says -EBUSY and the firmware gets 0x82.
+	eject_fails dimm0 "dimm-del dimm0" memory validate 0x82 16
 	all_online_movable dimm0 || fail "dimm0's blocks changed after a failed validate"
-	eject_fails dimm0 "dimm-del dimm0" memory execute 0x82
+	eject_fails dimm0 "dimm-del dimm0" memory execute 0x82 16
 	all_online_movable dimm0 || fail "dimm0's blocks are not back online movable"
-	eject_fails cpu2 "cpu-del 1 0" cpu execute 0x82
+	eject_fails dimm0 "dimm-del dimm0" memory execute 0x82 22
+	all_online_movable dimm0 || fail "dimm0's blocks are not back online movable"
+	eject_fails cpu2 "cpu-del 1 0" cpu execute 0x82 5
 	[ "$(cat /sys/devices/system/cpu/cpu2/online)" = 1 ] || fail "cpu2 is not back online"
 	echo "SHP-INFO failed ejects of dimm0 and cpu2 left both as they were"
 fi
