@@ -79,6 +79,48 @@ static int mem_shp_count_block(struct memory_block *mem, void *arg)
 	return 0;
 }
 
+struct mem_shp_owner {
+	u64 start, end;
+	bool owned;
+};
+
+static int mem_shp_group_block(struct memory_block *mem, void *arg)
+{
+	struct mem_shp_owner *o = arg;
+	u64 addr = PFN_PHYS(section_nr_to_pfn(mem->start_section_nr));
+
+	if (addr < o->end && o->start < addr + memory_block_size_bytes() &&
+	    mem->group)
+		o->owned = true;
+	return 0;
+}
+
+static int mem_shp_driver_ram(struct resource *res, void *arg)
+{
+	*(bool *)arg = true;
+	return 1;
+}
+
+/*
+ * Whether a driver owns memory in the range of @t: a block in a memory
+ * group (an ACPI memory device, virtio-mem), or driver-managed System RAM
+ * (dax/kmem, virtio-mem). Such memory is added and removed only by its
+ * driver. Under device_hotplug_lock, which keeps the blocks and their
+ * groups as they are until the request ends.
+ */
+static bool mem_shp_owned(const struct shp_target *t)
+{
+	struct mem_shp_owner o = {
+		.start = t->mem.start, .end = t->mem.start + t->mem.size,
+	};
+
+	walk_iomem_res_desc(IORES_DESC_NONE, IORESOURCE_SYSTEM_RAM |
+			    IORESOURCE_SYSRAM_DRIVER_MANAGED, o.start, o.end - 1,
+			    &o.owned, mem_shp_driver_ram);
+	for_each_memory_block(&o, mem_shp_group_block);
+	return o.owned;
+}
+
 /*
  * A range: block aligned, inside what memory hot-plug can map
  * (mhp_get_pluggable_range(), as add_memory() checks it), and present for
@@ -111,6 +153,13 @@ static int mem_shp_check_range(struct shp_request *req, struct shp_target *t)
 				   t->mem.start, t->mem.size, pluggable.start,
 				   pluggable.end);
 		return -E2BIG;
+	}
+	/* Added or removed here, unless a firmware stage's (its commit). */
+	if (!shp_next_target(req, NULL, SHP_CLASS_FIRMWARE) && mem_shp_owned(t)) {
+		shp_report_blocker(req, idx, -EPERM,
+				   "range %#llx+%#llx holds memory a driver owns (a memory group or driver-managed RAM)",
+				   t->mem.start, t->mem.size);
+		return -EPERM;
 	}
 	for_each_memory_block(&c, mem_shp_count_block);
 	if (req->op == SHP_OP_HOT_ADD) {

@@ -52,7 +52,6 @@
 #include <linux/device.h>
 #include <linux/fault-inject.h>
 #include <linux/init.h>
-#include <linux/ioport.h>
 #include <linux/ktime.h>
 #include <linux/lockdep.h>
 #include <linux/memory.h>
@@ -1737,50 +1736,10 @@ static void shp_memory_span(const struct shp_target *t, u64 *start, u64 *end)
 #endif
 
 #ifdef CONFIG_SYS_HOTPLUG_RAW_RANGES
-struct shp_range_owner {
-	u64 start, end;
-	bool owned;
-};
-
-static int shp_block_owned(struct memory_block *mem, void *arg)
-{
-	struct shp_range_owner *o = arg;
-	u64 addr = PFN_PHYS(section_nr_to_pfn(mem->start_section_nr));
-
-	if (addr < o->end && o->start < addr + memory_block_size_bytes() &&
-	    mem->group)
-		o->owned = true;
-	return 0;
-}
-
-static int shp_driver_ram(struct resource *res, void *arg)
-{
-	*(bool *)arg = true;
-	return 1;
-}
-
 /*
- * Whether a driver owns memory in [@start, @end): a block in a memory
- * group (an ACPI memory device, virtio-mem), or driver-managed System RAM
- * (dax/kmem, virtio-mem). Such memory goes only through its driver. The
- * walk over the memory blocks needs no lock: the bus keeps each one
- * while it looks at it.
- */
-static bool shp_range_owned(u64 start, u64 end)
-{
-	struct shp_range_owner o = { .start = start, .end = end };
-
-	walk_iomem_res_desc(IORES_DESC_NONE, IORESOURCE_SYSTEM_RAM |
-			    IORESOURCE_SYSRAM_DRIVER_MANAGED, start, end - 1,
-			    &o.owned, shp_driver_ram);
-	for_each_memory_block(&o, shp_block_owned);
-	return o.owned;
-}
-
-/*
- * "mem:START+SIZE[@NID]": a physical memory range that no driver owns,
- * for add (on node NID) and remove; for testing
- * (CONFIG_SYS_HOTPLUG_RAW_RANGES).
+ * "mem:START+SIZE[@NID]": a physical memory range, for add (on node NID)
+ * and remove; for testing (CONFIG_SYS_HOTPLUG_RAW_RANGES). The memory
+ * stage refuses a range that a driver owns.
  */
 static int shp_parse_range(struct shp_request *req, char *spec)
 {
@@ -1804,8 +1763,6 @@ static int shp_parse_range(struct shp_request *req, char *spec)
 	if (shp_parse_u64(spec, 0, &start) || shp_parse_u64(size, 0, &len) ||
 	    !len || check_add_overflow(start, len, &end))
 		return -EINVAL;
-	if (shp_range_owned(start, end))
-		return -EPERM;
 	t = shp_request_add_targets(req, 1);
 	if (!t)
 		return -ENOMEM;

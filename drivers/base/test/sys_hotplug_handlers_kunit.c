@@ -754,6 +754,39 @@ static void shp_hw_mem_fw_blocks(struct kunit *test)
 	expect_blocks(test, start, SPARE_BLOCKS, ZONE_MOVABLE);
 }
 
+/*
+ * Memory that a driver added (in a memory group, as an ACPI memory device
+ * adds it, or as driver-managed RAM, as dax/kmem does) is removed only by
+ * that driver: a request that names its range is refused in validate,
+ * whoever makes it, and the memory stays online.
+ */
+static void shp_hw_mem_owned_range(struct kunit *test)
+{
+	u64 start = spare_start, size = need_spare(test);
+	int nid = memory_add_physaddr_to_nid(start), mgid;
+	struct shp_request *req;
+
+	mhp_set_default_online_type(MMOP_ONLINE_MOVABLE);
+	mgid = memory_group_register_static(nid, PHYS_PFN(size));
+	KUNIT_ASSERT_GE(test, mgid, 0);
+	KUNIT_ASSERT_EQ(test, add_memory(mgid, start, size, MHP_NID_IS_MGID), 0);
+	KUNIT_EXPECT_EQ(test, submit_range(test, SHP_OP_HOT_REMOVE, start, size,
+					   &req), -EPERM);
+	expect_record(test, req, "holds memory a driver owns");
+	expect_blocks(test, start, SPARE_BLOCKS, ZONE_MOVABLE);
+	KUNIT_ASSERT_EQ(test, offline_and_remove_memory(start, size), 0);
+	KUNIT_EXPECT_EQ(test, memory_group_unregister(mgid), 0);
+
+	KUNIT_ASSERT_EQ(test, add_memory_driver_managed(nid, start, size,
+							"System RAM (kunit)",
+							MHP_NONE), 0);
+	KUNIT_EXPECT_EQ(test, submit_range(test, SHP_OP_HOT_REMOVE, start, size,
+					   &req), -EPERM);
+	expect_record(test, req, "holds memory a driver owns");
+	expect_blocks(test, start, SPARE_BLOCKS, ZONE_MOVABLE);
+	KUNIT_EXPECT_EQ(test, offline_and_remove_memory(start, size), 0);
+}
+
 /* Hot-remove fails after the blocks went offline: they come back. */
 static void shp_hw_mem_remove_rollback(struct kunit *test)
 {
@@ -849,6 +882,7 @@ static struct kunit_case shp_hw_mem_cases[] = {
 	KUNIT_CASE(shp_hw_mem_add_rollback),
 	KUNIT_CASE(shp_hw_mem_blocks_rollback),
 	KUNIT_CASE(shp_hw_mem_remove_rollback),
+	KUNIT_CASE(shp_hw_mem_owned_range),
 	KUNIT_CASE(shp_hw_mem_fw_blocks),
 	{}
 };
