@@ -21,6 +21,7 @@
  * remove_memory()).
  */
 
+#include <linux/bitfield.h>
 #include <linux/cpu.h>
 #include <linux/device.h>
 #include <linux/init.h>
@@ -36,14 +37,15 @@
 
 /*
  * Handler bits in shp_target.done, beside SHP_TARGET_CHANGED.
- * Memory blocks: MEM_SHP_WAS_MOVABLE, the block was in ZONE_MOVABLE before
- * it went offline; MEM_SHP_OF_RANGE, the block was found in a range that
- * a hot-remove named. Node targets: NODE_SHP_WAS_ONLINE, the node was
- * online when the request was validated; NODE_SHP_NAMED, the requester
- * named the node (the others are the nodes of the request's devices).
+ * Memory blocks: MEM_SHP_OF_RANGE, the block was found in a range that a
+ * hot-remove named; MEM_SHP_ZONE, one more than the index of the zone the
+ * block was in before it went offline. Node targets: NODE_SHP_WAS_ONLINE,
+ * the node was online when the request was validated; NODE_SHP_NAMED,
+ * the requester named the node (the others are the nodes of the
+ * request's devices).
  */
-#define MEM_SHP_WAS_MOVABLE	BIT(1)
 #define MEM_SHP_OF_RANGE	BIT(2)
+#define MEM_SHP_ZONE		GENMASK(6, 3)
 #define NODE_SHP_WAS_ONLINE	BIT(1)
 #define NODE_SHP_NAMED		BIT(2)
 
@@ -349,11 +351,40 @@ static int mem_shp_validate(struct shp_handler *h, struct shp_request *req)
 
 /* ------------------------------------------------------------ blocks */
 
+/*
+ * Online again a block that this request took offline, in the zone it was
+ * in. Onlining picks the zone from the zone spans (zone_for_pfn_range()),
+ * and offlining may have shrunk the span of the zone it left (a block at
+ * the top of ZONE_DMA32, say): a block that lands in another zone is
+ * reported as left there, which makes the request PARTIAL.
+ */
+static int mem_shp_reonline(struct shp_request *req, struct shp_target *t)
+{
+	struct memory_block *mem = mem_shp_block(t);
+	int zid = (int)FIELD_GET(MEM_SHP_ZONE, t->done) - 1;
+	int idx = shp_target_index(req, t);
+	int err;
+
+	BUILD_BUG_ON(MAX_NR_ZONES >= FIELD_MAX(MEM_SHP_ZONE));
+	mem->online_type = zid == ZONE_MOVABLE ? MMOP_ONLINE_MOVABLE :
+						 MMOP_ONLINE_KERNEL;
+	err = device_online(t->dev);
+	if (err < 0) {
+		shp_report_left(req, idx, err, "%s left offline",
+				dev_name(t->dev));
+		return err;
+	}
+	if (zid >= 0 && mem->zone && zone_idx(mem->zone) != zid)
+		shp_report_left(req, idx, 0, "%s online again in zone %s, not %s",
+				dev_name(t->dev), mem->zone->name,
+				NODE_DATA(mem->nid)->node_zones[zid].name);
+	return 0;
+}
+
 /* Undo the blocks before @end that this request changed, newest first. */
 static int mem_shp_undo(struct shp_request *req, struct shp_target *end)
 {
 	bool offline = !shp_is_up(req->op);
-	struct memory_block *mem;
 	struct shp_target *t;
 	int ret = 0, err;
 
@@ -361,23 +392,20 @@ static int mem_shp_undo(struct shp_request *req, struct shp_target *end)
 		if (t->class != SHP_CLASS_MEMORY || !t->dev ||
 		    !(t->done & SHP_TARGET_CHANGED))
 			continue;
-		mem = mem_shp_block(t);
 		if (offline) {
-			/* Back online, in the zone it was in. */
-			mem->online_type = t->done & MEM_SHP_WAS_MOVABLE ?
-					   MMOP_ONLINE_MOVABLE : MMOP_ONLINE_KERNEL;
-			err = device_online(t->dev);
+			err = mem_shp_reonline(req, t);
 		} else {
 			err = device_offline(t->dev);
+			if (err < 0)
+				shp_report_left(req, shp_target_index(req, t),
+						err, "%s left online",
+						dev_name(t->dev));
 		}
 		if (err < 0) {
-			shp_report_left(req, shp_target_index(req, t), err,
-					"%s left %s", dev_name(t->dev),
-					offline ? "offline" : "online");
 			ret = ret ?: err;
 			continue;
 		}
-		t->done &= ~(SHP_TARGET_CHANGED | MEM_SHP_WAS_MOVABLE);
+		t->done &= ~(SHP_TARGET_CHANGED | MEM_SHP_ZONE);
 	}
 	return ret;
 }
@@ -391,7 +419,7 @@ static int mem_shp_change_blocks(struct shp_request *req)
 	bool offline = !shp_is_up(req->op);
 	struct memory_block *mem;
 	struct shp_target *t;
-	bool movable;
+	unsigned long zone;
 	int ret;
 
 	for (t = shp_next_target(req, NULL, SHP_CLASS_MEMORY); t;
@@ -399,7 +427,7 @@ static int mem_shp_change_blocks(struct shp_request *req)
 		if (!t->dev)
 			continue;
 		mem = mem_shp_block(t);
-		movable = mem->zone && zone_idx(mem->zone) == ZONE_MOVABLE;
+		zone = mem->zone ? zone_idx(mem->zone) + 1 : 0;
 		/* offline_pages() stops on the SIGINT of an abort; online does not. */
 		if (shp_request_aborted(req)) {
 			ret = -EINTR;
@@ -419,7 +447,7 @@ static int mem_shp_change_blocks(struct shp_request *req)
 		}
 		if (!ret)
 			t->done |= SHP_TARGET_CHANGED |
-				   (offline && movable ? MEM_SHP_WAS_MOVABLE : 0);
+				   (offline ? FIELD_PREP(MEM_SHP_ZONE, zone) : 0);
 	}
 	return 0;
 }
