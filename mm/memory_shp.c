@@ -365,7 +365,7 @@ static int mem_shp_reonline(struct shp_request *req, struct shp_target *t)
 	int idx = shp_target_index(req, t);
 	int err;
 
-	BUILD_BUG_ON(MAX_NR_ZONES >= FIELD_MAX(MEM_SHP_ZONE));
+	BUILD_BUG_ON(FIELD_MAX(MEM_SHP_ZONE) <= MAX_NR_ZONES);
 	mem->online_type = zid == ZONE_MOVABLE ? MMOP_ONLINE_MOVABLE :
 						 MMOP_ONLINE_KERNEL;
 	err = device_online(t->dev);
