@@ -37,13 +37,15 @@
 
 /*
  * Handler bits in shp_target.done, beside SHP_TARGET_CHANGED.
- * Memory blocks: MEM_SHP_OF_RANGE, the block was found in a range that a
+ * Memory blocks: MEM_SHP_AGAIN, the block failed to go offline in the
+ * first pass; MEM_SHP_OF_RANGE, the block was found in a range that a
  * hot-remove named; MEM_SHP_ZONE, one more than the index of the zone the
  * block was in before it went offline. Node targets: NODE_SHP_WAS_ONLINE,
  * the node was online when the request was validated; NODE_SHP_NAMED,
  * the requester named the node (the others are the nodes of the
  * request's devices).
  */
+#define MEM_SHP_AGAIN		BIT(1)
 #define MEM_SHP_OF_RANGE	BIT(2)
 #define MEM_SHP_ZONE		GENMASK(6, 3)
 #define NODE_SHP_WAS_ONLINE	BIT(1)
@@ -69,6 +71,7 @@ static struct memory_block *mem_shp_find(u64 addr)
 struct mem_shp_count {
 	u64 start, end;
 	unsigned long present;
+	bool grouped;		/* a present block is in a memory group */
 };
 
 static int mem_shp_count_block(struct memory_block *mem, void *arg)
@@ -76,24 +79,10 @@ static int mem_shp_count_block(struct memory_block *mem, void *arg)
 	struct mem_shp_count *c = arg;
 	u64 addr = PFN_PHYS(section_nr_to_pfn(mem->start_section_nr));
 
-	if (addr >= c->start && addr < c->end)
+	if (addr >= c->start && addr < c->end) {
 		c->present++;
-	return 0;
-}
-
-struct mem_shp_owner {
-	u64 start, end;
-	bool owned;
-};
-
-static int mem_shp_group_block(struct memory_block *mem, void *arg)
-{
-	struct mem_shp_owner *o = arg;
-	u64 addr = PFN_PHYS(section_nr_to_pfn(mem->start_section_nr));
-
-	if (addr < o->end && o->start < addr + memory_block_size_bytes() &&
-	    mem->group)
-		o->owned = true;
+		c->grouped |= !!mem->group;
+	}
 	return 0;
 }
 
@@ -104,23 +93,22 @@ static int mem_shp_driver_ram(struct resource *res, void *arg)
 }
 
 /*
- * Whether a driver owns memory in the range of @t: a block in a memory
- * group (an ACPI memory device, virtio-mem), or driver-managed System RAM
- * (dax/kmem, virtio-mem). Such memory is added and removed only by its
- * driver. Under device_hotplug_lock, which keeps the blocks and their
- * groups as they are until the request ends.
+ * Whether a driver owns memory in the range that @c counted: a block in a
+ * memory group (an ACPI memory device, virtio-mem), or driver-managed
+ * System RAM (dax/kmem, virtio-mem). Such memory is added and removed only
+ * by its driver. Under device_hotplug_lock, which keeps the blocks and
+ * their groups as they are until the request ends.
  */
-static bool mem_shp_owned(const struct shp_target *t)
+static bool mem_shp_owned(const struct mem_shp_count *c)
 {
-	struct mem_shp_owner o = {
-		.start = t->mem.start, .end = t->mem.start + t->mem.size,
-	};
+	bool driver_ram = false;
 
+	if (c->grouped)
+		return true;
 	walk_iomem_res_desc(IORES_DESC_NONE, IORESOURCE_SYSTEM_RAM |
-			    IORESOURCE_SYSRAM_DRIVER_MANAGED, o.start, o.end - 1,
-			    &o.owned, mem_shp_driver_ram);
-	for_each_memory_block(&o, mem_shp_group_block);
-	return o.owned;
+			    IORESOURCE_SYSRAM_DRIVER_MANAGED, c->start, c->end - 1,
+			    &driver_ram, mem_shp_driver_ram);
+	return driver_ram;
 }
 
 /*
@@ -156,14 +144,14 @@ static int mem_shp_check_range(struct shp_request *req, struct shp_target *t)
 				   pluggable.end);
 		return -E2BIG;
 	}
+	for_each_memory_block(&c, mem_shp_count_block);
 	/* Added or removed here, unless a firmware stage's (its commit). */
-	if (!shp_next_target(req, NULL, SHP_CLASS_FIRMWARE) && mem_shp_owned(t)) {
+	if (!shp_next_target(req, NULL, SHP_CLASS_FIRMWARE) && mem_shp_owned(&c)) {
 		shp_report_blocker(req, idx, -EPERM,
 				   "range %#llx+%#llx holds memory a driver owns (a memory group or driver-managed RAM)",
 				   t->mem.start, t->mem.size);
 		return -EPERM;
 	}
-	for_each_memory_block(&c, mem_shp_count_block);
 	if (req->op == SHP_OP_HOT_ADD) {
 		if (t->nid < 0 || t->nid >= MAX_NUMNODES ||
 		    !node_possible(t->nid)) {
@@ -411,45 +399,85 @@ static int mem_shp_undo(struct shp_request *req, struct shp_target *end)
 }
 
 /*
+ * Online or offline the block of @t; record a change. Return: 0 if it
+ * changed, 1 if it was in that state already, or a negative errno.
+ */
+static int mem_shp_change_block(struct shp_request *req, struct shp_target *t,
+				bool offline)
+{
+	struct memory_block *mem = mem_shp_block(t);
+	unsigned long zone = mem->zone ? zone_idx(mem->zone) + 1 : 0;
+	int ret;
+
+	/* offline_pages() stops on the SIGINT of an abort; online does not. */
+	if (shp_request_aborted(req)) {
+		ret = -EINTR;
+	} else if (offline) {
+		ret = device_offline(t->dev);
+	} else {
+		/* Protected by device_hotplug_lock, as state_store() says. */
+		if (req->op == SHP_OP_HOT_ADD)
+			mem->online_type = mhp_get_default_online_type();
+		else if (t->mem.online_type >= 0)
+			mem->online_type = t->mem.online_type;
+		ret = device_online(t->dev);
+	}
+	if (!ret)
+		t->done |= SHP_TARGET_CHANGED |
+			   (offline ? FIELD_PREP(MEM_SHP_ZONE, zone) : 0);
+	return ret;
+}
+
+/*
  * Online or offline every block target: offline and hot-remove take them
- * offline, online and hot-add bring them online.
+ * offline, online and hot-add bring them online. Offline makes two passes,
+ * as acpi_scan_try_to_offline() does: a block that fails in the first may
+ * hold what the pages of the others need (memcg data), so it is tried
+ * again once they are offline, and only a failure then fails the step.
+ * If no block went offline in the first pass (one block, as a sysfs write
+ * names), nothing changed for a second one: there is none.
  */
 static int mem_shp_change_blocks(struct shp_request *req)
 {
-	bool offline = !shp_is_up(req->op);
-	struct memory_block *mem;
+	bool offline = !shp_is_up(req->op), again = false, changed = false;
 	struct shp_target *t;
-	unsigned long zone;
-	int ret;
+	int ret = 0, first = 0;
 
 	for (t = shp_next_target(req, NULL, SHP_CLASS_MEMORY); t;
 	     t = shp_next_target(req, t, SHP_CLASS_MEMORY)) {
 		if (!t->dev)
 			continue;
-		mem = mem_shp_block(t);
-		zone = mem->zone ? zone_idx(mem->zone) + 1 : 0;
-		/* offline_pages() stops on the SIGINT of an abort; online does not. */
-		if (shp_request_aborted(req)) {
-			ret = -EINTR;
-		} else if (offline) {
-			ret = device_offline(t->dev);
-		} else {
-			/* Protected by device_hotplug_lock, as state_store() says. */
-			if (req->op == SHP_OP_HOT_ADD)
-				mem->online_type = mhp_get_default_online_type();
-			else if (t->mem.online_type >= 0)
-				mem->online_type = t->mem.online_type;
-			ret = device_online(t->dev);
-		}
-		if (ret < 0) {
-			mem_shp_undo(req, t);
-			return ret;
-		}
-		if (!ret)
-			t->done |= SHP_TARGET_CHANGED |
-				   (offline ? FIELD_PREP(MEM_SHP_ZONE, zone) : 0);
+		ret = mem_shp_change_block(req, t, offline);
+		changed |= !ret;
+		if (ret >= 0)
+			continue;
+		if (!offline || ret == -EINTR)
+			goto undo;
+		first = first ?: ret;
+		t->done |= MEM_SHP_AGAIN;
+		again = true;
+	}
+	/* Nothing went offline: a second pass would find what the first did. */
+	if (again && !changed) {
+		ret = first;
+		goto undo;
+	}
+	for (t = shp_next_target(req, NULL, SHP_CLASS_MEMORY); again && t;
+	     t = shp_next_target(req, t, SHP_CLASS_MEMORY)) {
+		if (!(t->done & MEM_SHP_AGAIN))
+			continue;
+		t->done &= ~MEM_SHP_AGAIN;
+		ret = mem_shp_change_block(req, t, offline);
+		if (ret < 0)
+			goto undo;
 	}
 	return 0;
+undo:
+	for (t = shp_next_target(req, NULL, SHP_CLASS_MEMORY); t;
+	     t = shp_next_target(req, t, SHP_CLASS_MEMORY))
+		t->done &= ~MEM_SHP_AGAIN;
+	mem_shp_undo(req, req->targets + req->nr_targets);
+	return ret;
 }
 
 /* ------------------------------------------------------------ ranges */

@@ -4,13 +4,14 @@
  *
  * Insertion: a bus check or device check notification for a processor, a
  * memory device or a container object not enumerated yet, and present,
- * becomes one hot-add request. This handler's execute step enumerates the object (the scan
- * handlers make the CPUs present and add the memory) and describes what
- * appeared as targets: the CPUs and the memory blocks. The memory and CPU
- * stages after it online them as their policies say. If any step fails,
- * the rollback takes them offline again and undoes the enumeration, and
- * the firmware learns of the failure through _OST: a CPU or a memory
- * device that no scan handler could take is never reported as inserted.
+ * becomes one hot-add request. This handler's execute step enumerates the
+ * object (the scan handlers make the CPUs present and add the memory) and
+ * describes what appeared as targets: the CPUs and the memory blocks.
+ * The memory and CPU stages after it online them as their policies say.
+ * If any step fails, the rollback takes them offline again and undoes the
+ * enumeration, and the firmware learns of the failure through _OST: a CPU
+ * or a memory device that no scan handler could take is never reported as
+ * inserted.
  *
  * Eject: an eject of a processor or a memory device, whether the firmware
  * asks for it (an eject request notification) or user space writes the
@@ -550,7 +551,8 @@ static struct shp_request *acpi_shp_request(struct acpi_device *adev,
 
 /*
  * Under acpi_scan_lock. Return: the hot-remove request for @adev, NULL if
- * @adev is not for the sequencer, or an ERR_PTR().
+ * @adev is not for the sequencer or its eject is disabled, or an
+ * ERR_PTR().
  */
 static struct shp_request *acpi_shp_eject_request(struct acpi_device *adev)
 {
@@ -558,7 +560,11 @@ static struct shp_request *acpi_shp_eject_request(struct acpi_device *adev)
 	struct shp_request *req;
 	int ret;
 
-	if (!acpi_shp_ours(adev))
+	/*
+	 * A disabled hotplug profile: the scan code refuses the eject before
+	 * anything else ("Eject disabled", _OST 0x80); leave it to that.
+	 */
+	if (!acpi_shp_ours(adev) || !acpi_shp_eject_enabled(adev))
 		return NULL;
 	req = acpi_shp_request(adev, SHP_OP_HOT_REMOVE);
 	if (!req)
@@ -608,14 +614,15 @@ VISIBLE_IF_KUNIT u32 acpi_shp_insert_status(int ret)
 
 /*
  * The _OST status of an eject that ended with @ret, as acpi_device_hotplug()
- * reports acpi_scan_hot_remove(): 0x80 for a disabled hotplug profile or a
- * device that cannot be offlined (-EPERM), 0x82 for any other failure to
- * offline a CPU or a memory block (acpi_scan_try_to_offline() turns every
- * such errno into -EBUSY), 1 when the object is gone or _EJ0 fails. One
- * answer is more specific than the scan code's 0x82: a container that
- * demands its devices offline (@dependants_online: one under it is still
- * online) gets 0x83, the status the ACPI specification (6.5, section
- * 6.3.5, _OST) defines for a busy ejection dependency.
+ * reports acpi_scan_hot_remove(): 0x80 for a disabled hotplug profile
+ * (this handler's -EPERM), 0x82 for any failure to offline a CPU or a
+ * memory block, whatever its errno (acpi_scan_try_to_offline() turns them
+ * all into -EBUSY, a CPU that cannot be offlined included), 1 when the
+ * object is gone or _EJ0 fails. One answer is more specific than the
+ * scan code's 0x82: a container that demands its devices offline
+ * (@dependants_online: one under it is still online) gets 0x83, the status
+ * the ACPI specification (6.5, section 6.3.5, _OST) defines for a busy
+ * ejection dependency.
  */
 VISIBLE_IF_KUNIT u32 acpi_shp_eject_status(const struct shp_request *req,
 					   int ret, bool dependants_online)
@@ -624,17 +631,18 @@ VISIBLE_IF_KUNIT u32 acpi_shp_eject_status(const struct shp_request *req,
 
 	if (!ret)
 		return ACPI_OST_SC_SUCCESS;
-	if (ret == -EPERM)
-		return ACPI_OST_SC_EJECT_NOT_SUPPORTED;
-	if (dependants_online)
-		return ACPI_OST_SC_EJECT_DEPENDENCY_BUSY;
 	/* No step failed: the request could not be made or submitted. */
 	if (!req || !req->failed_handler[0])
 		return ACPI_OST_SC_NON_SPECIFIC_FAILURE;
 	own = !strcmp(req->failed_handler, acpi_shp_handler.name);
 	core = !strcmp(req->failed_handler, "core");
+	if (own && ret == -EPERM)
+		return ACPI_OST_SC_EJECT_NOT_SUPPORTED;
+	if (dependants_online)
+		return ACPI_OST_SC_EJECT_DEPENDENCY_BUSY;
 	/* The object or a device went away, or _EJ0 failed. */
-	if ((own && ret != -EAGAIN) || (core && ret != -EINTR))
+	if ((own && ret != -EAGAIN && ret != -EBUSY) ||
+	    (core && ret != -EINTR))
 		return ACPI_OST_SC_NON_SPECIFIC_FAILURE;
 	/* A device would not go offline, or changed under the request. */
 	return ACPI_OST_SC_DEVICE_BUSY;
@@ -647,9 +655,10 @@ VISIBLE_IF_KUNIT u32 acpi_shp_eject_status(const struct shp_request *req,
  *
  * Called from acpi_device_hotplug() on the ACPI hot-plug workqueue, before
  * it takes any lock. A bus check or device check of a processor, a memory
- * device or a container that is not enumerated yet becomes a hot-add
- * request, an eject of one a hot-remove request; this waits for the
- * request and reports its outcome by _OST.
+ * device or a container that is not enumerated yet and is present becomes
+ * a hot-add request, an eject of one whose hotplug profile is enabled a
+ * hot-remove request; this waits for the request and reports its outcome
+ * by _OST.
  *
  * Return: true if the event was handled here (the reference on @adev is
  * dropped and _OST evaluated), false to leave it to the ACPI scan code.
@@ -681,8 +690,8 @@ bool acpi_shp_hotplug(struct acpi_device *adev, u32 src)
 	acpi_scan_lock_acquire();
 	req = insert ? acpi_shp_insert_request(adev) :
 		       acpi_shp_eject_request(adev);
-	/* As the scan code does: only an eject that may go ahead. */
-	if (!IS_ERR_OR_NULL(req) && !insert && acpi_shp_eject_enabled(adev))
+	/* As the scan code does, once the eject may go ahead. */
+	if (!IS_ERR_OR_NULL(req) && !insert)
 		acpi_evaluate_ost(adev->handle, ACPI_NOTIFY_EJECT_REQUEST,
 				  ACPI_OST_SC_EJECT_IN_PROGRESS, NULL);
 	acpi_scan_lock_release();

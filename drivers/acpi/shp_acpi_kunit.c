@@ -175,14 +175,15 @@ struct ost_case {
 
 /*
  * Ejects report what acpi_scan_hot_remove() makes acpi_device_hotplug()
- * report: whatever a CPU or memory step fails with, a device that would
- * not go offline is 0x82, unless it cannot be offlined at all (0x80).
+ * report: a disabled hotplug profile is 0x80; whatever a CPU or memory
+ * step fails with, a device that would not go offline is 0x82, even one
+ * that cannot be offlined at all (acpi_scan_try_to_offline() says -EBUSY).
  */
 static const struct ost_case eject_cases[] = {
 	{ 0, "acpi", false, ACPI_OST_SC_SUCCESS },
 	{ -EPERM, "acpi", false, ACPI_OST_SC_EJECT_NOT_SUPPORTED },
-	{ -EPERM, "cpu", false, ACPI_OST_SC_EJECT_NOT_SUPPORTED },
-	{ -EPERM, "cpu", true, ACPI_OST_SC_EJECT_NOT_SUPPORTED },
+	{ -EPERM, "acpi", true, ACPI_OST_SC_EJECT_NOT_SUPPORTED },
+	{ -EPERM, "cpu", false, ACPI_OST_SC_DEVICE_BUSY },
 	{ -EBUSY, "memory", false, ACPI_OST_SC_DEVICE_BUSY },
 	{ -EINVAL, "memory", false, ACPI_OST_SC_DEVICE_BUSY },
 	{ -EIO, "cpu", false, ACPI_OST_SC_DEVICE_BUSY },
@@ -190,8 +191,11 @@ static const struct ost_case eject_cases[] = {
 	{ TAIL_ERR, "kunit-tail", false, ACPI_OST_SC_DEVICE_BUSY },
 	{ -EINTR, "core", false, ACPI_OST_SC_DEVICE_BUSY },
 	{ -EAGAIN, "acpi", false, ACPI_OST_SC_DEVICE_BUSY },
+	/* A container whose devices went offline since validate refused. */
+	{ -EBUSY, "acpi", false, ACPI_OST_SC_DEVICE_BUSY },
 	/* A container with a device online, whichever step refused. */
 	{ -EBUSY, "acpi", true, ACPI_OST_SC_EJECT_DEPENDENCY_BUSY },
+	{ -EPERM, "cpu", true, ACPI_OST_SC_EJECT_DEPENDENCY_BUSY },
 	{ -EINVAL, "memory", true, ACPI_OST_SC_EJECT_DEPENDENCY_BUSY },
 	{ -EBUSY, "cpu", true, ACPI_OST_SC_EJECT_DEPENDENCY_BUSY },
 	/* The object or a device went away, _EJ0 failed, no request. */
@@ -296,14 +300,17 @@ static void shp_acpi_eject_names_every_device(struct kunit *test)
 
 /*
  * With the object's hotplug profile disabled (hotplug/<profile>/enabled
- * = 0), an eject is refused before anything goes offline, and the
- * firmware is told that eject is not supported.
+ * = 0), an eject request is left to the scan code, which refuses it
+ * first thing; one that reaches the sequencer anyway (the profile was
+ * disabled after it was made) is refused before anything goes offline.
+ * Either way the firmware is told that eject is not supported.
  */
 static void shp_acpi_eject_profile_disabled(struct kunit *test)
 {
 	struct acpi_device *adev = pick_cpu(test);
 	struct shp_acpi_test *ctx = test->priv;
 	struct shp_request *req;
+	bool handled;
 	char why[64];
 	int ret;
 
@@ -311,6 +318,14 @@ static void shp_acpi_eject_profile_disabled(struct kunit *test)
 		kunit_skip(test, "the processor hotplug profile is disabled");
 	acpi_scan_hotplug_enabled(&adev->handler->hotplug, false);
 	ctx->disabled = &adev->handler->hotplug;
+
+	/* As the notify handler does; a handled event drops it. */
+	acpi_dev_get(adev);
+	handled = acpi_shp_hotplug(adev, ACPI_NOTIFY_EJECT_REQUEST);
+	KUNIT_EXPECT_FALSE(test, handled);
+	if (!handled)
+		acpi_dev_put(adev);
+	KUNIT_EXPECT_TRUE(test, cpu_online(ctx->cpu));
 
 	req = new_request(test, SHP_OP_HOT_REMOVE, adev);
 	add_cpu_target(test, req, ctx->cpu);
@@ -387,6 +402,10 @@ static void shp_acpi_device_check_absent(struct kunit *test)
 	struct acpi_device *adev = pick_absent_memory(test);
 	unsigned int i;
 	bool handled;
+
+	/* Otherwise it would be left to the scan code whatever it is. */
+	KUNIT_ASSERT_TRUE(test, acpi_shp_ours(adev));
+	KUNIT_ASSERT_TRUE(test, shp_handles(SHP_CLASS_FIRMWARE, SHP_OP_HOT_ADD));
 
 	for (i = 0; i < ARRAY_SIZE(events); i++) {
 		/* As the notify handler does; a handled event drops it. */

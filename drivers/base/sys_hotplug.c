@@ -438,11 +438,13 @@ EXPORT_SYMBOL_GPL(shp_report_blocker);
  * shp_report_left - report a change that could not be undone
  * @req: the request being rolled back or committed
  * @target: index of the target (shp_target_index()), or -1
- * @err: the errno of the failed step
+ * @err: the errno of the failed step, or 0 if the step did not fail but
+ *	could not restore the state exactly
  * @fmt: printf-style description of the state that was left
  *
- * Called by rollback and commit steps that fail, to say what was left
- * where; the request ends %SHP_OUTCOME_PARTIAL.
+ * Called by rollback and commit steps that fail or cannot restore what
+ * was, to say what was left where; the request ends
+ * %SHP_OUTCOME_PARTIAL.
  *
  * Context: a step of @req, in the sequencer's worker, with
  * device_hotplug_lock held; may sleep (allocates with GFP_KERNEL).

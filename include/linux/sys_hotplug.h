@@ -327,7 +327,8 @@ static inline bool shp_is_up(enum shp_operation op)
  *
  * Context: any; reads without a lock a flag that only goes from false to
  * true.
- * Return: true once the request has been aborted (see shp_submit_wait()).
+ * Return: true once an operator has aborted the request ("abort" to the
+ * debugfs request file).
  */
 static inline bool shp_request_aborted(const struct shp_request *req)
 {

@@ -64,6 +64,7 @@ struct shp_hw_test {
 	struct shp_handler fw;		/* kunit-fw: a firmware stage */
 	bool fw_registered;
 	int fw_seen[SPARE_BLOCKS];	/* block zones its rollback found */
+	int mgid;			/* a memory group to unregister, or -1 */
 };
 
 /* Read by callbacks that run outside the case's thread. */
@@ -603,6 +604,51 @@ static int mem_refuse(struct notifier_block *nb, unsigned long action,
 }
 
 /*
+ * The block at fail_pfn refuses to go offline while the block after it is
+ * online, as a block holding what another's pages need would.
+ */
+static int mem_refuse_before_next(struct notifier_block *nb,
+				  unsigned long action, void *arg)
+{
+	struct memory_notify *mn = arg;
+	struct memory_block *next;
+	bool online;
+
+	if (action != MEM_GOING_OFFLINE || mn->start_pfn != READ_ONCE(fail_pfn))
+		return NOTIFY_OK;
+	next = block_at(PFN_PHYS(mn->start_pfn) + block_bytes());
+	online = next && next->state == MEM_ONLINE;
+	if (next)
+		put_device(&next->dev);
+	return online ? notifier_from_errno(DEVICE_ERR) : NOTIFY_OK;
+}
+
+/*
+ * Offline of several blocks makes a second pass, as an ACPI eject always
+ * has (acpi_scan_try_to_offline()): a block that could go offline only
+ * after a later one still does, and the request succeeds.
+ */
+static void shp_hw_mem_offline_second_pass(struct kunit *test)
+{
+	struct shp_hw_test *ctx = test->priv;
+	u64 start = spare_start, size = need_spare(test);
+	struct shp_request *req;
+
+	mhp_set_default_online_type(MMOP_ONLINE_MOVABLE);
+	KUNIT_ASSERT_EQ(test, submit_range(test, SHP_OP_HOT_ADD, start, size,
+					   &req), 0);
+	ctx->mem_nb.notifier_call = mem_refuse_before_next;
+	KUNIT_ASSERT_EQ(test, register_memory_notifier(&ctx->mem_nb), 0);
+	ctx->mem_nb_registered = true;
+	WRITE_ONCE(fail_pfn, PHYS_PFN(start));
+	KUNIT_EXPECT_EQ(test, submit_blocks(test, SHP_OP_OFFLINE, start,
+					    SPARE_BLOCKS, -1, &req), 0);
+	expect_blocks(test, start, SPARE_BLOCKS, BLOCK_OFFLINE);
+	expect_record(test, req, "outcome=ok result=0");
+	WRITE_ONCE(fail_pfn, -1UL);
+}
+
+/*
  * Offline and online of several blocks: when block k fails, or a later
  * stage does, blocks 1..k-1 come back in the zone they were in.
  */
@@ -762,6 +808,7 @@ static void shp_hw_mem_fw_blocks(struct kunit *test)
  */
 static void shp_hw_mem_owned_range(struct kunit *test)
 {
+	struct shp_hw_test *ctx = test->priv;
 	u64 start = spare_start, size = need_spare(test);
 	int nid = memory_add_physaddr_to_nid(start), mgid;
 	struct shp_request *req;
@@ -769,6 +816,7 @@ static void shp_hw_mem_owned_range(struct kunit *test)
 	mhp_set_default_online_type(MMOP_ONLINE_MOVABLE);
 	mgid = memory_group_register_static(nid, PHYS_PFN(size));
 	KUNIT_ASSERT_GE(test, mgid, 0);
+	ctx->mgid = mgid;
 	KUNIT_ASSERT_EQ(test, add_memory(mgid, start, size, MHP_NID_IS_MGID), 0);
 	KUNIT_EXPECT_EQ(test, submit_range(test, SHP_OP_HOT_REMOVE, start, size,
 					   &req), -EPERM);
@@ -776,6 +824,7 @@ static void shp_hw_mem_owned_range(struct kunit *test)
 	expect_blocks(test, start, SPARE_BLOCKS, ZONE_MOVABLE);
 	KUNIT_ASSERT_EQ(test, offline_and_remove_memory(start, size), 0);
 	KUNIT_EXPECT_EQ(test, memory_group_unregister(mgid), 0);
+	ctx->mgid = -1;
 
 	KUNIT_ASSERT_EQ(test, add_memory_driver_managed(nid, start, size,
 							"System RAM (kunit)",
@@ -830,6 +879,7 @@ static int shp_hw_mem_init(struct kunit *test)
 		return -ENOMEM;
 	ctx->test = test;
 	test->priv = ctx;
+	ctx->mgid = -1;
 	ctx->saved_online_type = mhp_get_default_online_type();
 	if (!shp_handles(SHP_CLASS_MEMORY, SHP_OP_OFFLINE))
 		kunit_skip(test, "no memory handler registered");
@@ -851,12 +901,14 @@ static void shp_hw_mem_exit(struct kunit *test)
 	if (!spare_size)
 		return;
 	mem = block_at(spare_start);
-	if (!mem)
-		return;
-	put_device(&mem->dev);
-	/* Leave the spare RAM as the next case expects it: absent. */
-	WARN_ON(offline_and_remove_memory(spare_start,
-					  SPARE_BLOCKS * block_bytes()));
+	if (mem) {
+		put_device(&mem->dev);
+		/* Leave the spare RAM as the next case expects it: absent. */
+		WARN_ON(offline_and_remove_memory(spare_start,
+						  SPARE_BLOCKS * block_bytes()));
+	}
+	if (ctx->mgid >= 0)
+		WARN_ON(memory_group_unregister(ctx->mgid));
 }
 
 static struct kunit_case shp_hw_cpu_cases[] = {
@@ -881,6 +933,7 @@ static struct kunit_case shp_hw_mem_cases[] = {
 	KUNIT_CASE(shp_hw_mem_add_remove),
 	KUNIT_CASE(shp_hw_mem_add_rollback),
 	KUNIT_CASE(shp_hw_mem_blocks_rollback),
+	KUNIT_CASE(shp_hw_mem_offline_second_pass),
 	KUNIT_CASE(shp_hw_mem_remove_rollback),
 	KUNIT_CASE(shp_hw_mem_owned_range),
 	KUNIT_CASE(shp_hw_mem_fw_blocks),
