@@ -31,6 +31,9 @@ cleanup() {
 	done
 }
 trap cleanup EXIT
+# A signal would end the script without its EXIT trap: exit instead.
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 if [ "${KEEP_ROOT:-0}" != 1 ] || [ ! -e "$root/.fresh-ready" ]; then
 	# Never remove a root with the host's /dev or /sys still mounted in it.
