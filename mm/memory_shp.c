@@ -37,15 +37,13 @@
 
 /*
  * Handler bits in shp_target.done, beside SHP_TARGET_CHANGED.
- * Memory blocks: MEM_SHP_AGAIN, the block failed to go offline in the
- * first pass; MEM_SHP_OF_RANGE, the block was found in a range that a
+ * Memory blocks: MEM_SHP_OF_RANGE, the block was found in a range that a
  * hot-remove named; MEM_SHP_ZONE, one more than the index of the zone the
  * block was in before it went offline. Node targets: NODE_SHP_WAS_ONLINE,
  * the node was online when the request was validated; NODE_SHP_NAMED,
  * the requester named the node (the others are the nodes of the
  * request's devices).
  */
-#define MEM_SHP_AGAIN		BIT(1)
 #define MEM_SHP_OF_RANGE	BIT(2)
 #define MEM_SHP_ZONE		GENMASK(6, 3)
 #define NODE_SHP_WAS_ONLINE	BIT(1)
@@ -439,9 +437,9 @@ static int mem_shp_change_block(struct shp_request *req, struct shp_target *t,
  */
 static int mem_shp_change_blocks(struct shp_request *req)
 {
-	bool offline = !shp_is_up(req->op), again = false, changed = false;
+	bool offline = !shp_is_up(req->op), changed = false;
 	struct shp_target *t;
-	int ret = 0, first = 0;
+	int ret, failed = 0;
 
 	for (t = shp_next_target(req, NULL, SHP_CLASS_MEMORY); t;
 	     t = shp_next_target(req, t, SHP_CLASS_MEMORY)) {
@@ -449,33 +447,28 @@ static int mem_shp_change_blocks(struct shp_request *req)
 			continue;
 		ret = mem_shp_change_block(req, t, offline);
 		changed |= !ret;
-		if (ret >= 0)
-			continue;
-		if (!offline || ret == -EINTR)
+		if (ret < 0 && (!offline || ret == -EINTR))
 			goto undo;
-		first = first ?: ret;
-		t->done |= MEM_SHP_AGAIN;
-		again = true;
+		if (ret < 0)
+			failed = failed ?: ret;
 	}
+	if (!failed)
+		return 0;
 	/* Nothing went offline: a second pass would find what the first did. */
-	if (again && !changed) {
-		ret = first;
+	ret = failed;
+	if (!changed)
 		goto undo;
-	}
-	for (t = shp_next_target(req, NULL, SHP_CLASS_MEMORY); again && t;
+	/* Those not changed: the ones that failed, and any offline already. */
+	for (t = shp_next_target(req, NULL, SHP_CLASS_MEMORY); t;
 	     t = shp_next_target(req, t, SHP_CLASS_MEMORY)) {
-		if (!(t->done & MEM_SHP_AGAIN))
+		if (!t->dev || (t->done & SHP_TARGET_CHANGED))
 			continue;
-		t->done &= ~MEM_SHP_AGAIN;
 		ret = mem_shp_change_block(req, t, offline);
 		if (ret < 0)
 			goto undo;
 	}
 	return 0;
 undo:
-	for (t = shp_next_target(req, NULL, SHP_CLASS_MEMORY); t;
-	     t = shp_next_target(req, t, SHP_CLASS_MEMORY))
-		t->done &= ~MEM_SHP_AGAIN;
 	mem_shp_undo(req, req->targets + req->nr_targets);
 	return ret;
 }

@@ -635,7 +635,7 @@ VISIBLE_IF_KUNIT u32 acpi_shp_eject_status(const struct shp_request *req,
 	if (!req || !req->failed_handler[0])
 		return ACPI_OST_SC_NON_SPECIFIC_FAILURE;
 	own = !strcmp(req->failed_handler, acpi_shp_handler.name);
-	core = !strcmp(req->failed_handler, "core");
+	core = !strcmp(req->failed_handler, SHP_CORE_NAME);
 	if (own && ret == -EPERM)
 		return ACPI_OST_SC_EJECT_NOT_SUPPORTED;
 	if (dependants_online)

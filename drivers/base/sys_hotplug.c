@@ -404,7 +404,8 @@ void shp_report(struct shp_request *req, enum shp_report_kind kind,
 	r->phase = req->cur_phase;
 	r->target = target;
 	r->err = err;
-	strscpy(r->handler, req->cur_handler ?: "core", sizeof(r->handler));
+	strscpy(r->handler, req->cur_handler ?: SHP_CORE_NAME,
+		sizeof(r->handler));
 	list_add_tail(&r->node, &req->reports);
 	req->nr_reports++;
 }
@@ -1060,7 +1061,7 @@ static int shp_run_phase(struct shp_sequencer *seq, struct shp_request *req,
 		if (phase == SHP_PHASE_EXECUTE && shp_aborted(seq, req)) {
 			first = -EINTR;
 			*failed = i;
-			strscpy(req->failed_handler, "core",
+			strscpy(req->failed_handler, SHP_CORE_NAME,
 				sizeof(req->failed_handler));
 			req->failed_phase = phase;
 			break;
@@ -1136,7 +1137,8 @@ static int shp_check_devices(struct shp_request *req)
 		}
 	}
 	if (ret) {
-		strscpy(req->failed_handler, "core", sizeof(req->failed_handler));
+		strscpy(req->failed_handler, SHP_CORE_NAME,
+			sizeof(req->failed_handler));
 		req->failed_phase = SHP_PHASE_VALIDATE;
 	}
 	return ret;
@@ -1162,7 +1164,8 @@ static int shp_check_classes(struct shp_sequencer *seq,
 	shp_report_blocker(req, -1, -EOPNOTSUPP,
 			   "no handler can %s %s targets in this kernel",
 			   shp_op_name(req->op), shp_class_names[__ffs(missing)]);
-	strscpy(req->failed_handler, "core", sizeof(req->failed_handler));
+	strscpy(req->failed_handler, SHP_CORE_NAME,
+		sizeof(req->failed_handler));
 	req->failed_phase = SHP_PHASE_VALIDATE;
 	return -EOPNOTSUPP;
 }
@@ -1188,7 +1191,8 @@ static void shp_execute_request(struct shp_sequencer *seq,
 	if (!ret && shp_aborted(seq, req)) {
 		ret = -EINTR;
 		failed = nr;
-		strscpy(req->failed_handler, "core", sizeof(req->failed_handler));
+		strscpy(req->failed_handler, SHP_CORE_NAME,
+			sizeof(req->failed_handler));
 		req->failed_phase = SHP_PHASE_EXECUTE;
 	}
 	if (ret) {

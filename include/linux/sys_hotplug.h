@@ -140,6 +140,9 @@ enum shp_outcome {
 /* Handler and report names are copied into records of this size. */
 #define SHP_NAME_LEN		32
 
+/* The name failures and reports of the sequencer itself carry. */
+#define SHP_CORE_NAME		"core"
+
 /**
  * struct shp_target - one device a request acts on
  * @class: what kind of device this is

@@ -603,6 +603,27 @@ static int mem_refuse(struct notifier_block *nb, unsigned long action,
 	return NOTIFY_OK;
 }
 
+/* The spare RAM hot-added, its blocks online movable. */
+static void add_spare_movable(struct kunit *test, u64 start, u64 size)
+{
+	struct shp_request *req;
+
+	mhp_set_default_online_type(MMOP_ONLINE_MOVABLE);
+	KUNIT_ASSERT_EQ(test, submit_range(test, SHP_OP_HOT_ADD, start, size,
+					   &req), 0);
+}
+
+/* From now on, @fn decides whether the block at @addr may go offline. */
+static void refuse_offline(struct kunit *test, notifier_fn_t fn, u64 addr)
+{
+	struct shp_hw_test *ctx = test->priv;
+
+	ctx->mem_nb.notifier_call = fn;
+	KUNIT_ASSERT_EQ(test, register_memory_notifier(&ctx->mem_nb), 0);
+	ctx->mem_nb_registered = true;
+	WRITE_ONCE(fail_pfn, PHYS_PFN(addr));
+}
+
 /*
  * The block at fail_pfn refuses to go offline while the block after it is
  * online, as a block holding what another's pages need would.
@@ -630,17 +651,11 @@ static int mem_refuse_before_next(struct notifier_block *nb,
  */
 static void shp_hw_mem_offline_second_pass(struct kunit *test)
 {
-	struct shp_hw_test *ctx = test->priv;
 	u64 start = spare_start, size = need_spare(test);
 	struct shp_request *req;
 
-	mhp_set_default_online_type(MMOP_ONLINE_MOVABLE);
-	KUNIT_ASSERT_EQ(test, submit_range(test, SHP_OP_HOT_ADD, start, size,
-					   &req), 0);
-	ctx->mem_nb.notifier_call = mem_refuse_before_next;
-	KUNIT_ASSERT_EQ(test, register_memory_notifier(&ctx->mem_nb), 0);
-	ctx->mem_nb_registered = true;
-	WRITE_ONCE(fail_pfn, PHYS_PFN(start));
+	add_spare_movable(test, start, size);
+	refuse_offline(test, mem_refuse_before_next, start);
 	KUNIT_EXPECT_EQ(test, submit_blocks(test, SHP_OP_OFFLINE, start,
 					    SPARE_BLOCKS, -1, &req), 0);
 	expect_blocks(test, start, SPARE_BLOCKS, BLOCK_OFFLINE);
@@ -658,15 +673,10 @@ static void shp_hw_mem_blocks_rollback(struct kunit *test)
 	u64 start = spare_start, size = need_spare(test);
 	struct shp_request *req;
 
-	mhp_set_default_online_type(MMOP_ONLINE_MOVABLE);
-	KUNIT_ASSERT_EQ(test, submit_range(test, SHP_OP_HOT_ADD, start, size,
-					   &req), 0);
+	add_spare_movable(test, start, size);
 
 	/* The second block refuses: the first is back online, movable. */
-	ctx->mem_nb.notifier_call = mem_refuse;
-	KUNIT_ASSERT_EQ(test, register_memory_notifier(&ctx->mem_nb), 0);
-	ctx->mem_nb_registered = true;
-	WRITE_ONCE(fail_pfn, PHYS_PFN(start + block_bytes()));
+	refuse_offline(test, mem_refuse, start + block_bytes());
 	KUNIT_EXPECT_EQ(test, submit_blocks(test, SHP_OP_OFFLINE, start, SPARE_BLOCKS, -1,
 					    &req), DEVICE_ERR);
 	expect_blocks(test, start, SPARE_BLOCKS, ZONE_MOVABLE);
@@ -842,9 +852,7 @@ static void shp_hw_mem_remove_rollback(struct kunit *test)
 	u64 start = spare_start, size = need_spare(test);
 	struct shp_request *req;
 
-	mhp_set_default_online_type(MMOP_ONLINE_MOVABLE);
-	KUNIT_ASSERT_EQ(test, submit_range(test, SHP_OP_HOT_ADD, start, size,
-					   &req), 0);
+	add_spare_movable(test, start, size);
 	add_tail(test, SHP_STAGE_FIRMWARE, SHP_OP_HOT_REMOVE, SHP_CLASS_MEMORY);
 	KUNIT_EXPECT_EQ(test, submit_range(test, SHP_OP_HOT_REMOVE, start, size,
 					   &req), TAIL_ERR);
