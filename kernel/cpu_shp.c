@@ -27,7 +27,6 @@ MODULE_PARM_DESC(auto_online,
 static int cpu_shp_validate(struct shp_handler *h, struct shp_request *req)
 {
 	bool offline = !shp_is_up(req->op);
-	bool fw = shp_next_target(req, NULL, SHP_CLASS_FIRMWARE);
 	unsigned int leaving = 0, cpu;
 	struct shp_target *t;
 	int ret = 0;
@@ -42,7 +41,9 @@ static int cpu_shp_validate(struct shp_handler *h, struct shp_request *req)
 					   cpu);
 			ret = ret ?: -EINVAL;
 		}
-		if (req->op == SHP_OP_HOT_REMOVE && !fw) {
+		/* Removed only with the firmware object that holds it. */
+		if (req->op == SHP_OP_HOT_REMOVE &&
+		    !(t->flags & SHP_TARGET_FW_REMOVES)) {
 			shp_report_blocker(req, shp_target_index(req, t), -EINVAL,
 					   "cpu%u: only its firmware object's eject removes a CPU",
 					   cpu);
@@ -69,71 +70,71 @@ static int cpu_shp_validate(struct shp_handler *h, struct shp_request *req)
 	return ret;
 }
 
-/* Undo the CPUs before @end that this request changed, newest first. */
-static int cpu_shp_undo(struct shp_request *req, struct shp_target *end)
+/*
+ * Bring a CPU up or take it down through its device, under
+ * device_hotplug_lock: the bus callbacks, uevents and dev->offline stay
+ * exactly as for a write without the sequencer. device_online() and
+ * device_offline() return 1 for a CPU in that state already, as a step
+ * does.
+ */
+static int cpu_shp_up(struct shp_handler *h, struct shp_request *req,
+		      struct shp_target *t, unsigned long *data)
 {
-	bool offline = !shp_is_up(req->op);
-	struct shp_target *t;
-	int ret = 0, err;
+	int ret = device_online(t->dev);
 
-	for (t = end - 1; t >= req->targets; t--) {
-		if (t->class != SHP_CLASS_CPU || !(t->done & SHP_TARGET_CHANGED))
-			continue;
-		err = offline ? device_online(t->dev) : device_offline(t->dev);
-		if (err < 0) {
-			shp_report_left(req, shp_target_index(req, t), err,
-					"cpu%u left %s", t->dev->id,
-					offline ? "offline" : "online");
-			ret = ret ?: err;
-			continue;
-		}
-		t->done &= ~SHP_TARGET_CHANGED;
-	}
+	if (ret < 0 && shp_is_up(req->op) == false)
+		shp_report_left(req, shp_target_index(req, t), ret,
+				"cpu%u left offline", t->dev->id);
 	return ret;
 }
 
-static int cpu_shp_execute(struct shp_handler *h, struct shp_request *req)
+static int cpu_shp_down(struct shp_handler *h, struct shp_request *req,
+			struct shp_target *t, unsigned long *data)
 {
-	bool offline = !shp_is_up(req->op);
-	struct shp_target *t;
-	int ret;
+	int ret = device_offline(t->dev);
 
-	if (req->op == SHP_OP_HOT_ADD && !READ_ONCE(auto_online))
-		return 0;
-	for (t = shp_next_target(req, NULL, SHP_CLASS_CPU); t;
-	     t = shp_next_target(req, t, SHP_CLASS_CPU)) {
-		/* Under device_hotplug_lock: the bus callbacks, uevents and
-		 * dev->offline stay exactly as for a write without us.
-		 */
-		if (shp_request_aborted(req))
-			ret = -EINTR;
-		else
-			ret = offline ? device_offline(t->dev) :
-					device_online(t->dev);
-		if (ret < 0) {
-			cpu_shp_undo(req, t);
-			return ret;
-		}
-		if (!ret)
-			t->done |= SHP_TARGET_CHANGED;
-	}
-	return 0;
+	if (ret < 0 && shp_is_up(req->op))
+		shp_report_left(req, shp_target_index(req, t), ret,
+				"cpu%u left online", t->dev->id);
+	return ret;
 }
 
-static int cpu_shp_rollback(struct shp_handler *h, struct shp_request *req)
+/* Hot-add: online the CPUs the firmware stage made present, if asked to. */
+static int cpu_shp_add(struct shp_handler *h, struct shp_request *req,
+		       struct shp_target *t, unsigned long *data)
 {
-	return cpu_shp_undo(req, req->targets + req->nr_targets);
+	return READ_ONCE(auto_online) ? device_online(t->dev) : 1;
 }
+
+static const struct shp_steps cpu_shp_online = {
+	.validate = cpu_shp_validate,
+	.execute = cpu_shp_up,
+	.undo = cpu_shp_down,
+};
+
+static const struct shp_steps cpu_shp_hot_add = {
+	.validate = cpu_shp_validate,
+	.execute = cpu_shp_add,
+	.undo = cpu_shp_down,
+};
+
+/* Hot-remove: offline; the firmware stage removes them. */
+static const struct shp_steps cpu_shp_offline = {
+	.validate = cpu_shp_validate,
+	.execute = cpu_shp_down,
+	.undo = cpu_shp_up,
+};
 
 static struct shp_handler cpu_shp_handler = {
 	.name = "cpu",
 	.stage = SHP_STAGE_CPU,
-	.ops = BIT(SHP_OP_HOT_ADD) | BIT(SHP_OP_ONLINE) | BIT(SHP_OP_OFFLINE) |
-	       BIT(SHP_OP_HOT_REMOVE),
 	.classes = BIT(SHP_CLASS_CPU),
-	.validate = cpu_shp_validate,
-	.execute = cpu_shp_execute,
-	.rollback = cpu_shp_rollback,
+	.steps = {
+		[SHP_OP_HOT_ADD] = &cpu_shp_hot_add,
+		[SHP_OP_ONLINE] = &cpu_shp_online,
+		[SHP_OP_OFFLINE] = &cpu_shp_offline,
+		[SHP_OP_HOT_REMOVE] = &cpu_shp_offline,
+	},
 };
 
 static int __init cpu_shp_init(void)

@@ -21,7 +21,6 @@
  * remove_memory()).
  */
 
-#include <linux/bitfield.h>
 #include <linux/cpu.h>
 #include <linux/device.h>
 #include <linux/init.h>
@@ -34,20 +33,6 @@
 #include <linux/nodemask.h>
 #include <linux/sys_hotplug.h>
 #include <linux/topology.h>
-
-/*
- * Handler bits in shp_target.done, beside SHP_TARGET_CHANGED.
- * Memory blocks: MEM_SHP_OF_RANGE, the block was found in a range that a
- * hot-remove named; MEM_SHP_ZONE, one more than the index of the zone the
- * block was in before it went offline. Node targets: NODE_SHP_WAS_ONLINE,
- * the node was online when the request was validated; NODE_SHP_NAMED,
- * the requester named the node (the others are the nodes of the
- * request's devices).
- */
-#define MEM_SHP_OF_RANGE	BIT(2)
-#define MEM_SHP_ZONE		GENMASK(6, 3)
-#define NODE_SHP_WAS_ONLINE	BIT(1)
-#define NODE_SHP_NAMED		BIT(2)
 
 static struct memory_block *mem_shp_block(struct shp_target *t)
 {
@@ -110,95 +95,132 @@ static bool mem_shp_owned(const struct mem_shp_count *c)
 }
 
 /*
- * A range: block aligned, inside what memory hot-plug can map
+ * The shape of a range: block aligned, inside what memory hot-plug can map
  * (mhp_get_pluggable_range(), as add_memory() checks it), and present for
- * hot-remove or absent for hot-add. The blocks that exist are counted, so
- * the cost does not grow with the size a requester names.
+ * hot-remove or absent for hot-add. The blocks that exist are counted in
+ * @c, so the cost does not grow with the size a requester names. Reports
+ * the blocker if @report.
  */
-static int mem_shp_check_range(struct shp_request *req, struct shp_target *t)
+static int mem_shp_check_shape(struct shp_request *req, struct shp_target *t,
+			       struct mem_shp_count *c, bool report)
 {
 	struct range pluggable = mhp_get_pluggable_range(true);
-	struct mem_shp_count c = { .start = t->mem.start };
 	unsigned long bs = memory_block_size_bytes();
 	int idx = shp_target_index(req, t);
 
+	c->start = t->mem.start;
 	if (req->op != SHP_OP_HOT_ADD && req->op != SHP_OP_HOT_REMOVE) {
-		shp_report_blocker(req, idx, -EINVAL,
-				   "range %#llx+%#llx: online and offline take memory blocks",
-				   t->mem.start, t->mem.size);
+		if (report)
+			shp_report_blocker(req, idx, -EINVAL,
+					   "range %#llx+%#llx: online and offline take memory blocks",
+					   t->mem.start, t->mem.size);
 		return -EINVAL;
 	}
 	if (!IS_ALIGNED(t->mem.start | t->mem.size, bs) ||
-	    check_add_overflow(t->mem.start, t->mem.size, &c.end)) {
-		shp_report_blocker(req, idx, -EINVAL,
-				   "range %#llx+%#llx is not aligned to memory blocks (%#lx)",
-				   t->mem.start, t->mem.size, bs);
+	    check_add_overflow(t->mem.start, t->mem.size, &c->end)) {
+		if (report)
+			shp_report_blocker(req, idx, -EINVAL,
+					   "range %#llx+%#llx is not aligned to memory blocks (%#lx)",
+					   t->mem.start, t->mem.size, bs);
 		return -EINVAL;
 	}
-	if (t->mem.start < pluggable.start || c.end - 1 > pluggable.end) {
-		shp_report_blocker(req, idx, -E2BIG,
-				   "range %#llx+%#llx is outside the hot-pluggable range %#llx-%#llx",
-				   t->mem.start, t->mem.size, pluggable.start,
-				   pluggable.end);
+	if (t->mem.start < pluggable.start || c->end - 1 > pluggable.end) {
+		if (report)
+			shp_report_blocker(req, idx, -E2BIG,
+					   "range %#llx+%#llx is outside the hot-pluggable range %#llx-%#llx",
+					   t->mem.start, t->mem.size,
+					   pluggable.start, pluggable.end);
 		return -E2BIG;
 	}
-	for_each_memory_block(&c, mem_shp_count_block);
-	/* Added or removed here, unless a firmware stage's (its commit). */
-	if (!shp_next_target(req, NULL, SHP_CLASS_FIRMWARE) && mem_shp_owned(&c)) {
-		shp_report_blocker(req, idx, -EPERM,
-				   "range %#llx+%#llx holds memory a driver owns (a memory group or driver-managed RAM)",
-				   t->mem.start, t->mem.size);
-		return -EPERM;
-	}
-	if (req->op == SHP_OP_HOT_ADD) {
-		if (t->nid < 0 || t->nid >= MAX_NUMNODES ||
-		    !node_possible(t->nid)) {
-			shp_report_blocker(req, idx, -EINVAL,
-					   "range %#llx+%#llx: node %d is not possible",
-					   t->mem.start, t->mem.size, t->nid);
-			return -EINVAL;
-		}
-		if (t->mem.online_type != -1) {
-			shp_report_blocker(req, idx, -EINVAL,
-					   "hot-add onlines as the auto-online policy says");
-			return -EINVAL;
-		}
-		if (c.present) {
+	for_each_memory_block(c, mem_shp_count_block);
+	if (req->op == SHP_OP_HOT_ADD && c->present) {
+		if (report)
 			shp_report_blocker(req, idx, -EEXIST,
 					   "range %#llx+%#llx: %lu blocks already present",
-					   t->mem.start, t->mem.size, c.present);
-			return -EEXIST;
-		}
-	} else if (c.present != mem_shp_nr_blocks(t)) {
-		shp_report_blocker(req, idx, -ENODEV,
-				   "range %#llx+%#llx: only %lu of %lu blocks present",
-				   t->mem.start, t->mem.size, c.present,
-				   mem_shp_nr_blocks(t));
+					   t->mem.start, t->mem.size, c->present);
+		return -EEXIST;
+	}
+	if (req->op == SHP_OP_HOT_REMOVE && c->present != mem_shp_nr_blocks(t)) {
+		if (report)
+			shp_report_blocker(req, idx, -ENODEV,
+					   "range %#llx+%#llx: only %lu of %lu blocks present",
+					   t->mem.start, t->mem.size, c->present,
+					   mem_shp_nr_blocks(t));
 		return -ENODEV;
 	}
 	return 0;
 }
 
-/* Hot-remove: the blocks of the range at @idx become targets, held. */
-static int mem_shp_expand(struct shp_request *req, unsigned int idx)
+/*
+ * A range: its shape, and who may add or remove it. A range a firmware
+ * object holds is removed with that object (its handler marked it); any
+ * other is added and removed here, unless a driver owns it.
+ */
+static int mem_shp_check_range(struct shp_request *req, struct shp_target *t)
 {
-	unsigned long bs = memory_block_size_bytes(), i, n;
+	struct mem_shp_count c = { };
+	int idx = shp_target_index(req, t);
+	int ret;
+
+	ret = mem_shp_check_shape(req, t, &c, true);
+	if (ret)
+		return ret;
+	if (!(t->flags & SHP_TARGET_FW_REMOVES) && mem_shp_owned(&c)) {
+		shp_report_blocker(req, idx, -EPERM,
+				   "range %#llx+%#llx holds memory a driver owns (a memory group or driver-managed RAM)",
+				   t->mem.start, t->mem.size);
+		return -EPERM;
+	}
+	if (req->op != SHP_OP_HOT_ADD)
+		return 0;
+	if (t->nid < 0 || t->nid >= MAX_NUMNODES || !node_possible(t->nid)) {
+		shp_report_blocker(req, idx, -EINVAL,
+				   "range %#llx+%#llx: node %d is not possible",
+				   t->mem.start, t->mem.size, t->nid);
+		return -EINVAL;
+	}
+	if (t->mem.online_type != -1) {
+		shp_report_blocker(req, idx, -EINVAL,
+				   "hot-add onlines as the auto-online policy says");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/*
+ * Hot-remove: the blocks of every well-formed range become targets, held,
+ * so that the steps and the node stage see them. A range that is not
+ * well-formed is left to validate, which reports it.
+ */
+static int mem_shp_expand(struct shp_handler *h, struct shp_request *req)
+{
+	unsigned long bs = memory_block_size_bytes(), i, n, r;
+	unsigned int nr = req->nr_targets;
 	struct memory_block *mem;
 	struct shp_target *t;
 	u64 start;
 
-	start = req->targets[idx].mem.start;
-	n = mem_shp_nr_blocks(&req->targets[idx]);
-	t = shp_request_add_targets(req, n);
-	if (!t)
-		return -ENOMEM;
-	for (i = 0; i < n; i++, t++) {
-		/* Present: checked under the same device_hotplug_lock. */
-		mem = mem_shp_find(start + (u64)i * bs);
-		t->class = SHP_CLASS_MEMORY;
-		t->dev = &mem->dev;
-		t->nid = mem->nid;
-		t->done = MEM_SHP_OF_RANGE;
+	for (r = 0; r < nr; r++) {
+		struct mem_shp_count c = { };
+
+		t = &req->targets[r];
+		if (t->class != SHP_CLASS_MEMORY || t->dev ||
+		    mem_shp_check_shape(req, t, &c, false))
+			continue;
+		start = t->mem.start;
+		n = mem_shp_nr_blocks(t);
+		t = shp_request_add_targets(req, n);
+		if (!t)
+			return -ENOMEM;
+		for (i = 0; i < n; i++, t++) {
+			/* Present: counted under the same device_hotplug_lock. */
+			mem = mem_shp_find(start + (u64)i * bs);
+			t->class = SHP_CLASS_MEMORY;
+			t->nid = mem->nid;
+			t->parent = r;
+			shp_target_set_device(t, &mem->dev);
+			put_device(&mem->dev);
+		}
 	}
 	return 0;
 }
@@ -256,7 +278,7 @@ static int mem_shp_check_block(struct shp_request *req, struct shp_target *t)
 	int idx = shp_target_index(req, t);
 
 	if (req->op == SHP_OP_HOT_ADD ||
-	    (req->op == SHP_OP_HOT_REMOVE && !(t->done & MEM_SHP_OF_RANGE))) {
+	    (req->op == SHP_OP_HOT_REMOVE && t->parent < 0)) {
 		shp_report_blocker(req, idx, -EINVAL,
 				   "%s: hot-add and hot-remove take physical ranges",
 				   dev_name(t->dev));
@@ -304,24 +326,16 @@ static int mem_shp_check_block(struct shp_request *req, struct shp_target *t)
 
 static int mem_shp_validate(struct shp_handler *h, struct shp_request *req)
 {
-	unsigned int i, n = req->nr_targets;
 	struct shp_target *t;
 	int ret = 0, err;
 
-	/* Ranges first: a hot-remove's blocks become targets here. */
-	for (i = 0; i < n; i++) {
-		t = &req->targets[i];
-		if (t->class != SHP_CLASS_MEMORY || t->dev)
-			continue;
-		err = mem_shp_check_range(req, t);
-		if (!err && req->op == SHP_OP_HOT_REMOVE)
-			err = mem_shp_expand(req, i);
-		ret = ret ?: err;
-	}
 	for (t = shp_next_target(req, NULL, SHP_CLASS_MEMORY); t;
 	     t = shp_next_target(req, t, SHP_CLASS_MEMORY)) {
-		if (!t->dev)
+		if (!t->dev) {
+			err = mem_shp_check_range(req, t);
+			ret = ret ?: err;
 			continue;
+		}
 		/* Every page of every block is read: stop on abort. */
 		if (shp_request_aborted(req)) {
 			shp_report_blocker(req, -1, -EINTR, "aborted");
@@ -338,139 +352,59 @@ static int mem_shp_validate(struct shp_handler *h, struct shp_request *req)
 /* ------------------------------------------------------------ blocks */
 
 /*
- * Online again a block that this request took offline, in the zone it was
- * in. Onlining picks the zone from the zone spans (zone_for_pfn_range()),
- * and offlining may have shrunk the span of the zone it left (a block at
- * the top of ZONE_DMA32, say): a block that lands in another zone is
- * reported as left there, which makes the request PARTIAL.
+ * Offline a block; @data keeps one more than the index of the zone it
+ * was in, for mem_shp_block_up() to bring it back there.
  */
-static int mem_shp_reonline(struct shp_request *req, struct shp_target *t)
+static int mem_shp_block_down(struct shp_handler *h, struct shp_request *req,
+			      struct shp_target *t, unsigned long *data)
 {
-	struct memory_block *mem = mem_shp_block(t);
-	int zid = (int)FIELD_GET(MEM_SHP_ZONE, t->done) - 1;
-	int idx = shp_target_index(req, t);
-	int err;
-
-	BUILD_BUG_ON(FIELD_MAX(MEM_SHP_ZONE) <= MAX_NR_ZONES);
-	mem->online_type = zid == ZONE_MOVABLE ? MMOP_ONLINE_MOVABLE :
-						 MMOP_ONLINE_KERNEL;
-	err = device_online(t->dev);
-	if (err < 0) {
-		shp_report_left(req, idx, err, "%s left offline",
-				dev_name(t->dev));
-		return err;
-	}
-	if (zid >= 0 && mem->zone && zone_idx(mem->zone) != zid)
-		shp_report_left(req, idx, 0, "%s online again in zone %s, not %s",
-				dev_name(t->dev), mem->zone->name,
-				NODE_DATA(mem->nid)->node_zones[zid].name);
-	return 0;
-}
-
-/* Undo the blocks before @end that this request changed, newest first. */
-static int mem_shp_undo(struct shp_request *req, struct shp_target *end)
-{
-	bool offline = !shp_is_up(req->op);
-	struct shp_target *t;
-	int ret = 0, err;
-
-	for (t = end - 1; t >= req->targets; t--) {
-		if (t->class != SHP_CLASS_MEMORY || !t->dev ||
-		    !(t->done & SHP_TARGET_CHANGED))
-			continue;
-		if (offline) {
-			err = mem_shp_reonline(req, t);
-		} else {
-			err = device_offline(t->dev);
-			if (err < 0)
-				shp_report_left(req, shp_target_index(req, t),
-						err, "%s left online",
-						dev_name(t->dev));
-		}
-		if (err < 0) {
-			ret = ret ?: err;
-			continue;
-		}
-		t->done &= ~(SHP_TARGET_CHANGED | MEM_SHP_ZONE);
-	}
-	return ret;
-}
-
-/*
- * Online or offline the block of @t; record a change. Return: 0 if it
- * changed, 1 if it was in that state already, or a negative errno.
- */
-static int mem_shp_change_block(struct shp_request *req, struct shp_target *t,
-				bool offline)
-{
-	struct memory_block *mem = mem_shp_block(t);
-	unsigned long zone = mem->zone ? zone_idx(mem->zone) + 1 : 0;
+	struct memory_block *mem;
 	int ret;
 
-	/* offline_pages() stops on the SIGINT of an abort; online does not. */
-	if (shp_request_aborted(req)) {
-		ret = -EINTR;
-	} else if (offline) {
-		ret = device_offline(t->dev);
-	} else {
-		/* Protected by device_hotplug_lock, as state_store() says. */
-		if (req->op == SHP_OP_HOT_ADD)
-			mem->online_type = mhp_get_default_online_type();
-		else if (t->mem.online_type >= 0)
-			mem->online_type = t->mem.online_type;
-		ret = device_online(t->dev);
-	}
-	if (!ret)
-		t->done |= SHP_TARGET_CHANGED |
-			   (offline ? FIELD_PREP(MEM_SHP_ZONE, zone) : 0);
+	if (!t->dev)
+		return 1;	/* a range: the blocks expand found go offline */
+	mem = mem_shp_block(t);
+	*data = mem->zone ? zone_idx(mem->zone) + 1 : 0;
+	/* offline_pages() stops on the SIGINT of an abort or a signal. */
+	ret = device_offline(t->dev);
+	if (ret < 0 && shp_is_up(req->op))
+		shp_report_left(req, shp_target_index(req, t), ret,
+				"%s left online", dev_name(t->dev));
 	return ret;
 }
 
 /*
- * Online or offline every block target: offline and hot-remove take them
- * offline, online and hot-add bring them online. Offline makes two passes,
- * as acpi_scan_try_to_offline() does: a block that fails in the first may
- * hold what the pages of the others need (memcg data), so it is tried
- * again once they are offline, and only a failure then fails the step.
- * If no block went offline in the first pass (one block, as a sysfs write
- * names), nothing changed for a second one: there is none.
+ * Online a block: as the request says, or, undoing an offline, in the zone
+ * @data recorded. Onlining picks the zone from the zone spans
+ * (zone_for_pfn_range()), and offlining may have shrunk the span of the
+ * zone it left (a block at the top of ZONE_DMA32, say): a block that
+ * lands in another zone is reported as left there, which makes the
+ * request PARTIAL.
  */
-static int mem_shp_change_blocks(struct shp_request *req)
+static int mem_shp_block_up(struct shp_handler *h, struct shp_request *req,
+			    struct shp_target *t, unsigned long *data)
 {
-	bool offline = !shp_is_up(req->op), changed = false;
-	struct shp_target *t;
-	int ret, failed = 0;
+	struct memory_block *mem = mem_shp_block(t);
+	int idx = shp_target_index(req, t);
+	int zid = (int)*data - 1;
+	int ret;
 
-	for (t = shp_next_target(req, NULL, SHP_CLASS_MEMORY); t;
-	     t = shp_next_target(req, t, SHP_CLASS_MEMORY)) {
-		if (!t->dev)
-			continue;
-		ret = mem_shp_change_block(req, t, offline);
-		changed |= !ret;
-		if (ret < 0 && (!offline || ret == -EINTR))
-			goto undo;
-		if (ret < 0)
-			failed = failed ?: ret;
-	}
-	if (!failed)
-		return 0;
-	/* Nothing went offline: a second pass would find what the first did. */
-	ret = failed;
-	if (!changed)
-		goto undo;
-	/* Those not changed: the ones that failed, and any offline already. */
-	for (t = shp_next_target(req, NULL, SHP_CLASS_MEMORY); t;
-	     t = shp_next_target(req, t, SHP_CLASS_MEMORY)) {
-		if (!t->dev || (t->done & SHP_TARGET_CHANGED))
-			continue;
-		ret = mem_shp_change_block(req, t, offline);
-		if (ret < 0)
-			goto undo;
-	}
+	/* Protected by device_hotplug_lock, as state_store() says. */
+	if (!shp_is_up(req->op))
+		mem->online_type = zid == ZONE_MOVABLE ? MMOP_ONLINE_MOVABLE :
+							 MMOP_ONLINE_KERNEL;
+	else if (t->mem.online_type >= 0)
+		mem->online_type = t->mem.online_type;
+	ret = device_online(t->dev);
+	if (ret < 0 && !shp_is_up(req->op))
+		shp_report_left(req, idx, ret, "%s left offline",
+				dev_name(t->dev));
+	if (ret || zid < 0 || !mem->zone || zone_idx(mem->zone) == zid)
+		return ret;
+	shp_report_left(req, idx, 0, "%s online again in zone %s, not %s",
+			dev_name(t->dev), mem->zone->name,
+			NODE_DATA(mem->nid)->node_zones[zid].name);
 	return 0;
-undo:
-	mem_shp_undo(req, req->targets + req->nr_targets);
-	return ret;
 }
 
 /* ------------------------------------------------------------ ranges */
@@ -507,118 +441,102 @@ static int mem_shp_remove_range(struct shp_request *req, struct shp_target *t)
 	return 0;
 }
 
-/* Remove the ranges before @end that this request added, newest first. */
-static int mem_shp_unadd(struct shp_request *req, struct shp_target *end)
-{
-	struct shp_target *t;
-	int ret = 0, err;
-
-	for (t = end - 1; t >= req->targets; t--) {
-		if (t->class != SHP_CLASS_MEMORY || t->dev ||
-		    !(t->done & SHP_TARGET_CHANGED))
-			continue;
-		err = mem_shp_remove_range(req, t);
-		if (err) {
-			ret = ret ?: err;
-			continue;
-		}
-		t->done &= ~SHP_TARGET_CHANGED;
-	}
-	return ret;
-}
-
 /*
- * Add every range; the auto-online policy onlines it, or it fails. Blocks
- * that a firmware stage added come online as the policy says, or it fails.
+ * Hot-add: add a range, which the auto-online policy onlines, or it fails;
+ * bring online, as the policy says, a block that a firmware stage added.
  */
-static int mem_shp_add(struct shp_request *req)
+static int mem_shp_add(struct shp_handler *h, struct shp_request *req,
+		       struct shp_target *t, unsigned long *data)
 {
 	bool online = mhp_get_default_online_type() != MMOP_OFFLINE;
-	struct shp_target *t;
 	int ret;
 
-	for (t = shp_next_target(req, NULL, SHP_CLASS_MEMORY); t;
-	     t = shp_next_target(req, t, SHP_CLASS_MEMORY)) {
-		if (t->dev)
-			continue;
-		ret = __add_memory(t->nid, t->mem.start, t->mem.size, MHP_NONE);
-		if (ret)
-			goto undo;
-		t->done |= SHP_TARGET_CHANGED;
-		/* __add_memory() ignores blocks that the policy could not online. */
-		ret = online ? walk_memory_blocks(t->mem.start, t->mem.size,
-						  NULL, mem_shp_online_cb) : 0;
-		if (ret) {
-			shp_report_blocker(req, shp_target_index(req, t), ret,
-					   "range %#llx+%#llx did not all come online",
-					   t->mem.start, t->mem.size);
-			t++;
-			goto undo;
-		}
+	if (t->dev) {
+		if (!online)
+			return 1;
+		/* Protected by device_hotplug_lock, as state_store() says. */
+		mem_shp_block(t)->online_type = mhp_get_default_online_type();
+		return device_online(t->dev);
 	}
-	/* On failure, the blocks that came online went offline again. */
-	ret = online ? mem_shp_change_blocks(req) : 0;
+	ret = __add_memory(t->nid, t->mem.start, t->mem.size, MHP_NONE);
+	if (ret || !online)
+		return ret;
+	/* __add_memory() ignores blocks that the policy could not online. */
+	ret = walk_memory_blocks(t->mem.start, t->mem.size, NULL,
+				 mem_shp_online_cb);
 	if (!ret)
 		return 0;
-	t = req->targets + req->nr_targets;
-undo:
-	mem_shp_unadd(req, t);
+	shp_report_blocker(req, shp_target_index(req, t), ret,
+			   "range %#llx+%#llx did not all come online",
+			   t->mem.start, t->mem.size);
+	/* This target did not change: what it added goes. */
+	mem_shp_remove_range(req, t);
 	return ret;
 }
 
-/* ------------------------------------------------------------ steps */
-
-static int mem_shp_execute(struct shp_handler *h, struct shp_request *req)
+/* The inverse of mem_shp_add(). */
+static int mem_shp_unadd(struct shp_handler *h, struct shp_request *req,
+			 struct shp_target *t, unsigned long *data)
 {
-	if (req->op == SHP_OP_HOT_ADD)
-		return mem_shp_add(req);
-	return mem_shp_change_blocks(req);
-}
-
-static int mem_shp_rollback(struct shp_handler *h, struct shp_request *req)
-{
-	struct shp_target *end = req->targets + req->nr_targets;
-
-	int ret = mem_shp_undo(req, end);
-
-	if (req->op == SHP_OP_HOT_ADD)
-		return mem_shp_unadd(req, end) ?: ret;
-	return ret;
+	if (!t->dev)
+		return mem_shp_remove_range(req, t);
+	return mem_shp_block_down(h, req, t, data);
 }
 
 /*
- * Hot-remove: every block of every range is offline now; remove them.
- * When a firmware object is ejected in the same request, its own removal
- * (ACPI: the memory device's detach) removes them, with its memory group.
+ * Hot-remove: every block of the range is offline now; remove it, unless
+ * the firmware object that holds it removes it (ACPI: the memory device's
+ * detach), with its memory group. The blocks themselves have no commit.
  */
-static int mem_shp_commit(struct shp_handler *h, struct shp_request *req)
+static int mem_shp_commit(struct shp_handler *h, struct shp_request *req,
+			  struct shp_target *t)
 {
-	struct shp_target *t;
-	int ret;
-
-	if (req->op != SHP_OP_HOT_REMOVE ||
-	    shp_next_target(req, NULL, SHP_CLASS_FIRMWARE))
+	if (t->dev || (t->flags & SHP_TARGET_FW_REMOVES))
 		return 0;
-	for (t = shp_next_target(req, NULL, SHP_CLASS_MEMORY); t;
-	     t = shp_next_target(req, t, SHP_CLASS_MEMORY)) {
-		if (t->dev)
-			continue;
-		ret = mem_shp_remove_range(req, t);
-		if (ret)
-			return ret;
-		t->done |= SHP_TARGET_CHANGED;
-	}
-	return 0;
+	return mem_shp_remove_range(req, t);
 }
+
+static const struct shp_steps mem_shp_hot_add = {
+	.validate = mem_shp_validate,
+	.execute = mem_shp_add,
+	.undo = mem_shp_unadd,
+};
+
+static const struct shp_steps mem_shp_online = {
+	.validate = mem_shp_validate,
+	.execute = mem_shp_block_up,
+	.undo = mem_shp_block_down,
+};
+
+/*
+ * Offline makes two passes, as acpi_scan_try_to_offline() does: a block
+ * that fails in the first may hold what the pages of the others need
+ * (memcg data), so it is tried again once they are offline.
+ */
+static const struct shp_steps mem_shp_offline = {
+	.validate = mem_shp_validate,
+	.execute = mem_shp_block_down,
+	.undo = mem_shp_block_up,
+	.retry = true,
+};
+
+static const struct shp_steps mem_shp_hot_remove = {
+	.expand = mem_shp_expand,
+	.validate = mem_shp_validate,
+	.execute = mem_shp_block_down,
+	.undo = mem_shp_block_up,
+	.retry = true,
+	.commit = mem_shp_commit,
+};
 
 static struct shp_handler mem_shp_handler = {
 	.name = "memory",
 	.stage = SHP_STAGE_MEMORY,
 	.classes = BIT(SHP_CLASS_MEMORY),
-	.validate = mem_shp_validate,
-	.execute = mem_shp_execute,
-	.rollback = mem_shp_rollback,
-	.commit = mem_shp_commit,
+	.steps = {
+		[SHP_OP_HOT_ADD] = &mem_shp_hot_add,
+		[SHP_OP_ONLINE] = &mem_shp_online,
+	},
 };
 
 /* ------------------------------------------------------------ nodes */
@@ -714,24 +632,15 @@ static int node_shp_check_remove(struct shp_request *req, struct shp_target *t)
 
 /*
  * The nodes of the request become node targets: those of new hardware on
- * hot-add, those of everything removed on hot-remove. A node the requester
- * named must end in the requested state, or validate refuses the request.
+ * hot-add, those of everything removed on hot-remove.
  */
-static int node_shp_validate(struct shp_handler *h, struct shp_request *req)
+static int node_shp_expand(struct shp_handler *h, struct shp_request *req)
 {
 	bool add = req->op == SHP_OP_HOT_ADD;
 	unsigned int i, n = req->nr_targets;
 	struct shp_target *t;
-	int nid, ret = 0, err;
+	int nid;
 
-	for (t = shp_next_target(req, NULL, SHP_CLASS_NODE); t;
-	     t = shp_next_target(req, t, SHP_CLASS_NODE)) {
-		t->done |= NODE_SHP_NAMED;
-		if (!add && node_possible(t->nid)) {
-			err = node_shp_check_remove(req, t);
-			ret = ret ?: err;
-		}
-	}
 	for (i = 0; i < n; i++) {
 		t = &req->targets[i];
 		if ((t->class != SHP_CLASS_CPU && t->class != SHP_CLASS_MEMORY) ||
@@ -745,67 +654,58 @@ static int node_shp_validate(struct shp_handler *h, struct shp_request *req)
 			return -ENOMEM;
 		t->class = SHP_CLASS_NODE;
 		t->nid = nid;
+		t->parent = i;
 	}
+	return 0;
+}
+
+/*
+ * Every node must be possible. A node the requester named (no parent)
+ * must end in the requested state, or validate refuses the request.
+ */
+static int node_shp_validate(struct shp_handler *h, struct shp_request *req)
+{
+	struct shp_target *t;
+	int ret = 0, err;
+
 	for (t = shp_next_target(req, NULL, SHP_CLASS_NODE); t;
 	     t = shp_next_target(req, t, SHP_CLASS_NODE)) {
 		if (!node_possible(t->nid)) {
 			shp_report_blocker(req, shp_target_index(req, t), -EINVAL,
 					   "node%d is not possible", t->nid);
 			ret = ret ?: -EINVAL;
+			continue;
 		}
-		if (node_online(t->nid))
-			t->done |= NODE_SHP_WAS_ONLINE;
+		if (req->op == SHP_OP_HOT_REMOVE && t->parent < 0) {
+			err = node_shp_check_remove(req, t);
+			ret = ret ?: err;
+		}
 	}
 	return ret;
 }
 
-/* Offline the nodes before @end that this request onlined, newest first. */
-static int node_shp_undo(struct shp_request *req, struct shp_target *end)
+/* Hot-add: bring a node online before anything is added to it. */
+static int node_shp_up(struct shp_handler *h, struct shp_request *req,
+		       struct shp_target *t, unsigned long *data)
 {
-	struct shp_target *t;
-	int ret = 0;
-
-	for (t = end - 1; t >= req->targets; t--) {
-		if (t->class != SHP_CLASS_NODE ||
-		    !(t->done & SHP_TARGET_CHANGED))
-			continue;
-		try_offline_node(t->nid);
-		if (node_online(t->nid)) {
-			shp_report_left(req, shp_target_index(req, t), -EBUSY,
-					"node%d left online", t->nid);
-			ret = ret ?: -EBUSY;
-			continue;
-		}
-		t->done &= ~SHP_TARGET_CHANGED;
-	}
-	return ret;
-}
-
-/* Hot-add: bring the nodes online before anything is added to them. */
-static int node_shp_execute(struct shp_handler *h, struct shp_request *req)
-{
-	struct shp_target *t;
 	int ret;
 
-	if (req->op != SHP_OP_HOT_ADD)
-		return 0;
-	for (t = shp_next_target(req, NULL, SHP_CLASS_NODE); t;
-	     t = shp_next_target(req, t, SHP_CLASS_NODE)) {
-		if (node_online(t->nid))
-			continue;
-		ret = try_online_node(t->nid);
-		if (ret < 0) {
-			node_shp_undo(req, t);
-			return ret;
-		}
-		t->done |= SHP_TARGET_CHANGED;
-	}
-	return 0;
+	if (node_online(t->nid))
+		return 1;
+	ret = try_online_node(t->nid);
+	return ret < 0 ? ret : 0;
 }
 
-static int node_shp_rollback(struct shp_handler *h, struct shp_request *req)
+/* The inverse: a node that nothing was added to goes offline again. */
+static int node_shp_down(struct shp_handler *h, struct shp_request *req,
+			 struct shp_target *t, unsigned long *data)
 {
-	return node_shp_undo(req, req->targets + req->nr_targets);
+	try_offline_node(t->nid);
+	if (!node_online(t->nid))
+		return 0;
+	shp_report_left(req, shp_target_index(req, t), -EBUSY,
+			"node%d left online", t->nid);
+	return -EBUSY;
 }
 
 /*
@@ -813,54 +713,54 @@ static int node_shp_rollback(struct shp_handler *h, struct shp_request *req)
  * the requester named that stays online is reported: the request did not
  * do what it was asked.
  */
-static int node_shp_commit(struct shp_handler *h, struct shp_request *req)
+static int node_shp_commit(struct shp_handler *h, struct shp_request *req,
+			   struct shp_target *t)
 {
-	struct shp_target *t;
-	int ret = 0;
-
-	if (req->op != SHP_OP_HOT_REMOVE)
+	if (node_online(t->nid))
+		try_offline_node(t->nid);
+	if (t->parent >= 0 || !node_online(t->nid))
 		return 0;
-	for (t = shp_next_target(req, NULL, SHP_CLASS_NODE); t;
-	     t = shp_next_target(req, t, SHP_CLASS_NODE)) {
-		if (node_online(t->nid))
-			try_offline_node(t->nid);
-		if ((t->done & NODE_SHP_WAS_ONLINE) && !node_online(t->nid))
-			t->done |= SHP_TARGET_CHANGED;
-		if ((t->done & NODE_SHP_NAMED) && node_online(t->nid)) {
-			shp_report_left(req, shp_target_index(req, t), -EBUSY,
-					"node%d left online", t->nid);
-			ret = ret ?: -EBUSY;
-		}
-	}
-	return ret;
+	shp_report_left(req, shp_target_index(req, t), -EBUSY,
+			"node%d left online", t->nid);
+	return -EBUSY;
 }
+
+static const struct shp_steps node_shp_hot_add = {
+	.expand = node_shp_expand,
+	.validate = node_shp_validate,
+	.execute = node_shp_up,
+	.undo = node_shp_down,
+};
+
+static const struct shp_steps node_shp_hot_remove = {
+	.expand = node_shp_expand,
+	.validate = node_shp_validate,
+	.commit = node_shp_commit,
+};
 
 static struct shp_handler node_shp_handler = {
 	.name = "node",
 	.stage = SHP_STAGE_NODE,
-	.classes = BIT(SHP_CLASS_CPU) | BIT(SHP_CLASS_MEMORY) |
-		   BIT(SHP_CLASS_NODE),
-	.validate = node_shp_validate,
-	.execute = node_shp_execute,
-	.rollback = node_shp_rollback,
-	.commit = node_shp_commit,
+	.classes = BIT(SHP_CLASS_NODE),
+	.expand_classes = BIT(SHP_CLASS_CPU) | BIT(SHP_CLASS_MEMORY),
+	.steps = {
+		[SHP_OP_HOT_ADD] = &node_shp_hot_add,
+	},
 };
 
 static int __init mem_shp_init(void)
 {
 	int ret;
 
-	mem_shp_handler.ops = BIT(SHP_OP_ONLINE) | BIT(SHP_OP_HOT_ADD);
-	node_shp_handler.ops = BIT(SHP_OP_HOT_ADD);
 	/*
 	 * Without it, offline_pages() and try_offline_node() are stubs: no
 	 * handler then covers a memory hot-remove, which the core refuses
 	 * (-EOPNOTSUPP) rather than ending it ok with the memory in place.
 	 */
 	if (IS_ENABLED(CONFIG_MEMORY_HOTREMOVE)) {
-		mem_shp_handler.ops |= BIT(SHP_OP_OFFLINE) |
-				       BIT(SHP_OP_HOT_REMOVE);
-		node_shp_handler.ops |= BIT(SHP_OP_HOT_REMOVE);
+		mem_shp_handler.steps[SHP_OP_OFFLINE] = &mem_shp_offline;
+		mem_shp_handler.steps[SHP_OP_HOT_REMOVE] = &mem_shp_hot_remove;
+		node_shp_handler.steps[SHP_OP_HOT_REMOVE] = &node_shp_hot_remove;
 	}
 	ret = shp_register_handler(&node_shp_handler);
 	if (ret)

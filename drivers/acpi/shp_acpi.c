@@ -59,7 +59,8 @@ static const struct acpi_device_id acpi_shp_ids[] = {
 /*
  * A walk over an object and its descendants, through their physical nodes
  * (the struct devices ACPI bound to them): collect them as targets of a
- * new request, or verify that the request still names every one of them.
+ * new request, or verify that the request still names every one of them
+ * and mark those targets as removed by the object's eject.
  */
 struct acpi_shp_walk {
 	struct shp_request *req;
@@ -79,18 +80,16 @@ static u64 acpi_shp_block_start(struct device *dev)
 	return PFN_PHYS(section_nr_to_pfn(acpi_shp_block(dev)->start_section_nr));
 }
 
+static struct shp_handler acpi_shp_handler;
+
 /*
- * The ACPI device object a firmware target names, or NULL for a target of
- * some other firmware: fw_handle means nothing to the sequencer, so the
- * targets made here also name the object's own device, and only those
- * are acted on.
+ * The ACPI device object a firmware target of ours names. The sequencer
+ * calls the steps here only for the firmware targets that name this
+ * handler as theirs, which acpi_shp_request() makes.
  */
 static struct acpi_device *acpi_shp_target(const struct shp_target *t)
 {
-	if (t->class != SHP_CLASS_FIRMWARE || !t->dev ||
-	    t->dev->bus != &acpi_bus_type || t->fw_handle != to_acpi_device(t->dev))
-		return NULL;
-	return t->fw_handle;
+	return t->fw.handle;
 }
 
 static bool acpi_shp_id(const char *hwid)
@@ -119,9 +118,10 @@ static bool acpi_shp_match(struct acpi_device *adev)
 
 /*
  * An object of ours: a processor, a memory device or a container that the
- * firmware hot-plugs. Once enumerated, its scan handler decides: an object
- * that also has a container ID, such as a processor container (ACPI0010),
- * may have been taken by a handler that is not one of those.
+ * firmware hot-plugs. Once enumerated, its scan handler decides (its
+ * hotplug profile says sys_hotplug): an object that also has a container
+ * ID, such as a processor container (ACPI0010), may have been taken by a
+ * handler that is not one of those.
  */
 VISIBLE_IF_KUNIT bool acpi_shp_ours(struct acpi_device *adev)
 {
@@ -129,8 +129,7 @@ VISIBLE_IF_KUNIT bool acpi_shp_ours(struct acpi_device *adev)
 	    !adev->flags.hotplug_notify || adev->flags.is_dock_station ||
 	    !acpi_shp_match(adev))
 		return false;
-	/* The scan handlers here each list one of our IDs first. */
-	return !adev->handler || acpi_shp_id(adev->handler->ids[0].id);
+	return !adev->handler || adev->handler->hotplug.sys_hotplug;
 }
 
 /* A container whose scan handler wants its devices offline before eject. */
@@ -145,19 +144,22 @@ static bool acpi_shp_eject_enabled(struct acpi_device *adev)
 	return !adev->handler || adev->handler->hotplug.enabled;
 }
 
-static bool acpi_shp_has_cpu(struct shp_request *req, struct device *dev)
+/* The CPU target that names @dev, or NULL. */
+static struct shp_target *acpi_shp_cpu_target(struct shp_request *req,
+					      struct device *dev)
 {
 	struct shp_target *t;
 
 	for (t = shp_next_target(req, NULL, SHP_CLASS_CPU); t;
 	     t = shp_next_target(req, t, SHP_CLASS_CPU))
 		if (t->dev == dev)
-			return true;
-	return false;
+			return t;
+	return NULL;
 }
 
-/* Whether a range target (not a block) covers @start. */
-static bool acpi_shp_has_memory(struct shp_request *req, u64 start)
+/* The range target (not a block) that covers @start, or NULL. */
+static struct shp_target *acpi_shp_range_target(struct shp_request *req,
+						u64 start)
 {
 	struct shp_target *t;
 
@@ -165,8 +167,8 @@ static bool acpi_shp_has_memory(struct shp_request *req, u64 start)
 	     t = shp_next_target(req, t, SHP_CLASS_MEMORY))
 		if (!t->dev && start >= t->mem.start &&
 		    start - t->mem.start < t->mem.size)
-			return true;
-	return false;
+			return t;
+	return NULL;
 }
 
 /* Append @dev, a CPU or a memory block, as a target of its own. */
@@ -176,7 +178,7 @@ static int acpi_shp_add_device(struct shp_request *req, struct device *dev)
 
 	if (!t)
 		return -ENOMEM;
-	t->dev = get_device(dev);
+	shp_target_set_device(t, dev);
 	if (dev->bus == &cpu_subsys) {
 		t->class = SHP_CLASS_CPU;
 		t->nid = cpu_to_node(dev->id);
@@ -219,8 +221,8 @@ static int acpi_shp_walk_one(struct acpi_device *adev, void *data)
 {
 	struct acpi_device_physical_node *pn;
 	struct acpi_shp_walk *w = data;
+	struct shp_target *t;
 	struct device *dev;
-	bool named;
 	int ret = 0;
 
 	mutex_lock(&adev->physical_node_lock);
@@ -239,10 +241,13 @@ static int acpi_shp_walk_one(struct acpi_device *adev, void *data)
 				break;
 			continue;
 		}
-		named = dev->bus == &cpu_subsys ?
-			acpi_shp_has_cpu(w->req, dev) :
-			acpi_shp_has_memory(w->req, acpi_shp_block_start(dev));
-		w->changed |= !named;
+		t = dev->bus == &cpu_subsys ?
+			acpi_shp_cpu_target(w->req, dev) :
+			acpi_shp_range_target(w->req, acpi_shp_block_start(dev));
+		if (t)
+			t->flags |= SHP_TARGET_FW_REMOVES;
+		else
+			w->changed = true;
 	}
 	mutex_unlock(&adev->physical_node_lock);
 	return ret ?: acpi_dev_for_each_child(adev, acpi_shp_walk_one, w);
@@ -334,7 +339,7 @@ static int acpi_shp_describe(struct acpi_device *adev, void *data)
  */
 static int acpi_shp_unenumerate(struct shp_request *req, int idx)
 {
-	struct acpi_device *adev = req->targets[idx].fw_handle;
+	struct acpi_device *adev = req->targets[idx].fw.handle;
 	int ret = acpi_scan_try_to_offline(adev);
 
 	if (ret) {
@@ -349,7 +354,7 @@ static int acpi_shp_unenumerate(struct shp_request *req, int idx)
 
 static int acpi_shp_insert(struct shp_request *req, int idx)
 {
-	struct acpi_device *adev = req->targets[idx].fw_handle;
+	struct acpi_device *adev = req->targets[idx].fw.handle;
 	struct acpi_shp_found f = { .req = req, .fw = idx };
 	int ret;
 
@@ -358,7 +363,7 @@ static int acpi_shp_insert(struct shp_request *req, int idx)
 	 * that no scan handler claims: nothing here is ours to undo.
 	 */
 	if (adev->handler || acpi_device_enumerated(adev))
-		return 0;
+		return 1;
 	ret = acpi_scan_bus_check(adev);
 	/* Gone since the notification: nothing came, say so. */
 	if (!ret && !acpi_device_is_present(adev)) {
@@ -370,63 +375,65 @@ static int acpi_shp_insert(struct shp_request *req, int idx)
 		acpi_shp_describe(adev, &f);
 		ret = f.ret;
 	}
-	if (ret) {
+	/* This target did not change: what the enumeration brought goes. */
+	if (ret)
 		acpi_shp_unenumerate(req, idx);
-		return ret;
-	}
-	req->targets[idx].done |= SHP_TARGET_CHANGED;
-	return 0;
+	return ret;
 }
 
 /* ------------------------------------------------------------ steps */
 
-static int acpi_shp_validate(struct shp_handler *h, struct shp_request *req)
+/* The firmware object is still there, and its eject enabled. */
+static int acpi_shp_check_object(struct shp_request *req, struct shp_target *t)
+{
+	struct acpi_device *adev = acpi_shp_target(t);
+	int idx = shp_target_index(req, t);
+
+	if (adev->handle == INVALID_ACPI_HANDLE) {
+		shp_report_blocker(req, idx, -ENODEV,
+				   "%s: the firmware object is gone",
+				   dev_name(&adev->dev));
+		return -ENODEV;
+	}
+	if (req->op == SHP_OP_HOT_REMOVE && !acpi_shp_eject_enabled(adev)) {
+		shp_report_blocker(req, idx, -EPERM,
+				   "%s: eject disabled (hotplug profile %s)",
+				   dev_name(&adev->dev),
+				   kobject_name(&adev->handler->hotplug.kobj) ?: "?");
+		return -EPERM;
+	}
+	return 0;
+}
+
+/*
+ * Hot-remove: every CPU and memory block an object holds must be a target
+ * of the request, or a device would go unchecked; those targets are
+ * marked as removed by the object's eject, so that the CPU and memory
+ * stages offline them and leave their removal to this one.
+ */
+static int acpi_shp_expand(struct shp_handler *h, struct shp_request *req)
 {
 	struct acpi_shp_walk w;
-	struct acpi_device *adev;
 	struct shp_target *t;
-	int idx, ret = 0;
+	int ret = 0, err;
 
 	acpi_scan_lock_acquire();
 	for (t = shp_next_target(req, NULL, SHP_CLASS_FIRMWARE); t;
 	     t = shp_next_target(req, t, SHP_CLASS_FIRMWARE)) {
-		adev = acpi_shp_target(t);
-		if (!adev)
+		if (t->fw.handler != h)
 			continue;
-		idx = shp_target_index(req, t);
-		if (adev->handle == INVALID_ACPI_HANDLE) {
-			shp_report_blocker(req, idx, -ENODEV,
-					   "%s: the firmware object is gone",
-					   dev_name(&adev->dev));
-			ret = ret ?: -ENODEV;
+		/* A gone object holds nothing: no CPU step may take it. */
+		err = acpi_shp_check_object(req, t);
+		if (err) {
+			ret = ret ?: err;
 			continue;
 		}
-		if (req->op == SHP_OP_HOT_ADD)
-			continue;
-		if (!acpi_shp_eject_enabled(adev)) {
-			shp_report_blocker(req, idx, -EPERM,
-					   "%s: eject disabled (hotplug profile %s)",
-					   dev_name(&adev->dev),
-					   kobject_name(&adev->handler->hotplug.kobj) ?: "?");
-			ret = ret ?: -EPERM;
-			continue;
-		}
-		if (acpi_shp_demand_offline(adev)) {
-			struct acpi_shp_offline o = { .req = req, .fw = idx };
-
-			acpi_shp_check_offline(adev, &o);
-			if (o.online) {
-				ret = ret ?: -EBUSY;
-				continue;
-			}
-		}
-		/* Each of its devices must be a target, or it would go unchecked. */
 		w = (struct acpi_shp_walk){ .req = req, .verify = true };
-		acpi_shp_walk_one(adev, &w);
+		acpi_shp_walk_one(acpi_shp_target(t), &w);
 		if (w.unknown || w.changed) {
-			shp_report_blocker(req, idx, -EAGAIN,
+			shp_report_blocker(req, shp_target_index(req, t), -EAGAIN,
 					   "%s holds devices that the request does not name",
-					   dev_name(&adev->dev));
+					   dev_name(t->dev));
 			ret = ret ?: -EAGAIN;
 		}
 	}
@@ -434,107 +441,115 @@ static int acpi_shp_validate(struct shp_handler *h, struct shp_request *req)
 	return ret;
 }
 
-/* Undo the enumeration of the firmware targets before @end, newest first. */
-static int acpi_shp_undo(struct shp_request *req, int end)
+static int acpi_shp_validate(struct shp_handler *h, struct shp_request *req)
 {
-	int i, ret = 0, err;
+	struct acpi_device *adev;
+	struct shp_target *t;
+	int ret = 0, err;
 
-	for (i = end - 1; i >= 0; i--) {
-		if (!acpi_shp_target(&req->targets[i]) ||
-		    !(req->targets[i].done & SHP_TARGET_CHANGED))
+	acpi_scan_lock_acquire();
+	for (t = shp_next_target(req, NULL, SHP_CLASS_FIRMWARE); t;
+	     t = shp_next_target(req, t, SHP_CLASS_FIRMWARE)) {
+		if (t->fw.handler != h)
 			continue;
-		err = acpi_shp_unenumerate(req, i);
-		if (err) {
+		adev = acpi_shp_target(t);
+		/* Hot-remove: expand checked the object. */
+		if (req->op == SHP_OP_HOT_ADD) {
+			err = acpi_shp_check_object(req, t);
 			ret = ret ?: err;
 			continue;
 		}
-		req->targets[i].done &= ~SHP_TARGET_CHANGED;
-	}
-	return ret;
-}
+		if (acpi_shp_demand_offline(adev)) {
+			struct acpi_shp_offline o = {
+				.req = req, .fw = shp_target_index(req, t),
+			};
 
-/*
- * Hot-add: enumerate each firmware target. The targets that describes go
- * after the existing ones, so the loop visits the firmware targets by
- * index (adding targets moves them) and stops at the old end.
- */
-static int acpi_shp_execute(struct shp_handler *h, struct shp_request *req)
-{
-	unsigned int i, n = req->nr_targets;
-	int ret = 0;
-
-	if (req->op != SHP_OP_HOT_ADD)
-		return 0;
-	acpi_scan_lock_acquire();
-	for (i = 0; i < n; i++) {
-		if (!acpi_shp_target(&req->targets[i]))
-			continue;
-		ret = acpi_shp_insert(req, i);
-		if (ret) {
-			acpi_shp_undo(req, i);
-			break;
+			acpi_shp_check_offline(adev, &o);
+			if (o.online)
+				ret = ret ?: -EBUSY;
 		}
 	}
 	acpi_scan_lock_release();
 	return ret;
 }
 
-static int acpi_shp_rollback(struct shp_handler *h, struct shp_request *req)
+/*
+ * Hot-add: enumerate a firmware object. The targets that describes go
+ * after the existing ones, so this uses @t's index, not @t, once the
+ * enumeration has begun.
+ */
+static int acpi_shp_enumerate(struct shp_handler *h, struct shp_request *req,
+			      struct shp_target *t, unsigned long *data)
 {
 	int ret;
 
-	if (req->op != SHP_OP_HOT_ADD)
-		return 0;
 	acpi_scan_lock_acquire();
-	ret = acpi_shp_undo(req, req->nr_targets);
+	ret = acpi_shp_insert(req, shp_target_index(req, t));
+	acpi_scan_lock_release();
+	return ret;
+}
+
+/* The inverse: the scan handlers let go of the object again. */
+static int acpi_shp_unenumerate_step(struct shp_handler *h,
+				     struct shp_request *req,
+				     struct shp_target *t, unsigned long *data)
+{
+	int ret;
+
+	acpi_scan_lock_acquire();
+	ret = acpi_shp_unenumerate(req, shp_target_index(req, t));
 	acpi_scan_lock_release();
 	return ret;
 }
 
 /* Hot-remove: the CPUs and memory are offline; eject. No way back. */
-static int acpi_shp_commit(struct shp_handler *h, struct shp_request *req)
+static int acpi_shp_eject_step(struct shp_handler *h, struct shp_request *req,
+			       struct shp_target *t)
 {
-	struct acpi_device *adev;
-	struct shp_target *t;
-	int ret = 0;
+	struct acpi_device *adev = acpi_shp_target(t);
+	int ret;
 
-	if (req->op != SHP_OP_HOT_REMOVE)
-		return 0;
 	acpi_scan_lock_acquire();
-	for (t = shp_next_target(req, NULL, SHP_CLASS_FIRMWARE); t;
-	     t = shp_next_target(req, t, SHP_CLASS_FIRMWARE)) {
-		adev = acpi_shp_target(t);
-		if (!adev)
-			continue;
-		ret = adev->handle == INVALID_ACPI_HANDLE ? -ENODEV :
-			acpi_scan_eject(adev);
-		if (ret) {
-			shp_report_left(req, shp_target_index(req, t), ret,
-					"%s: eject failed after its devices went offline",
-					dev_name(&adev->dev));
-			break;
-		}
-		t->done |= SHP_TARGET_CHANGED;
-	}
+	ret = adev->handle == INVALID_ACPI_HANDLE ? -ENODEV :
+		acpi_scan_eject(adev);
+	if (ret)
+		shp_report_left(req, shp_target_index(req, t), ret,
+				"%s: eject failed after its devices went offline",
+				dev_name(&adev->dev));
 	acpi_scan_lock_release();
 	return ret;
 }
 
+static const struct shp_steps acpi_shp_hot_add = {
+	.validate = acpi_shp_validate,
+	.execute = acpi_shp_enumerate,
+	.undo = acpi_shp_unenumerate_step,
+};
+
+static const struct shp_steps acpi_shp_hot_remove = {
+	.expand = acpi_shp_expand,
+	.validate = acpi_shp_validate,
+	.commit = acpi_shp_eject_step,
+};
+
 static struct shp_handler acpi_shp_handler = {
 	.name = "acpi",
 	.stage = SHP_STAGE_FIRMWARE,
-	.ops = BIT(SHP_OP_HOT_ADD) | BIT(SHP_OP_HOT_REMOVE),
 	.classes = BIT(SHP_CLASS_FIRMWARE),
-	.validate = acpi_shp_validate,
-	.execute = acpi_shp_execute,
-	.rollback = acpi_shp_rollback,
-	.commit = acpi_shp_commit,
+	.steps = {
+		[SHP_OP_HOT_ADD] = &acpi_shp_hot_add,
+		[SHP_OP_HOT_REMOVE] = &acpi_shp_hot_remove,
+	},
 };
 
 /* ------------------------------------------------------------ events */
 
-static struct shp_request *acpi_shp_request(struct acpi_device *adev,
-					    enum shp_operation op)
+/*
+ * A request whose one target is @adev, a firmware object of this handler.
+ * Return: the request, or NULL if out of memory.
+ */
+VISIBLE_IF_KUNIT struct shp_request *
+acpi_shp_request(struct acpi_device *adev, enum shp_operation op)
 {
 	struct shp_request *req;
 	struct shp_target *t;
@@ -544,8 +559,9 @@ static struct shp_request *acpi_shp_request(struct acpi_device *adev,
 		return NULL;
 	t = &req->targets[0];
 	t->class = SHP_CLASS_FIRMWARE;
-	t->dev = get_device(&adev->dev);
-	t->fw_handle = adev;
+	shp_target_set_device(t, &adev->dev);
+	t->fw.handler = &acpi_shp_handler;
+	t->fw.handle = adev;
 	return req;
 }
 

@@ -72,12 +72,10 @@ static struct shp_request *new_request(struct kunit *test,
 {
 	struct shp_request *req;
 
-	req = shp_request_alloc(op, SHP_ORIGIN_KERNEL, 1, GFP_KERNEL);
+	req = acpi_shp_request(adev, op);
 	KUNIT_ASSERT_NOT_NULL(test, req);
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, put_request, req), 0);
-	req->targets[0].class = SHP_CLASS_FIRMWARE;
-	req->targets[0].dev = get_device(&adev->dev);
-	req->targets[0].fw_handle = adev;
+	req->origin = SHP_ORIGIN_KERNEL;
 	return req;
 }
 
@@ -88,7 +86,7 @@ static void add_cpu_target(struct kunit *test, struct shp_request *req,
 
 	KUNIT_ASSERT_NOT_NULL(test, t);
 	t->class = SHP_CLASS_CPU;
-	t->dev = get_device(get_cpu_device(cpu));
+	shp_target_set_device(t, get_cpu_device(cpu));
 	t->nid = cpu_to_node(cpu);
 }
 
@@ -114,7 +112,8 @@ static void expect_history(struct kunit *test, struct shp_request *req,
 			      req->id, str);
 }
 
-static int tail_execute(struct shp_handler *h, struct shp_request *req)
+static int tail_execute(struct shp_handler *h, struct shp_request *req,
+			struct shp_target *t, unsigned long *data)
 {
 	struct shp_acpi_test *ctx = container_of(h, struct shp_acpi_test, tail);
 
@@ -124,10 +123,16 @@ static int tail_execute(struct shp_handler *h, struct shp_request *req)
 }
 
 /* It changed nothing: there is nothing to undo. */
-static int tail_rollback(struct shp_handler *h, struct shp_request *req)
+static int tail_undo(struct shp_handler *h, struct shp_request *req,
+		     struct shp_target *t, unsigned long *data)
 {
 	return 0;
 }
+
+static const struct shp_steps tail_steps = {
+	.execute = tail_execute,
+	.undo = tail_undo,
+};
 
 /* Fails a hot-remove in the last stage, after every execute step. */
 static void add_tail(struct kunit *test)
@@ -137,10 +142,8 @@ static void add_tail(struct kunit *test)
 	ctx->tail = (struct shp_handler) {
 		.name = "kunit-tail",
 		.stage = SHP_STAGE_NODE,
-		.ops = BIT(SHP_OP_HOT_REMOVE),
-		.classes = BIT(SHP_CLASS_FIRMWARE),
-		.execute = tail_execute,
-		.rollback = tail_rollback,
+		.classes = BIT(SHP_CLASS_CPU) | BIT(SHP_CLASS_MEMORY),
+		.steps = { [SHP_OP_HOT_REMOVE] = &tail_steps },
 	};
 	KUNIT_ASSERT_EQ(test, shp_register_handler(&ctx->tail), 0);
 	ctx->tail_registered = true;
@@ -365,9 +368,8 @@ static void shp_acpi_eject_rolls_back(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, ctx->tail_saw_offline);
 	KUNIT_EXPECT_TRUE(test, cpu_online(ctx->cpu));
 	KUNIT_EXPECT_FALSE(test, cpu_dev->offline);
-	KUNIT_EXPECT_FALSE(test, req->targets[1].done & SHP_TARGET_CHANGED);
+	KUNIT_EXPECT_FALSE(test, shp_target_changed(req, &req->targets[1]));
 	/* Not ejected: still present, still bound to its CPU. */
-	KUNIT_EXPECT_FALSE(test, req->targets[0].done & SHP_TARGET_CHANGED);
 	KUNIT_EXPECT_TRUE(test, acpi_device_is_present(adev));
 	KUNIT_EXPECT_PTR_EQ(test, ACPI_COMPANION(cpu_dev), adev);
 	KUNIT_EXPECT_PTR_EQ(test, acpi_get_first_physical_node(adev), cpu_dev);
@@ -440,7 +442,7 @@ static void shp_acpi_insert_absent(struct kunit *test)
 			(u32)ACPI_OST_SC_NON_SPECIFIC_FAILURE);
 	/* Nothing described, nothing left enumerated. */
 	KUNIT_EXPECT_EQ(test, req->nr_targets, 1U);
-	KUNIT_EXPECT_FALSE(test, req->targets[0].done & SHP_TARGET_CHANGED);
+	KUNIT_EXPECT_FALSE(test, shp_target_changed(req, &req->targets[0]));
 	KUNIT_EXPECT_NULL(test, adev->handler);
 	KUNIT_EXPECT_FALSE(test, acpi_device_enumerated(adev));
 	KUNIT_EXPECT_NULL(test, acpi_get_first_physical_node(adev));
@@ -459,7 +461,7 @@ static void shp_acpi_insert_enumerated(struct kunit *test)
 	req = new_request(test, SHP_OP_HOT_ADD, adev);
 	KUNIT_EXPECT_EQ(test, shp_submit_wait(req), 0);
 	KUNIT_EXPECT_EQ(test, req->nr_targets, 1U);
-	KUNIT_EXPECT_FALSE(test, req->targets[0].done & SHP_TARGET_CHANGED);
+	KUNIT_EXPECT_FALSE(test, shp_target_changed(req, &req->targets[0]));
 	KUNIT_EXPECT_TRUE(test, cpu_online(ctx->cpu));
 	KUNIT_EXPECT_PTR_EQ(test,
 			    acpi_get_first_physical_node(adev),

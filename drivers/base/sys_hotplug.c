@@ -15,17 +15,21 @@
  * through the sequencer are excluded as well.
  *
  * Modules register handlers (&struct shp_handler) for a stage of the
- * in-tree &enum shp_stage. A request runs three phases over all stages:
- * validate (change nothing), execute (change, undoably) and commit (what
- * cannot be undone). Hot-add and online walk the stages upwards,
- * hot-remove and offline downwards.
+ * in-tree &enum shp_stage, with steps (&struct shp_steps) for each
+ * operation they act on. A request runs three phases over all stages:
+ * validate (expand the request into every target it implies, then check
+ * it and change nothing), execute (change each target, undoably) and
+ * commit (what cannot be undone, target by target). Hot-add and online
+ * walk the stages upwards, hot-remove and offline downwards.
  *
- * If a validate or execute step fails, the request stops and the execute
- * steps that had completed are rolled back, newest first. The failing
- * handler cleans up its own partial work and is not called again. Commit
- * never rolls back: a failing commit step ends the request PARTIAL and the
- * remaining commit steps do not run. A failing rollback step also ends the
- * request PARTIAL; handlers report what they left with shp_report_left().
+ * As in the CPU hot-plug state machine, execute and undo are symmetric
+ * per-target steps and the sequencer keeps the progress: it records each
+ * (handler, target) change, with one word the handler keeps for it, and
+ * if a validate or execute step fails it undoes exactly those changes,
+ * newest first. Commit never rolls back: a failing commit step ends the
+ * request PARTIAL and the remaining commit steps do not run. A failing
+ * undo step also ends the request PARTIAL; handlers report what they left
+ * with shp_report_left().
  *
  * A validate-only request (%SHP_REQ_VALIDATE_ONLY) runs every validate
  * step, even after one fails, and collects every blocker with its handler,
@@ -36,6 +40,9 @@
  * is interrupted by a signal (memory offline, which can retry migration
  * for ever, gives up as it does when a user interrupts the write), no
  * further execute or commit step runs, and what was done is rolled back.
+ *
+ * shp_execute_request() is one request from its first step to its
+ * outcome; the functions above it are its parts.
  *
  * Submission is asynchronous (shp_submit(), with an optional completion
  * callback) or synchronous (shp_submit_wait(), which treats the caller's
@@ -139,7 +146,6 @@ struct shp_sequencer {
 	/* Handlers with an execute step, per class and operation. */
 	atomic_t handles[SHP_NR_CLASSES][SHP_NR_OPS];
 	struct shp_handler **run;	/* handlers of the running request */
-	bool *executed;			/* run[i]'s execute has completed */
 
 	struct mutex history_lock;	/* protects the history ring */
 	struct shp_record *history;
@@ -260,6 +266,7 @@ static struct shp_target *shp_grow_targets(struct shp_request *req,
 	for (i = req->nr_targets; i < total; i++) {
 		t[i].class = SHP_NR_CLASSES;
 		t[i].nid = NUMA_NO_NODE;
+		t[i].parent = -1;
 		t[i].mem.online_type = -1;
 	}
 	req->targets = t;
@@ -275,8 +282,8 @@ static struct shp_target *shp_grow_targets(struct shp_request *req,
  * @gfp: allocation flags
  *
  * Every target starts with class %SHP_NR_CLASSES (invalid, so that an
- * unfilled target is refused at submission), no device, %NUMA_NO_NODE and
- * the default memory online type.
+ * unfilled target is refused at submission), no device, %NUMA_NO_NODE, no
+ * parent and the default memory online type.
  *
  * Context: may sleep if @gfp allows it.
  *
@@ -329,6 +336,7 @@ static void shp_request_release(struct kref *kref)
 		shp_free(r);
 	for (i = 0; i < req->nr_targets; i++)
 		put_device(req->targets[i].dev);
+	kvfree(req->progress);
 	if (req->targets) {
 		kvfree(req->targets);
 		atomic_long_dec(&shp_live);
@@ -341,7 +349,8 @@ static void shp_request_release(struct kref *kref)
  * @req: the request, or NULL
  *
  * The request is freed with its targets and reports when the last
- * reference goes; the device reference of every target is dropped then. A
+ * reference goes; the device reference of every target (taken by
+ * shp_target_set_device()) is dropped then. A
  * submitted request holds its own reference until it has
  * ended, so the submitter may drop its reference at any time.
  *
@@ -375,6 +384,59 @@ struct shp_target *shp_request_add_targets(struct shp_request *req,
 	return shp_grow_targets(req, n, GFP_KERNEL);
 }
 EXPORT_SYMBOL_GPL(shp_request_add_targets);
+
+/**
+ * shp_target_set_device - name the device a target is
+ * @t: a target of a request that is not submitted, or that a step of the
+ *	running request added; it names no device yet
+ * @dev: the device; the caller holds a reference on it
+ *
+ * The request takes a reference of its own on @dev, dropped when the
+ * request is freed, so that the device outlives a step that unregisters it
+ * and a submitter that is killed while the request runs. The caller keeps
+ * and drops its own reference as it would without the request.
+ *
+ * Context: any context.
+ */
+void shp_target_set_device(struct shp_target *t, struct device *dev)
+{
+	if (WARN_ON_ONCE(t->dev))
+		put_device(t->dev);
+	t->dev = get_device(dev);
+}
+EXPORT_SYMBOL_GPL(shp_target_set_device);
+
+/* One execute step that changed a target: what rollback undoes. */
+struct shp_progress {
+	struct shp_handler *h;
+	unsigned int target;
+	bool undone;
+	unsigned long data;
+};
+
+/**
+ * shp_target_changed - whether a request changed a target
+ * @req: a request that has ended
+ * @t: one of its targets
+ *
+ * A sysfs writer tells "already in that state" from it.
+ *
+ * Context: any context, once @req has ended.
+ *
+ * Return: true if an execute step changed @t (returned 0 for it) and no
+ * rollback undid that change.
+ */
+bool shp_target_changed(const struct shp_request *req,
+			const struct shp_target *t)
+{
+	unsigned int i, idx = shp_target_index(req, t);
+
+	for (i = 0; i < req->nr_progress; i++)
+		if (req->progress[i].target == idx && !req->progress[i].undone)
+			return true;
+	return false;
+}
+EXPORT_SYMBOL_GPL(shp_target_changed);
 
 static __printf(5, 0)
 void shp_report(struct shp_request *req, enum shp_report_kind kind,
@@ -476,7 +538,7 @@ static bool shp_target_valid(enum shp_operation op, const struct shp_target *t)
 	case SHP_CLASS_NODE:
 		return t->nid >= 0 && t->nid < MAX_NUMNODES;
 	case SHP_CLASS_FIRMWARE:
-		return t->fw_handle;
+		return t->fw.handle;
 	default:
 		/* A CPU without a device is named by its firmware object. */
 		return false;
@@ -492,9 +554,15 @@ static int shp_check_request(struct shp_request *req, unsigned int *class_mask)
 	    (req->flags & ~SHP_REQ_FLAGS) || !req->nr_targets || !req->targets)
 		return -EINVAL;
 	for (i = 0; i < req->nr_targets; i++) {
-		if (!shp_target_valid(req->op, &req->targets[i]))
+		const struct shp_target *t = &req->targets[i];
+
+		/* Expansion and firmware handlers set these, not submitters. */
+		if (!shp_target_valid(req->op, t) || t->flags || t->parent != -1)
 			return -EINVAL;
-		mask |= BIT(req->targets[i].class);
+		/* Only the handler that owns a firmware object acts on it. */
+		if (t->class == SHP_CLASS_FIRMWARE && !t->fw.handler)
+			return -EINVAL;
+		mask |= BIT(t->class);
 	}
 	*class_mask = mask;
 	return 0;
@@ -502,19 +570,50 @@ static int shp_check_request(struct shp_request *req, unsigned int *class_mask)
 
 /* ------------------------------------------------------------ handlers */
 
+/* Whether @st changes devices: validate and expand alone do not. */
+static bool shp_steps_change(const struct shp_steps *st)
+{
+	return st && (st->execute || st->commit);
+}
+
 /* Count @h in (or out of) the handlers that change devices. */
 static void shp_count_handler(struct shp_sequencer *seq,
 			      const struct shp_handler *h, int delta)
 {
 	unsigned int c, op;
 
-	/* Validate alone changes nothing: it does not handle anything. */
-	if (!h->execute && !h->commit)
-		return;
-	for (c = 0; c < SHP_NR_CLASSES; c++)
-		for (op = 0; op < SHP_NR_OPS; op++)
-			if ((h->classes & BIT(c)) && (h->ops & BIT(op)))
+	for (op = 0; op < SHP_NR_OPS; op++) {
+		if (!shp_steps_change(h->steps[op]))
+			continue;
+		for (c = 0; c < SHP_NR_CLASSES; c++)
+			if (h->classes & BIT(c))
 				atomic_add(delta, &seq->handles[c][op]);
+	}
+}
+
+/* At least one operation, each with a step, @undo exactly with @execute. */
+static bool shp_handler_valid(const struct shp_handler *h)
+{
+	const struct shp_steps *st;
+	bool any = false;
+	unsigned int op;
+
+	if (!h->name || !*h->name || strlen(h->name) >= SHP_NAME_LEN ||
+	    (unsigned int)h->stage >= SHP_NR_STAGES ||
+	    !h->classes || (h->classes & ~(BIT(SHP_NR_CLASSES) - 1)) ||
+	    (h->expand_classes & ~(BIT(SHP_NR_CLASSES) - 1)))
+		return false;
+	for (op = 0; op < SHP_NR_OPS; op++) {
+		st = h->steps[op];
+		if (!st)
+			continue;
+		if ((!st->expand && !st->validate && !st->execute &&
+		     !st->commit) || !st->execute != !st->undo ||
+		    (st->retry && !st->execute))
+			return false;
+		any = true;
+	}
+	return any;
 }
 
 /**
@@ -522,7 +621,7 @@ static void shp_count_handler(struct shp_sequencer *seq,
  * @seq: the sequencer
  * @h: the handler; it must stay valid until unregistered
  *
- * Return: 0, -EINVAL for an invalid stage, operation or class mask, or an
+ * Return: 0, -EINVAL for an invalid name, stage or class mask, or an
  * invalid set of steps, -EEXIST if @h or its name is registered already,
  * -ENOMEM, -EDEADLK from a handler step.
  */
@@ -530,16 +629,10 @@ VISIBLE_IF_KUNIT int shp_sequencer_register(struct shp_sequencer *seq,
 					    struct shp_handler *h)
 {
 	struct shp_handler **run, *other;
-	bool *executed;
 	int ret = 0;
 	int s;
 
-	if (!h || !h->name || !*h->name || strlen(h->name) >= SHP_NAME_LEN ||
-	    (unsigned int)h->stage >= SHP_NR_STAGES ||
-	    !h->ops || (h->ops & ~(BIT(SHP_NR_OPS) - 1)) ||
-	    !h->classes || (h->classes & ~(BIT(SHP_NR_CLASSES) - 1)) ||
-	    (!h->validate && !h->execute && !h->commit) ||
-	    !h->execute != !h->rollback)
+	if (!h || !shp_handler_valid(h))
 		return -EINVAL;
 	/* The running request holds the handler list. */
 	if (WARN_ON(seq->runner == current))
@@ -561,13 +654,6 @@ VISIBLE_IF_KUNIT int shp_sequencer_register(struct shp_sequencer *seq,
 		goto out;
 	}
 	seq->run = run;
-	executed = krealloc_array(seq->executed, seq->nr_handlers + 1,
-				  sizeof(*executed), GFP_KERNEL);
-	if (!executed) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	seq->executed = executed;
 	seq->nr_handlers++;
 	h->seq = seq;
 	list_add_tail(&h->node, &seq->stages[h->stage]);
@@ -589,7 +675,7 @@ EXPORT_SYMBOL_IF_KUNIT(shp_sequencer_register);
  * Context: process context; may sleep. Must not be called from a handler
  * step, nor with device_hotplug_lock held.
  *
- * Return: 0, -EINVAL for an invalid stage, operation or class mask, or an
+ * Return: 0, -EINVAL for an invalid name, stage or class mask, or an
  * invalid set of steps, -EEXIST if @h or its name is registered already,
  * -ENOMEM, -EDEADLK from a handler step, -ENODEV before the sequencer is
  * initialized.
@@ -904,18 +990,46 @@ static void shp_fault_init(struct shp_sequencer *seq) { }
 
 /* ------------------------------------------------------------ running */
 
-typedef int (*shp_step_fn)(struct shp_handler *h, struct shp_request *req);
+/* The calls the sequencer makes to a handler. */
+enum shp_call_kind {
+	SHP_CALL_EXPAND,
+	SHP_CALL_VALIDATE,
+	SHP_CALL_EXECUTE,
+	SHP_CALL_UNDO,
+	SHP_CALL_COMMIT,
+};
 
-static shp_step_fn shp_step(const struct shp_handler *h, enum shp_phase phase)
+/* The phase each call belongs to, for reports and traces. */
+static const enum shp_phase shp_call_phase[] = {
+	[SHP_CALL_EXPAND] = SHP_PHASE_VALIDATE,
+	[SHP_CALL_VALIDATE] = SHP_PHASE_VALIDATE,
+	[SHP_CALL_EXECUTE] = SHP_PHASE_EXECUTE,
+	[SHP_CALL_UNDO] = SHP_PHASE_EXECUTE,
+	[SHP_CALL_COMMIT] = SHP_PHASE_COMMIT,
+};
+
+/* Whether the per-target steps of @h act on @t. */
+static bool shp_owns(const struct shp_handler *h, const struct shp_target *t)
 {
-	switch (phase) {
-	case SHP_PHASE_VALIDATE:
-		return h->validate;
-	case SHP_PHASE_EXECUTE:
-		return h->execute;
-	default:
-		return h->commit;
-	}
+	if (!(h->classes & BIT(t->class)))
+		return false;
+	return t->class != SHP_CLASS_FIRMWARE || t->fw.handler == h;
+}
+
+/* Whether the request-wide steps of @h run for @req. */
+static bool shp_concerns(const struct shp_handler *h,
+			 const struct shp_request *req)
+{
+	return (h->classes | h->expand_classes) & req->class_mask;
+}
+
+static void shp_set_failed(struct shp_request *req, const char *name,
+			   enum shp_phase phase)
+{
+	if (req->failed_handler[0])
+		return;
+	strscpy(req->failed_handler, name, sizeof(req->failed_handler));
+	req->failed_phase = phase;
 }
 
 /*
@@ -925,9 +1039,10 @@ static shp_step_fn shp_step(const struct shp_handler *h, enum shp_phase phase)
  * offline retries migration until then). The signal never outlives the
  * step: the worker returns to its pool with none pending.
  */
-static int shp_call_interruptible(struct shp_sequencer *seq,
-				  struct shp_request *req,
-				  struct shp_handler *h, shp_step_fn fn)
+static int shp_execute_interruptible(struct shp_sequencer *seq,
+				     struct shp_request *req,
+				     struct shp_handler *h,
+				     struct shp_target *t, unsigned long *data)
 {
 	int ret;
 
@@ -938,7 +1053,7 @@ static int shp_call_interruptible(struct shp_sequencer *seq,
 		send_sig(SIGINT, current, 1);
 	spin_unlock(&seq->lock);
 
-	ret = fn(h, req);
+	ret = h->steps[req->op]->execute(h, req, t, data);
 
 	spin_lock(&seq->lock);
 	seq->interruptible = false;
@@ -949,53 +1064,72 @@ static int shp_call_interruptible(struct shp_sequencer *seq,
 }
 
 /*
- * Calls one step of a handler, or fails it by fault injection without
- * calling it. @point is the phase, or SHP_FAULT_ROLLBACK.
+ * Calls one step of a handler, for target @idx (or -1 for the request-wide
+ * expand and validate), or fails it by fault injection without calling it;
+ * *@injected says which, if not NULL.
  */
 static int shp_call(struct shp_sequencer *seq, struct shp_request *req,
-		    struct shp_handler *h, enum shp_phase phase,
-		    unsigned int point)
+		    struct shp_handler *h, enum shp_call_kind kind, int idx,
+		    unsigned long *data, bool *injected)
 {
-	shp_step_fn fn = point == SHP_FAULT_ROLLBACK ? h->rollback :
-						       shp_step(h, phase);
+	const struct shp_steps *st = h->steps[req->op];
+	enum shp_phase phase = shp_call_phase[kind];
+	unsigned int point = kind == SHP_CALL_UNDO ? SHP_FAULT_ROLLBACK : phase;
 	unsigned int reports = req->nr_reports + req->nr_dropped;
+	struct shp_target *t = idx >= 0 ? &req->targets[idx] : NULL;
 	u64 start = ktime_get_ns();
-	bool injected = false;
+	bool fault = false;
 	int ret;
 
 	req->cur_handler = h->name;
 	req->cur_phase = phase;
-	if (shp_should_fail(seq, h, point)) {
+	if (kind != SHP_CALL_EXPAND && shp_should_fail(seq, h, point)) {
 		ret = shp_fault_errno(seq);
-		injected = true;
-	} else if (point == SHP_PHASE_EXECUTE) {
-		ret = shp_call_interruptible(seq, req, h, fn);
+		fault = true;
 	} else {
-		ret = fn(h, req);
-	}
-	if (!injected) {
-		/* Steps return 0 or a negative errno, nothing else. */
-		if (WARN_ONCE(ret > 0, "sys_hotplug: %s returned %d\n",
-			      h->name, ret))
+		switch (kind) {
+		case SHP_CALL_EXPAND:
+			ret = st->expand(h, req);
+			break;
+		case SHP_CALL_VALIDATE:
+			ret = st->validate(h, req);
+			break;
+		case SHP_CALL_EXECUTE:
+			ret = shp_execute_interruptible(seq, req, h, t, data);
+			break;
+		case SHP_CALL_UNDO:
+			ret = st->undo(h, req, t, data);
+			break;
+		default:
+			ret = st->commit(h, req, t);
+			break;
+		}
+		/* 0 or a negative errno; execute also says 1: unchanged. */
+		if (WARN_ONCE(ret > (kind == SHP_CALL_EXECUTE),
+			      "sys_hotplug: %s returned %d\n", h->name, ret))
 			ret = -EINVAL;
 	}
-	if (point == SHP_FAULT_ROLLBACK)
-		trace_shp_rollback(req, h, phase, ret, ktime_get_ns() - start);
+	if (kind == SHP_CALL_UNDO)
+		trace_shp_rollback(req, h, phase, idx, ret,
+				   ktime_get_ns() - start);
 	else
-		trace_shp_handler(req, h, phase, ret, ktime_get_ns() - start);
+		trace_shp_handler(req, h, phase, idx, ret,
+				  ktime_get_ns() - start);
 
 	/* Make sure every failure leaves a trace in the reports. */
-	if (ret && reports == req->nr_reports + req->nr_dropped) {
-		const char *what = injected ? "injected fault" : "failed";
+	if (ret < 0 && reports == req->nr_reports + req->nr_dropped) {
+		const char *what = fault ? "injected fault" : "failed";
 
-		if (point == SHP_PHASE_VALIDATE)
-			shp_report_blocker(req, -1, ret, "%s", what);
-		else if (point == SHP_FAULT_ROLLBACK)
-			shp_report_left(req, -1, ret, "rollback %s", what);
-		else if (point == SHP_PHASE_COMMIT)
-			shp_report_left(req, -1, ret, "commit %s", what);
+		if (phase == SHP_PHASE_VALIDATE)
+			shp_report_blocker(req, idx, ret, "%s", what);
+		else if (kind == SHP_CALL_UNDO)
+			shp_report_left(req, idx, ret, "rollback %s", what);
+		else if (kind == SHP_CALL_COMMIT)
+			shp_report_left(req, idx, ret, "commit %s", what);
 	}
 	req->cur_handler = NULL;
+	if (injected)
+		*injected = fault;
 	return ret;
 }
 
@@ -1010,6 +1144,7 @@ static bool shp_aborted(struct shp_sequencer *seq, struct shp_request *req)
 	if (aborted) {
 		req->cur_phase = SHP_PHASE_EXECUTE;
 		shp_report_left(req, -1, -EINTR, "aborted");
+		shp_set_failed(req, SHP_CORE_NAME, SHP_PHASE_EXECUTE);
 	}
 	return aborted;
 }
@@ -1021,74 +1156,212 @@ static void shp_note_new_targets(struct shp_request *req)
 		req->class_mask |= BIT(req->targets[req->nr_checked].class);
 }
 
-/* Undo the execute steps of run[0..last], newest first. */
-static bool shp_rollback(struct shp_sequencer *seq, struct shp_request *req,
-			 int last)
+/* Room for one more progress record; amortised, like the targets. */
+static int shp_reserve_progress(struct shp_request *req)
+{
+	struct shp_progress *p;
+	unsigned int max;
+
+	if (req->nr_progress < req->max_progress)
+		return 0;
+	max = max(16U, req->max_progress * 2);
+	p = kvrealloc(req->progress, array_size(max, sizeof(*p)), GFP_KERNEL);
+	if (!p)
+		return -ENOMEM;
+	req->progress = p;
+	req->max_progress = max;
+	return 0;
+}
+
+/* Execute @h for target @idx; a change is recorded for rollback. */
+static int shp_execute_one(struct shp_sequencer *seq, struct shp_request *req,
+			   struct shp_handler *h, unsigned int idx,
+			   bool *injected)
+{
+	struct shp_progress *p;
+	int ret;
+
+	*injected = false;
+	if (shp_aborted(seq, req))
+		return -EINTR;
+	ret = shp_reserve_progress(req);
+	if (ret)
+		return ret;
+	p = &req->progress[req->nr_progress];
+	*p = (struct shp_progress){ .h = h, .target = idx };
+	ret = shp_call(seq, req, h, SHP_CALL_EXECUTE, idx, &p->data, injected);
+	shp_note_new_targets(req);
+	if (!ret)
+		req->nr_progress++;
+	return ret;
+}
+
+/*
+ * Execute @h for each target it acts on, in target order. With
+ * &shp_steps.retry, the targets that failed are tried once more after the
+ * others, if those changed anything. Return: 0 or the errno of the target
+ * that failed; the failed handler is set.
+ */
+static int shp_execute_handler(struct shp_sequencer *seq,
+			       struct shp_request *req, struct shp_handler *h)
+{
+	unsigned int i, nr = req->nr_targets, mark = req->nr_progress;
+	const struct shp_steps *st = h->steps[req->op];
+	unsigned long *retry = NULL;
+	int ret, first = 0;
+	bool injected;
+
+	for (i = 0; i < req->nr_targets; i++) {
+		if (!shp_owns(h, &req->targets[i]))
+			continue;
+		ret = shp_execute_one(seq, req, h, i, &injected);
+		if (ret >= 0)
+			continue;
+		if (!st->retry || injected || ret == -EINTR || i >= nr)
+			goto fail;
+		if (!retry) {
+			retry = bitmap_zalloc(nr, GFP_KERNEL);
+			if (!retry)
+				goto fail;
+		}
+		__set_bit(i, retry);
+		first = first ?: ret;
+	}
+	if (!retry)
+		return 0;
+	/* Nothing changed: a second pass would find what the first did. */
+	ret = first;
+	if (req->nr_progress == mark)
+		goto fail;
+	for_each_set_bit(i, retry, nr) {
+		ret = shp_execute_one(seq, req, h, i, &injected);
+		if (ret < 0)
+			goto fail;
+	}
+	bitmap_free(retry);
+	return 0;
+fail:
+	bitmap_free(retry);
+	shp_set_failed(req, h->name, SHP_PHASE_EXECUTE);
+	return ret;
+}
+
+/* Undo every recorded change, newest first. Return: whether all were. */
+static bool shp_rollback(struct shp_sequencer *seq, struct shp_request *req)
 {
 	bool clean = true;
-	int i;
+	unsigned int i;
 
-	for (i = last; i >= 0; i--) {
-		struct shp_handler *h = seq->run[i];
+	for (i = req->nr_progress; i-- > 0; ) {
+		struct shp_progress *p = &req->progress[i];
 
-		if (!seq->executed[i])
-			continue;
-		if (shp_call(seq, req, h, SHP_PHASE_EXECUTE, SHP_FAULT_ROLLBACK))
+		if (shp_call(seq, req, p->h, SHP_CALL_UNDO, p->target,
+			     &p->data, NULL))
 			clean = false;
+		else
+			p->undone = true;
 	}
 	return clean;
 }
 
 /*
- * Runs one phase over the handlers in run order. Returns 0 or the first
- * error; on error of a stopping phase, *failed is the failing index.
+ * Expand, then validate: each over the handlers in run order. A
+ * validate-only request runs every validate step, even after one fails.
+ * Return: 0 or the first error.
  */
-static int shp_run_phase(struct shp_sequencer *seq, struct shp_request *req,
-			 unsigned int nr, enum shp_phase phase, int *failed)
+static int shp_validate(struct shp_sequencer *seq, struct shp_request *req,
+			unsigned int nr)
 {
-	bool all = phase == SHP_PHASE_VALIDATE &&
-		   (req->flags & SHP_REQ_VALIDATE_ONLY);
+	bool all = req->flags & SHP_REQ_VALIDATE_ONLY;
 	u64 start = ktime_get_ns();
-	int first = 0;
+	int ret, first = 0;
 	unsigned int i;
-	int ret;
 
-	for (i = 0; i < nr; i++) {
+	for (i = 0; i < nr && !first; i++) {
 		struct shp_handler *h = seq->run[i];
 
-		if (!shp_step(h, phase) || !(h->classes & req->class_mask))
+		if (!h->steps[req->op]->expand || !shp_concerns(h, req))
 			continue;
-		if (phase == SHP_PHASE_EXECUTE && shp_aborted(seq, req)) {
-			first = -EINTR;
-			*failed = i;
-			strscpy(req->failed_handler, SHP_CORE_NAME,
-				sizeof(req->failed_handler));
-			req->failed_phase = phase;
-			break;
-		}
-		ret = shp_call(seq, req, h, phase, phase);
+		first = shp_call(seq, req, h, SHP_CALL_EXPAND, -1, NULL, NULL);
 		shp_note_new_targets(req);
-		if (!ret) {
-			if (phase == SHP_PHASE_EXECUTE)
-				seq->executed[i] = true;
-			continue;
-		}
-		if (!first) {
-			first = ret;
-			*failed = i;
-			strscpy(req->failed_handler, h->name,
-				sizeof(req->failed_handler));
-			req->failed_phase = phase;
-		}
-		if (!all)
-			break;
+		if (first)
+			shp_set_failed(req, h->name, SHP_PHASE_VALIDATE);
 	}
-	trace_shp_phase(req, phase, first, ktime_get_ns() - start);
+	for (i = 0; i < nr && (!first || all); i++) {
+		struct shp_handler *h = seq->run[i];
+
+		if (!h->steps[req->op]->validate || !shp_concerns(h, req))
+			continue;
+		ret = shp_call(seq, req, h, SHP_CALL_VALIDATE, -1, NULL, NULL);
+		if (!ret)
+			continue;
+		shp_set_failed(req, h->name, SHP_PHASE_VALIDATE);
+		first = first ?: ret;
+	}
+	trace_shp_phase(req, SHP_PHASE_VALIDATE, first, ktime_get_ns() - start);
 	return first;
 }
 
+static int shp_execute(struct shp_sequencer *seq, struct shp_request *req,
+		       unsigned int nr)
+{
+	u64 start = ktime_get_ns();
+	unsigned int i;
+	int ret = 0;
+
+	for (i = 0; i < nr && !ret; i++) {
+		struct shp_handler *h = seq->run[i];
+
+		if (h->steps[req->op]->execute && shp_concerns(h, req))
+			ret = shp_execute_handler(seq, req, h);
+	}
+	/* Aborted during the last step: nothing more runs, all is undone. */
+	if (!ret && shp_aborted(seq, req))
+		ret = -EINTR;
+	trace_shp_phase(req, SHP_PHASE_EXECUTE, ret, ktime_get_ns() - start);
+	return ret;
+}
+
 /*
- * The handlers that may take part in @req, in the order @req runs them.
+ * Commit each target, handler by handler. Commit does not roll back: at
+ * the first failure, the request says which commit steps did not run.
+ */
+static int shp_commit(struct shp_sequencer *seq, struct shp_request *req,
+		      unsigned int nr)
+{
+	u64 start = ktime_get_ns();
+	struct shp_handler *h;
+	unsigned int i, t;
+	int ret = 0;
+
+	for (i = 0; i < nr && !ret; i++) {
+		h = seq->run[i];
+		if (!h->steps[req->op]->commit || !shp_concerns(h, req))
+			continue;
+		for (t = 0; t < req->nr_targets && !ret; t++)
+			if (shp_owns(h, &req->targets[t]))
+				ret = shp_call(seq, req, h, SHP_CALL_COMMIT, t,
+					       NULL, NULL);
+		if (ret)
+			shp_set_failed(req, h->name, SHP_PHASE_COMMIT);
+	}
+	trace_shp_phase(req, SHP_PHASE_COMMIT, ret, ktime_get_ns() - start);
+	if (!ret)
+		return 0;
+	req->cur_phase = SHP_PHASE_COMMIT;
+	for (; i < nr; i++) {
+		h = seq->run[i];
+		if (!h->steps[req->op]->commit || !shp_concerns(h, req))
+			continue;
+		req->cur_handler = h->name;
+		shp_report_left(req, -1, 0, "commit not run");
+	}
+	req->cur_handler = NULL;
+	return ret;
+}
+
+/*
+ * The handlers that act on @req's operation, in the order @req runs them.
  * Whether a handler's classes match is decided at each step, because
  * steps may add targets (a firmware stage enumerating what it found).
  */
@@ -1102,17 +1375,16 @@ static unsigned int shp_select(struct shp_sequencer *seq,
 	if (shp_is_up(req->op)) {
 		for (s = 0; s < SHP_NR_STAGES; s++)
 			list_for_each_entry(h, &seq->stages[s], node)
-				if ((h->ops & BIT(req->op)) &&
+				if (h->steps[req->op] &&
 				    !READ_ONCE(h->unregistering))
 					seq->run[nr++] = h;
 	} else {
 		for (s = SHP_NR_STAGES - 1; s >= 0; s--)
 			list_for_each_entry_reverse(h, &seq->stages[s], node)
-				if ((h->ops & BIT(req->op)) &&
+				if (h->steps[req->op] &&
 				    !READ_ONCE(h->unregistering))
 					seq->run[nr++] = h;
 	}
-	memset(seq->executed, 0, nr * sizeof(*seq->executed));
 	return nr;
 }
 
@@ -1136,50 +1408,60 @@ static int shp_check_devices(struct shp_request *req)
 			ret = -ENODEV;
 		}
 	}
-	if (ret) {
-		strscpy(req->failed_handler, SHP_CORE_NAME,
-			sizeof(req->failed_handler));
-		req->failed_phase = SHP_PHASE_VALIDATE;
-	}
+	if (ret)
+		shp_set_failed(req, SHP_CORE_NAME, SHP_PHASE_VALIDATE);
 	return ret;
 }
 
 /*
- * Every class of target, those that validate added included, needs a
- * handler that acts on it for the operation: without one (memory
- * hot-remove not built, and an eject that holds memory) the request would
- * end ok with those targets untouched.
+ * Every target, those that expand added included, needs a handler that
+ * changes it for the operation: without one (memory hot-remove not built,
+ * and an eject that holds memory; a firmware object whose handler is gone)
+ * the request would end ok with those targets untouched.
  */
 static int shp_check_classes(struct shp_sequencer *seq,
 			     struct shp_request *req, unsigned int nr)
 {
-	unsigned int covered = 0, missing, i;
+	unsigned int covered = 0, missing, i, j;
+	const struct shp_target *t;
 
 	for (i = 0; i < nr; i++)
-		covered |= seq->run[i]->classes;
+		if (shp_steps_change(seq->run[i]->steps[req->op]))
+			covered |= seq->run[i]->classes;
 	missing = req->class_mask & ~covered;
+	for (j = 0; j < req->nr_targets && !missing; j++) {
+		t = &req->targets[j];
+		if (t->class != SHP_CLASS_FIRMWARE)
+			continue;
+		for (i = 0; i < nr; i++)
+			if (seq->run[i] == t->fw.handler)
+				break;
+		if (i == nr)
+			missing = BIT(SHP_CLASS_FIRMWARE);
+	}
 	if (!missing)
 		return 0;
 	req->cur_phase = SHP_PHASE_VALIDATE;
 	shp_report_blocker(req, -1, -EOPNOTSUPP,
 			   "no handler can %s %s targets in this kernel",
 			   shp_op_name(req->op), shp_class_names[__ffs(missing)]);
-	strscpy(req->failed_handler, SHP_CORE_NAME,
-		sizeof(req->failed_handler));
-	req->failed_phase = SHP_PHASE_VALIDATE;
+	shp_set_failed(req, SHP_CORE_NAME, SHP_PHASE_VALIDATE);
 	return -EOPNOTSUPP;
 }
 
+/*
+ * One request, from its first validate step to its outcome: expand and
+ * validate; execute each handler for each of its targets, recording every
+ * change; on a failure, undo the recorded changes newest first; otherwise
+ * commit.
+ */
 static void shp_execute_request(struct shp_sequencer *seq,
 				struct shp_request *req)
 {
-	int failed = -1, ret, i;
-	unsigned int nr;
+	unsigned int nr = shp_select(seq, req);
+	int ret;
 
-	nr = shp_select(seq, req);
-
-	ret = shp_check_devices(req) ?:
-	      shp_run_phase(seq, req, nr, SHP_PHASE_VALIDATE, &failed) ?:
+	ret = shp_check_devices(req) ?: shp_validate(seq, req, nr) ?:
 	      shp_check_classes(seq, req, nr);
 	if (ret || (req->flags & SHP_REQ_VALIDATE_ONLY)) {
 		req->result = ret;
@@ -1187,38 +1469,18 @@ static void shp_execute_request(struct shp_sequencer *seq,
 		return;
 	}
 
-	ret = shp_run_phase(seq, req, nr, SHP_PHASE_EXECUTE, &failed);
-	if (!ret && shp_aborted(seq, req)) {
-		ret = -EINTR;
-		failed = nr;
-		strscpy(req->failed_handler, SHP_CORE_NAME,
-			sizeof(req->failed_handler));
-		req->failed_phase = SHP_PHASE_EXECUTE;
-	}
+	ret = shp_execute(seq, req, nr);
 	if (ret) {
 		req->result = ret;
 		/* A step that could not undo its own work said so: partial. */
-		req->outcome = shp_rollback(seq, req, failed - 1) &&
-			       !req->left_by_step ?
+		req->outcome = shp_rollback(seq, req) && !req->left_by_step ?
 			       SHP_OUTCOME_FAILED : SHP_OUTCOME_PARTIAL;
 		return;
 	}
 
-	ret = shp_run_phase(seq, req, nr, SHP_PHASE_COMMIT, &failed);
+	ret = shp_commit(seq, req, nr);
 	req->result = ret;
 	req->outcome = ret ? SHP_OUTCOME_PARTIAL : SHP_OUTCOME_OK;
-	if (!ret)
-		return;
-	/* Commit does not roll back; say which commit steps did not run. */
-	req->cur_phase = SHP_PHASE_COMMIT;
-	for (i = failed + 1; i < nr; i++) {
-		if (!seq->run[i]->commit ||
-		    !(seq->run[i]->classes & req->class_mask))
-			continue;
-		req->cur_handler = seq->run[i]->name;
-		shp_report_left(req, -1, 0, "commit not run");
-	}
-	req->cur_handler = NULL;
 }
 
 static int shp_format_targets(const struct shp_request *req, char *buf,
@@ -1644,20 +1906,52 @@ static const struct file_operations shp_history_fops = {
 	.llseek = default_llseek,
 };
 
+/* " online:validate,execute+undo": the steps of one operation. */
+static void shp_show_steps(struct seq_file *m, int op,
+			   const struct shp_steps *st)
+{
+	const struct {
+		bool on;
+		const char *name;
+	} steps[] = {
+		{ st->expand, "expand" },
+		{ st->validate, "validate" },
+		{ st->execute, "execute+undo" },
+		{ st->retry, "retry" },
+		{ st->commit, "commit" },
+	};
+	char sep = ':';
+	unsigned int i;
+
+	seq_printf(m, " %s", shp_op_name(op));
+	for (i = 0; i < ARRAY_SIZE(steps); i++) {
+		if (!steps[i].on)
+			continue;
+		seq_printf(m, "%c%s", sep, steps[i].name);
+		sep = ',';
+	}
+}
+
 static int shp_handlers_show(struct seq_file *m, void *unused)
 {
 	struct shp_sequencer *seq = m->private;
+	const struct shp_steps *st;
 	struct shp_handler *h;
-	int s;
+	int s, op;
 
 	mutex_lock(&seq->handlers_lock);
-	for (s = 0; s < SHP_NR_STAGES; s++)
-		list_for_each_entry(h, &seq->stages[s], node)
-			seq_printf(m, "%d %s ops=%#x classes=%#x%s%s%s\n", s,
-				   h->name, h->ops, h->classes,
-				   h->validate ? " validate" : "",
-				   h->execute ? " execute+rollback" : "",
-				   h->commit ? " commit" : "");
+	for (s = 0; s < SHP_NR_STAGES; s++) {
+		list_for_each_entry(h, &seq->stages[s], node) {
+			seq_printf(m, "%d %s classes=%#x", s, h->name,
+				   h->classes);
+			for (op = 0; op < SHP_NR_OPS; op++) {
+				st = h->steps[op];
+				if (st)
+					shp_show_steps(m, op, st);
+			}
+			seq_putc(m, '\n');
+		}
+	}
 	mutex_unlock(&seq->handlers_lock);
 	return 0;
 }
@@ -1826,6 +2120,7 @@ static int shp_parse_blocks(struct shp_request *req, char *spec)
 	char *dash = strchr(spec, '-');
 	unsigned long first, last, id;
 	struct shp_target *t;
+	struct device *dev;
 	int ret;
 
 	*dash++ = '\0';
@@ -1839,9 +2134,11 @@ static int shp_parse_blocks(struct shp_request *req, char *spec)
 		return -ENOMEM;
 	for (id = first; id <= last; id++, t++) {
 		t->class = SHP_CLASS_MEMORY;
-		ret = shp_find_memory_block(id, &t->dev);
+		ret = shp_find_memory_block(id, &dev);
 		if (ret)
 			return ret;
+		shp_target_set_device(t, dev);
+		put_device(dev);
 	}
 	return 0;
 }
@@ -1851,6 +2148,7 @@ static int shp_parse_target(struct shp_request *req, char *word)
 {
 	enum shp_class class = SHP_NR_CLASSES;
 	struct shp_target *t;
+	struct device *dev;
 	unsigned long nid;
 	int ret;
 
@@ -1868,9 +2166,13 @@ static int shp_parse_target(struct shp_request *req, char *word)
 		t->nid = nid;
 		return 0;
 	}
-	ret = shp_find_device(word, &class, &t->dev);
+	ret = shp_find_device(word, &class, &dev);
 	t->class = class;
-	return ret;
+	if (ret)
+		return ret;
+	shp_target_set_device(t, dev);
+	put_device(dev);
+	return 0;
 }
 
 /* Whether targets @a and @b name the same device, node or memory. */
@@ -2099,7 +2401,6 @@ VISIBLE_IF_KUNIT void shp_sequencer_destroy(struct shp_sequencer *seq)
 		shp_free(seq->history[i].text);
 	shp_free(seq->history);
 	kfree(seq->run);
-	kfree(seq->executed);
 	shp_free(seq);
 }
 EXPORT_SYMBOL_IF_KUNIT(shp_sequencer_destroy);

@@ -18,6 +18,7 @@
 
 struct attribute;
 struct device;
+struct shp_progress;
 struct shp_sequencer;
 
 /**
@@ -134,8 +135,12 @@ enum shp_outcome {
 #define SHP_REQ_VALIDATE_ONLY	BIT(0)
 #define SHP_REQ_FLAGS		SHP_REQ_VALIDATE_ONLY
 
-/* In shp_target.done: execute changed this target's state. */
-#define SHP_TARGET_CHANGED	BIT(0)
+/*
+ * In shp_target.flags, set only by the firmware handler that owns a
+ * firmware target of the same request, in its expand step: this CPU or
+ * memory range is held by that firmware object, whose removal removes it.
+ */
+#define SHP_TARGET_FW_REMOVES	BIT(0)
 
 /* Handler and report names are copied into records of this size. */
 #define SHP_NAME_LEN		32
@@ -143,31 +148,32 @@ enum shp_outcome {
 /* The name failures and reports of the sequencer itself carry. */
 #define SHP_CORE_NAME		"core"
 
+struct shp_handler;
+
 /**
  * struct shp_target - one device a request acts on
  * @class: what kind of device this is
- * @dev: the existing device (CPU, memory block, node or firmware device);
- *	NULL only for hardware that has no device yet (hot-add) or that is
- *	named by its physical range. Whoever sets @dev gives the request a
- *	reference on it (get_device()), which is dropped when the request is
- *	freed, so that the device outlives a step that unregisters it.
+ * @dev: the existing device (CPU, memory block, node or firmware device),
+ *	set with shp_target_set_device(), which gives the request its own
+ *	reference; NULL only for hardware that has no device yet (hot-add)
+ *	or that is named by its physical range
  * @nid: NUMA node of the target, or NUMA_NO_NODE
+ * @parent: index of the target this one was expanded from (the range a
+ *	memory block belongs to, the CPU or memory whose node this is), or
+ *	-1 for a target the submitter named
+ * @flags: SHP_TARGET_* flags; zero at submission
  * @cpu: CPU targets: firmware identifier of a CPU that has no device yet
  * @mem: memory targets: physical range that has no memory block yet, and
  *	the online type (MMOP_*) to use, or -1 for the default policy
- * @fw_handle: firmware targets: the firmware object, as its firmware's
- *	handler knows it. It means nothing to the sequencer, so a firmware
- *	handler acts only on the targets it recognises as its own (the ACPI
- *	handler's hold a struct acpi_device and name its device as @dev).
- * @done: what the handlers of this target's class changed during execute,
- *	so that their rollback undoes exactly that; the core never reads it.
- *	%SHP_TARGET_CHANGED says the target changed state (sysfs writers
- *	tell "already in that state" from it); other bits are the handlers'.
+ * @fw: firmware targets: the handler that owns the object (only its steps
+ *	are called for this target), and the object as that handler knows it
  */
 struct shp_target {
 	enum shp_class class;
 	struct device *dev;
 	int nid;
+	int parent;
+	unsigned int flags;
 	union {
 		struct {
 			u64 hwid;
@@ -177,9 +183,11 @@ struct shp_target {
 			u64 size;
 			int online_type;
 		} mem;
-		void *fw_handle;
+		struct {
+			const struct shp_handler *handler;
+			void *handle;
+		} fw;
 	};
-	unsigned long done;
 };
 
 /**
@@ -220,6 +228,9 @@ struct shp_request {
 	unsigned int nr_dropped;
 	unsigned int class_mask;
 	unsigned int nr_checked;
+	struct shp_progress *progress;
+	unsigned int nr_progress;
+	unsigned int max_progress;
 	bool started;
 	bool cancelled;
 	bool aborted;
@@ -234,37 +245,73 @@ struct shp_request {
 };
 
 /**
+ * struct shp_steps - what a handler does for one operation
+ * @expand: optional; runs before any validate step of the request and adds
+ *	the targets that the named ones imply (the blocks of a range, the
+ *	node of a CPU), setting their @parent; a firmware handler marks here
+ *	the targets its objects hold (%SHP_TARGET_FW_REMOVES). Returns 0 or
+ *	the errno of a target it cannot expand, reported as a blocker.
+ * @validate: optional; checks the request and changes nothing, not even
+ *	by a uevent: reports every blocker with shp_report_blocker() and
+ *	returns the first errno
+ * @execute: optional; makes the change for one target of the handler's
+ *	classes. Returns 0 if it changed the target (the sequencer records
+ *	that, and calls @undo for it if the request fails), 1 if the target
+ *	was in that state already (nothing to undo), or a negative errno
+ *	(nothing changed for this target). @data is one word the sequencer
+ *	keeps for this handler and target, zero before @execute and passed
+ *	to @undo as @execute left it.
+ * @undo: the inverse of @execute for one target it changed, called newest
+ *	first; 0, or a negative errno after reporting what was left with
+ *	shp_report_left(), which ends the request %SHP_OUTCOME_PARTIAL
+ * @commit: optional; the step for one target that cannot be undone, after
+ *	every execute step of the request has completed; a failure ends the
+ *	request %SHP_OUTCOME_PARTIAL and no later commit step runs
+ * @retry: a target whose @execute fails is tried again once @execute has
+ *	run for every other target of the handler, if that changed any, as
+ *	acpi_scan_try_to_offline() tries again a device that would not go
+ *	offline while its siblings were still online. -EINTR and injected
+ *	faults are final.
+ *
+ * @undo is there if and only if @execute is.
+ */
+struct shp_steps {
+	int (*expand)(struct shp_handler *h, struct shp_request *req);
+	int (*validate)(struct shp_handler *h, struct shp_request *req);
+	int (*execute)(struct shp_handler *h, struct shp_request *req,
+		       struct shp_target *t, unsigned long *data);
+	int (*undo)(struct shp_handler *h, struct shp_request *req,
+		    struct shp_target *t, unsigned long *data);
+	int (*commit)(struct shp_handler *h, struct shp_request *req,
+		      struct shp_target *t);
+	bool retry;
+};
+
+/**
  * struct shp_handler - a module's steps for one stage
  * @name: short unique name, used in traces, history, reports and fault
  *	injection filters
  * @stage: the stage the handler belongs to
- * @ops: mask of BIT(SHP_OP_*): the operations the handler acts on
  * @classes: mask of BIT(SHP_CLASS_*): the handler is called only for
- *	requests that have a target of one of these classes
- * @validate: check the request without changing anything; report every
- *	blocker with shp_report_blocker() and return the first errno
- * @execute: make the change; on failure undo its own partial work and
- *	return the errno (it is then not called again for this request)
- * @rollback: undo exactly what a completed @execute changed; a non-zero
- *	return ends the request PARTIAL (report what was left with
- *	shp_report_left())
- * @commit: the step that cannot be undone
+ *	requests that have a target of one of these classes, and its
+ *	per-target steps only for those targets (and, for firmware targets,
+ *	only for those it owns: &shp_target.fw.handler)
+ * @expand_classes: mask of BIT(SHP_CLASS_*): further classes whose targets
+ *	bring in the handler's request-wide steps (expand, validate), such
+ *	as the CPUs and memory whose nodes the node handler adds as targets
+ * @steps: per operation, what the handler does, or NULL for an operation
+ *	it does not act on (it is then neither called nor counted)
  *
- * Every step returns 0 or a negative errno. A handler has at least one of
- * @validate, @execute and @commit, and has @rollback if and only if it has
- * @execute. All steps run in process
- * context under lock_device_hotplug(); they must not call functions that
- * take that lock again, nor wait for a request.
+ * Every step runs in process context under lock_device_hotplug(); it must
+ * not call functions that take that lock again, nor wait for a request.
+ * Every step returns 0 or a negative errno, except @execute's 1 above.
  */
 struct shp_handler {
 	const char *name;
 	enum shp_stage stage;
-	unsigned int ops;
 	unsigned int classes;
-	int (*validate)(struct shp_handler *h, struct shp_request *req);
-	int (*execute)(struct shp_handler *h, struct shp_request *req);
-	int (*rollback)(struct shp_handler *h, struct shp_request *req);
-	int (*commit)(struct shp_handler *h, struct shp_request *req);
+	unsigned int expand_classes;
+	const struct shp_steps *steps[SHP_NR_OPS];
 
 	/* private: */
 	struct list_head node;
@@ -322,11 +369,11 @@ static inline bool shp_is_up(enum shp_operation op)
  * shp_request_aborted - whether the request a step runs for was aborted
  * @req: the request
  *
- * A step whose work grows with the request (many CPUs, every page of many
- * memory blocks) checks this between units of work and, once it is true,
- * undoes what it did and returns -EINTR. Whatever the step returns, an
- * aborted request runs no further execute or commit step. Execute steps are
- * also sent SIGINT, so that waits that give up on a signal end.
+ * A step whose work for one target is long (validating every page of
+ * many memory blocks) checks this between units of work and, once it is
+ * true, returns -EINTR. The sequencer calls no further execute or commit
+ * step of an aborted request; execute steps are also sent SIGINT, so that
+ * waits that give up on a signal end.
  *
  * Context: any; reads without a lock a flag that only goes from false to
  * true.
@@ -347,6 +394,9 @@ void shp_request_get(struct shp_request *req);
 void shp_request_put(struct shp_request *req);
 struct shp_target *shp_request_add_targets(struct shp_request *req,
 					   unsigned int n);
+void shp_target_set_device(struct shp_target *t, struct device *dev);
+bool shp_target_changed(const struct shp_request *req,
+			const struct shp_target *t);
 int shp_submit(struct shp_request *req, u64 *id);
 int shp_submit_wait(struct shp_request *req);
 int shp_register_handler(struct shp_handler *h);
@@ -378,6 +428,17 @@ static inline struct shp_target *
 shp_request_add_targets(struct shp_request *req, unsigned int n)
 {
 	return NULL;
+}
+
+static inline void shp_target_set_device(struct shp_target *t,
+					 struct device *dev)
+{
+}
+
+static inline bool shp_target_changed(const struct shp_request *req,
+				      const struct shp_target *t)
+{
+	return false;
 }
 
 static inline int shp_submit(struct shp_request *req, u64 *id)

@@ -75,7 +75,8 @@ KUNIT_DEFINE_ACTION_WRAPPER(put_request, shp_request_put, struct shp_request *);
 
 /* ------------------------------------------------------------ helpers */
 
-static int tail_execute(struct shp_handler *h, struct shp_request *req)
+static int tail_execute(struct shp_handler *h, struct shp_request *req,
+			struct shp_target *t, unsigned long *data)
 {
 	struct shp_hw_test *ctx = container_of(h, struct shp_hw_test, tail);
 
@@ -84,10 +85,16 @@ static int tail_execute(struct shp_handler *h, struct shp_request *req)
 }
 
 /* It changed nothing: there is nothing to undo. */
-static int tail_rollback(struct shp_handler *h, struct shp_request *req)
+static int tail_undo(struct shp_handler *h, struct shp_request *req,
+		     struct shp_target *t, unsigned long *data)
 {
 	return 0;
 }
+
+static const struct shp_steps tail_steps = {
+	.execute = tail_execute,
+	.undo = tail_undo,
+};
 
 /* A handler that runs after the one under test and fails its execute. */
 static void add_tail(struct kunit *test, enum shp_stage stage,
@@ -98,11 +105,9 @@ static void add_tail(struct kunit *test, enum shp_stage stage,
 	ctx->tail = (struct shp_handler) {
 		.name = "kunit-tail",
 		.stage = stage,
-		.ops = BIT(op),
 		.classes = BIT(class),
-		.execute = tail_execute,
-		.rollback = tail_rollback,
 	};
+	ctx->tail.steps[op] = &tail_steps;
 	KUNIT_ASSERT_EQ(test, shp_register_handler(&ctx->tail), 0);
 	ctx->tail_registered = true;
 }
@@ -152,7 +157,7 @@ static void expect_record(struct kunit *test, struct shp_request *req,
 static void set_cpu(struct shp_target *t, unsigned int cpu)
 {
 	t->class = SHP_CLASS_CPU;
-	t->dev = get_device(get_cpu_device(cpu));
+	shp_target_set_device(t, get_cpu_device(cpu));
 	t->nid = cpu_to_node(cpu);
 }
 
@@ -200,7 +205,7 @@ static void shp_hw_cpu_offline_online(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, submit_cpus(test, SHP_OP_OFFLINE, &cpu, 1, &req), 0);
 	KUNIT_EXPECT_EQ(test, req->outcome, SHP_OUTCOME_OK);
 	KUNIT_EXPECT_TRUE(test, cpu_state_is(cpu, false));
-	KUNIT_EXPECT_TRUE(test, req->targets[0].done & SHP_TARGET_CHANGED);
+	KUNIT_EXPECT_TRUE(test, shp_target_changed(req, &req->targets[0]));
 
 	KUNIT_ASSERT_EQ(test, submit_cpus(test, SHP_OP_ONLINE, &cpu, 1, &req), 0);
 	KUNIT_EXPECT_TRUE(test, cpu_state_is(cpu, true));
@@ -208,7 +213,7 @@ static void shp_hw_cpu_offline_online(struct kunit *test)
 
 	/* Already online: nothing to do, and nothing marked changed. */
 	KUNIT_ASSERT_EQ(test, submit_cpus(test, SHP_OP_ONLINE, &cpu, 1, &req), 0);
-	KUNIT_EXPECT_FALSE(test, req->targets[0].done & SHP_TARGET_CHANGED);
+	KUNIT_EXPECT_FALSE(test, shp_target_changed(req, &req->targets[0]));
 	KUNIT_EXPECT_TRUE(test, cpu_state_is(cpu, true));
 }
 
@@ -291,7 +296,7 @@ static void shp_hw_cpu_device_fails(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, req->outcome, SHP_OUTCOME_FAILED);
 	KUNIT_EXPECT_TRUE(test, cpu_state_is(cpus[0], true));
 	KUNIT_EXPECT_TRUE(test, cpu_state_is(cpus[1], true));
-	KUNIT_EXPECT_FALSE(test, req->targets[0].done & SHP_TARGET_CHANGED);
+	KUNIT_EXPECT_FALSE(test, shp_target_changed(req, &req->targets[0]));
 	expect_record(test, req, "failed=cpu/execute");
 }
 
@@ -363,7 +368,8 @@ static void set_block(struct kunit *test, struct shp_target *t, u64 addr,
 
 	KUNIT_ASSERT_NOT_NULL_MSG(test, mem, "no memory block at %#llx", addr);
 	t->class = SHP_CLASS_MEMORY;
-	t->dev = &mem->dev;		/* the reference is the request's */
+	shp_target_set_device(t, &mem->dev);
+	put_device(&mem->dev);
 	t->nid = mem->nid;
 	t->mem.online_type = online_type;
 }
@@ -730,7 +736,8 @@ static void fw_remove(int *seen)
  * it), takes the last block offline again, as if the policy had failed to
  * online it, and describes the blocks as targets of the request.
  */
-static int fw_execute(struct shp_handler *h, struct shp_request *req)
+static int fw_execute(struct shp_handler *h, struct shp_request *req,
+		      struct shp_target *fw, unsigned long *data)
 {
 	u64 size = SPARE_BLOCKS * block_bytes();
 	struct memory_block *mem;
@@ -755,18 +762,25 @@ static int fw_execute(struct shp_handler *h, struct shp_request *req)
 	for (i = 0; i < SPARE_BLOCKS; i++, t++) {
 		mem = block_at(spare_start + i * block_bytes());
 		t->class = SHP_CLASS_MEMORY;
-		t->dev = &mem->dev;	/* the reference is the request's */
+		shp_target_set_device(t, &mem->dev);
+		put_device(&mem->dev);
 		t->nid = mem->nid;
 	}
 	return 0;
 }
 
 /* Note what the memory stage's rollback left, then remove the RAM. */
-static int fw_rollback(struct shp_handler *h, struct shp_request *req)
+static int fw_undo(struct shp_handler *h, struct shp_request *req,
+		   struct shp_target *fw, unsigned long *data)
 {
 	fw_remove(container_of(h, struct shp_hw_test, fw)->fw_seen);
 	return 0;
 }
+
+static const struct shp_steps fw_steps = {
+	.execute = fw_execute,
+	.undo = fw_undo,
+};
 
 /*
  * Hot-add of blocks a firmware stage added: the memory stage onlines the
@@ -782,10 +796,8 @@ static void shp_hw_mem_fw_blocks(struct kunit *test)
 	ctx->fw = (struct shp_handler) {
 		.name = "kunit-fw",
 		.stage = SHP_STAGE_FIRMWARE,
-		.ops = BIT(SHP_OP_HOT_ADD),
 		.classes = BIT(SHP_CLASS_FIRMWARE),
-		.execute = fw_execute,
-		.rollback = fw_rollback,
+		.steps = { [SHP_OP_HOT_ADD] = &fw_steps },
 	};
 	KUNIT_ASSERT_EQ(test, shp_register_handler(&ctx->fw), 0);
 	ctx->fw_registered = true;
@@ -794,7 +806,8 @@ static void shp_hw_mem_fw_blocks(struct kunit *test)
 	add_tail(test, SHP_STAGE_CPU, SHP_OP_HOT_ADD, SHP_CLASS_MEMORY);
 	req = new_request(test, SHP_OP_HOT_ADD, 1);
 	req->targets[0].class = SHP_CLASS_FIRMWARE;
-	req->targets[0].fw_handle = ctx;
+	req->targets[0].fw.handler = &ctx->fw;
+	req->targets[0].fw.handle = ctx;
 	KUNIT_EXPECT_EQ(test, shp_submit_wait(req), TAIL_ERR);
 	KUNIT_EXPECT_EQ(test, ctx->fw_seen[0], ZONE_MOVABLE);
 	KUNIT_EXPECT_EQ(test, ctx->fw_seen[1], BLOCK_OFFLINE);
@@ -804,7 +817,8 @@ static void shp_hw_mem_fw_blocks(struct kunit *test)
 
 	req = new_request(test, SHP_OP_HOT_ADD, 1);
 	req->targets[0].class = SHP_CLASS_FIRMWARE;
-	req->targets[0].fw_handle = ctx;
+	req->targets[0].fw.handler = &ctx->fw;
+	req->targets[0].fw.handle = ctx;
 	KUNIT_ASSERT_EQ(test, shp_submit_wait(req), 0);
 	KUNIT_EXPECT_EQ(test, count_blocks(req), SPARE_BLOCKS);
 	expect_blocks(test, start, SPARE_BLOCKS, ZONE_MOVABLE);

@@ -117,41 +117,46 @@ TRACE_EVENT(shp_phase,
 DECLARE_EVENT_CLASS(shp_step,
 		    TP_PROTO(const struct shp_request *req,
 			     const struct shp_handler *h, enum shp_phase phase,
-			     int ret, u64 duration_ns),
-		    TP_ARGS(req, h, phase, ret, duration_ns),
+			     int target, int ret, u64 duration_ns),
+		    TP_ARGS(req, h, phase, target, ret, duration_ns),
 		    TP_STRUCT__entry(__field(u64, id)
 				     __string(handler, h->name)
 				     __field(int, stage)
 				     __field(int, phase)
+				     __field(int, target)
 				     __field(int, ret)
 				     __field(u64, duration_ns)),
 		    TP_fast_assign(__entry->id = req->id;
 				   __assign_str(handler);
 				   __entry->stage = h->stage;
 				   __entry->phase = phase;
+				   __entry->target = target;
 				   __entry->ret = ret;
 				   __entry->duration_ns = duration_ns;),
-		    TP_printk("id=%llu handler=%s stage=%s phase=%s ret=%d duration=%lluns",
+		    TP_printk("id=%llu handler=%s stage=%s phase=%s target=%d ret=%d duration=%lluns",
 			      __entry->id, __get_str(handler),
 			      shp_show_stage(__entry->stage),
-			      shp_show_phase(__entry->phase), __entry->ret,
-			      __entry->duration_ns)
+			      shp_show_phase(__entry->phase), __entry->target,
+			      __entry->ret, __entry->duration_ns)
 );
 
-/* One step of a handler: validate, execute or commit. */
+/*
+ * One step of a handler: expand or validate (target -1: they look at the
+ * whole request), or execute or commit for one target (its index).
+ */
 DEFINE_EVENT(shp_step, shp_handler,
 	     TP_PROTO(const struct shp_request *req,
 		      const struct shp_handler *h, enum shp_phase phase,
-		      int ret, u64 duration_ns),
-	     TP_ARGS(req, h, phase, ret, duration_ns)
+		      int target, int ret, u64 duration_ns),
+	     TP_ARGS(req, h, phase, target, ret, duration_ns)
 );
 
-/* The undo of a completed execute step. */
+/* The undo of one target's completed execute step. */
 DEFINE_EVENT(shp_step, shp_rollback,
 	     TP_PROTO(const struct shp_request *req,
 		      const struct shp_handler *h, enum shp_phase phase,
-		      int ret, u64 duration_ns),
-	     TP_ARGS(req, h, phase, ret, duration_ns)
+		      int target, int ret, u64 duration_ns),
+	     TP_ARGS(req, h, phase, target, ret, duration_ns)
 );
 
 TRACE_EVENT(shp_request_done,
