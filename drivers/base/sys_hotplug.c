@@ -1120,7 +1120,8 @@ static int shp_call(struct shp_sequencer *seq, struct shp_request *req,
 	if (ret < 0 && reports == req->nr_reports + req->nr_dropped) {
 		const char *what = fault ? "injected fault" : "failed";
 
-		if (phase == SHP_PHASE_VALIDATE)
+		/* Validate, or the target whose execute stopped the request. */
+		if (phase == SHP_PHASE_VALIDATE || kind == SHP_CALL_EXECUTE)
 			shp_report_blocker(req, idx, ret, "%s", what);
 		else if (kind == SHP_CALL_UNDO)
 			shp_report_left(req, idx, ret, "rollback %s", what);

@@ -71,13 +71,15 @@ submit() {
 	[ -n "$2" ] || [ -z "$out" ] || fail "request '$1' gave '$out'"
 }
 
-# inject HANDLER PHASE ERRNO: the framework fails the next such step once
+# inject HANDLER PHASE ERRNO [N]: the framework fails the next such step
+# once, or the Nth (the fault framework's "space" lets N-1 pass first)
 inject() {
 	echo "$1" > $FAIL/handler
 	echo "$2" > $FAIL/phase
 	echo "$3" > $FAIL/errno
 	echo 0 > $FAIL/verbose
 	echo 1 > $FAIL/times
+	echo ${4:-0} > $FAIL/space
 	echo 100 > $FAIL/probability
 }
 

@@ -89,11 +89,15 @@ done
 expect_blocks online "refused node removal"
 node2 || fail "node2 went offline in a refused node removal"
 
-# Hot-remove that fails after the blocks went offline (the node stage runs
-# last on the way down): they come back online, movable.
-inject node execute 16
+# Hot-remove that fails at its second block, after the first went
+# offline: it comes back online, movable. Targets: the range, its two
+# blocks, their node; memory's execute runs for each of the first three
+# (for the range it has nothing to do), so the third fails.
+inject memory execute 16 3
 submit "remove $range" "Device or resource busy"
 inject_off
+grep -q "blocker: handler=memory phase=execute target=2 err=-16 injected fault" $HIST ||
+	fail "the hot-remove did not fail at its second block: $(grep -A2 "op=hot-remove" $HIST | tail -3)"
 expect_blocks online "hot-remove rolled back"
 grep -q Movable $MEM/memory$first/valid_zones || fail "memory$first is not movable again"
 node2 || fail "node2 went offline in a failed hot-remove"
