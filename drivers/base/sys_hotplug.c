@@ -1079,7 +1079,7 @@ static int shp_call(struct shp_sequencer *seq, struct shp_request *req,
 	struct shp_target *t = idx >= 0 ? &req->targets[idx] : NULL;
 	u64 start = ktime_get_ns();
 	bool fault = false;
-	int ret;
+	int ret, max;
 
 	req->cur_handler = h->name;
 	req->cur_phase = phase;
@@ -1105,8 +1105,9 @@ static int shp_call(struct shp_sequencer *seq, struct shp_request *req,
 			break;
 		}
 		/* 0 or a negative errno; execute also says 1: unchanged. */
-		if (WARN_ONCE(ret > (kind == SHP_CALL_EXECUTE),
-			      "sys_hotplug: %s returned %d\n", h->name, ret))
+		max = kind == SHP_CALL_EXECUTE ? 1 : 0;
+		if (WARN_ONCE(ret > max, "sys_hotplug: %s returned %d\n",
+			      h->name, ret))
 			ret = -EINVAL;
 	}
 	if (kind == SHP_CALL_UNDO)

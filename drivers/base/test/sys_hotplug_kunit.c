@@ -1741,7 +1741,8 @@ struct retry_case {
 static const struct retry_case retry_cases[] = {
 	{ "a target that fails first succeeds second", BIT(0), 0, 0, 4 },
 	{ "a target that fails twice fails the request", BIT(1), BIT(1), -EBUSY, 4 },
-	{ "a first pass that changes nothing has no second", BIT(0) | BIT(1) | BIT(2), 0, -EBUSY, 3 },
+	{ "a first pass that changes nothing has no second",
+	  BIT(0) | BIT(1) | BIT(2), 0, -EBUSY, 3 },
 };
 
 static void retry_desc(const struct retry_case *c, char *desc)
