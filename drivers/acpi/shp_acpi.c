@@ -633,7 +633,8 @@ VISIBLE_IF_KUNIT u32 acpi_shp_insert_status(int ret)
  * reports acpi_scan_hot_remove(): 0x80 for a disabled hotplug profile
  * (this handler's -EPERM), 0x82 for any failure to offline a CPU or a
  * memory block, whatever its errno (acpi_scan_try_to_offline() turns them
- * all into -EBUSY, a CPU that cannot be offlined included), 1 when the
+ * all into -EBUSY, a CPU that cannot be offlined included) and for an
+ * offline that outlived the request's deadline, 1 when the
  * object is gone or _EJ0 fails. One answer is more specific than the
  * scan code's 0x82: a container that demands its devices offline
  * (@dependants_online: one under it is still online) gets 0x83, the status
@@ -658,9 +659,12 @@ VISIBLE_IF_KUNIT u32 acpi_shp_eject_status(const struct shp_request *req,
 		return ACPI_OST_SC_EJECT_DEPENDENCY_BUSY;
 	/* The object or a device went away, or _EJ0 failed. */
 	if ((own && ret != -EAGAIN && ret != -EBUSY) ||
-	    (core && ret != -EINTR))
+	    (core && ret != -EINTR && ret != -ETIMEDOUT))
 		return ACPI_OST_SC_NON_SPECIFIC_FAILURE;
-	/* A device would not go offline, or changed under the request. */
+	/*
+	 * A device would not go offline (in time: the request's deadline),
+	 * or changed under the request.
+	 */
 	return ACPI_OST_SC_DEVICE_BUSY;
 }
 

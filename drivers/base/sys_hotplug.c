@@ -56,6 +56,7 @@
 #include <linux/cpu.h>
 #include <linux/ctype.h>
 #include <linux/debugfs.h>
+#include <linux/delay.h>
 #include <linux/device.h>
 #include <linux/fault-inject.h>
 #include <linux/init.h>
@@ -63,6 +64,7 @@
 #include <linux/lockdep.h>
 #include <linux/memory.h>
 #include <linux/memory_hotplug.h>
+#include <linux/moduleparam.h>
 #include <linux/mutex.h>
 #include <linux/numa.h>
 #include <linux/overflow.h>
@@ -128,6 +130,7 @@ struct shp_fault {
 	char handler[SHP_NAME_LEN];	/* empty: any handler */
 	unsigned int phases;		/* BIT(phase), BIT(SHP_FAULT_ROLLBACK) */
 	u32 err;
+	u32 delay_ms;			/* execute: delay the step, not fail it */
 };
 
 struct shp_sequencer {
@@ -136,6 +139,7 @@ struct shp_sequencer {
 	spinlock_t lock;		/* IDs, queueing, cancellation */
 	u64 next_id;
 	bool dying;
+	struct list_head queued;	/* under lock: submitted, not started */
 	struct task_struct *runner;	/* task running a request, if any */
 	struct shp_request *running;	/* under lock: the request it runs */
 	bool interruptible;		/* under lock: in an execute step */
@@ -161,7 +165,17 @@ struct shp_sequencer {
 
 static struct shp_sequencer *shp_default;
 
+/*
+ * Upstream, the ACPI hot-plug worker retries the offline of memory that
+ * cannot be migrated for ever: nothing can signal a kworker.
+ */
+static unsigned int firmware_remove_timeout_ms = 300000;
+module_param(firmware_remove_timeout_ms, uint, 0644);
+MODULE_PARM_DESC(firmware_remove_timeout_ms,
+		 "Deadline of a firmware-originated hot-remove (an ACPI eject) in ms; 0: none (default: 300000)");
+
 static void shp_work_fn(struct work_struct *work);
+static void shp_deadline_fn(struct work_struct *work);
 
 /* Objects allocated by the sequencer and not yet freed, for KUnit. */
 static atomic_long_t shp_live = ATOMIC_LONG_INIT(0);
@@ -308,6 +322,8 @@ struct shp_request *shp_request_alloc(enum shp_operation op,
 	req->outcome = SHP_OUTCOME_PENDING;
 	kref_init(&req->kref);
 	INIT_WORK(&req->work, shp_work_fn);
+	INIT_DELAYED_WORK(&req->deadline, shp_deadline_fn);
+	INIT_LIST_HEAD(&req->queued);
 	init_completion(&req->completion);
 	INIT_LIST_HEAD(&req->reports);
 	return req;
@@ -782,6 +798,11 @@ static int shp_fault_errno(struct shp_sequencer *seq)
 	return err && err < MAX_ERRNO ? -(int)err : -EIO;
 }
 
+static unsigned int shp_fault_delay(struct shp_sequencer *seq)
+{
+	return READ_ONCE(seq->fail.delay_ms);
+}
+
 #if IS_ENABLED(CONFIG_KUNIT)
 /**
  * shp_fault_attr - the fault_attr of a sequencer
@@ -972,6 +993,7 @@ static void shp_fault_init(struct shp_sequencer *seq)
 	debugfs_create_file("handler", 0600, dir, seq, &shp_fault_handler_fops);
 	debugfs_create_file("phase", 0600, dir, seq, &shp_fault_phase_fops);
 	debugfs_create_u32("errno", 0600, dir, &seq->fail.err);
+	debugfs_create_u32("delay_ms", 0600, dir, &seq->fail.delay_ms);
 }
 #else
 static bool shp_should_fail(struct shp_sequencer *seq,
@@ -983,6 +1005,11 @@ static bool shp_should_fail(struct shp_sequencer *seq,
 static int shp_fault_errno(struct shp_sequencer *seq)
 {
 	return -EIO;
+}
+
+static unsigned int shp_fault_delay(struct shp_sequencer *seq)
+{
+	return 0;
 }
 
 static void shp_fault_init(struct shp_sequencer *seq) { }
@@ -1041,8 +1068,8 @@ static void shp_set_failed(struct shp_request *req, const char *name,
  */
 static int shp_execute_interruptible(struct shp_sequencer *seq,
 				     struct shp_request *req,
-				     struct shp_handler *h,
-				     struct shp_target *t, unsigned long *data)
+				     struct shp_handler *h, struct shp_target *t,
+				     unsigned long *data, unsigned int delay_ms)
 {
 	int ret;
 
@@ -1053,7 +1080,11 @@ static int shp_execute_interruptible(struct shp_sequencer *seq,
 		send_sig(SIGINT, current, 1);
 	spin_unlock(&seq->lock);
 
-	ret = h->steps[req->op]->execute(h, req, t, data);
+	/* An injected delay ends as the step's own wait would: on a signal. */
+	if (delay_ms && msleep_interruptible(delay_ms))
+		ret = -EINTR;
+	else
+		ret = h->steps[req->op]->execute(h, req, t, data);
 
 	spin_lock(&seq->lock);
 	seq->interruptible = false;
@@ -1078,15 +1109,22 @@ static int shp_call(struct shp_sequencer *seq, struct shp_request *req,
 	unsigned int reports = req->nr_reports + req->nr_dropped;
 	struct shp_target *t = idx >= 0 ? &req->targets[idx] : NULL;
 	u64 start = ktime_get_ns();
+	unsigned int delay_ms = 0;
 	bool fault = false;
 	int ret, max;
 
 	req->cur_handler = h->name;
 	req->cur_phase = phase;
 	if (kind != SHP_CALL_EXPAND && shp_should_fail(seq, h, point)) {
-		ret = shp_fault_errno(seq);
-		fault = true;
-	} else {
+		/* An execute step may be delayed instead (fail/delay_ms). */
+		if (kind == SHP_CALL_EXECUTE)
+			delay_ms = shp_fault_delay(seq);
+		if (!delay_ms) {
+			ret = shp_fault_errno(seq);
+			fault = true;
+		}
+	}
+	if (!fault) {
 		switch (kind) {
 		case SHP_CALL_EXPAND:
 			ret = st->expand(h, req);
@@ -1095,7 +1133,8 @@ static int shp_call(struct shp_sequencer *seq, struct shp_request *req,
 			ret = st->validate(h, req);
 			break;
 		case SHP_CALL_EXECUTE:
-			ret = shp_execute_interruptible(seq, req, h, t, data);
+			ret = shp_execute_interruptible(seq, req, h, t, data,
+							delay_ms);
 			break;
 		case SHP_CALL_UNDO:
 			ret = st->undo(h, req, t, data);
@@ -1135,20 +1174,29 @@ static int shp_call(struct shp_sequencer *seq, struct shp_request *req,
 	return ret;
 }
 
-/* Aborted requests run no further execute step, nor any commit step. */
-static bool shp_aborted(struct shp_sequencer *seq, struct shp_request *req)
+/*
+ * An aborted request, or one past its deadline, runs no further execute
+ * step, nor any commit step. Return: 0, -EINTR (aborted) or -ETIMEDOUT.
+ */
+static int shp_stopped(struct shp_sequencer *seq, struct shp_request *req)
 {
-	bool aborted;
+	bool aborted, expired;
 
 	spin_lock(&seq->lock);
 	aborted = req->aborted;
+	expired = req->expired;
 	spin_unlock(&seq->lock);
-	if (aborted) {
-		req->cur_phase = SHP_PHASE_EXECUTE;
+	if (!aborted)
+		return 0;
+	req->cur_phase = SHP_PHASE_EXECUTE;
+	shp_set_failed(req, SHP_CORE_NAME, SHP_PHASE_EXECUTE);
+	if (!expired) {
 		shp_report_left(req, -1, -EINTR, "aborted");
-		shp_set_failed(req, SHP_CORE_NAME, SHP_PHASE_EXECUTE);
+		return -EINTR;
 	}
-	return aborted;
+	shp_report_left(req, -1, -ETIMEDOUT, "deadline of %u ms passed",
+			req->timeout_ms);
+	return -ETIMEDOUT;
 }
 
 /* Targets added by a step bring the handlers of their class in. */
@@ -1184,9 +1232,7 @@ static int shp_execute_one(struct shp_sequencer *seq, struct shp_request *req,
 	int ret;
 
 	*injected = false;
-	if (shp_aborted(seq, req))
-		return -EINTR;
-	ret = shp_reserve_progress(req);
+	ret = shp_stopped(seq, req) ?: shp_reserve_progress(req);
 	if (ret)
 		return ret;
 	p = &req->progress[req->nr_progress];
@@ -1317,9 +1363,15 @@ static int shp_execute(struct shp_sequencer *seq, struct shp_request *req,
 		if (h->steps[req->op]->execute && shp_concerns(h, req))
 			ret = shp_execute_handler(seq, req, h);
 	}
-	/* Aborted during the last step: nothing more runs, all is undone. */
-	if (!ret && shp_aborted(seq, req))
-		ret = -EINTR;
+	/* Stopped during the last step: nothing more runs, all is undone. */
+	if (!ret) {
+		ret = shp_stopped(seq, req);
+	} else if (ret != -ETIMEDOUT && READ_ONCE(req->expired)) {
+		/* Say why a step gave up: the deadline's signal stopped it. */
+		req->cur_phase = SHP_PHASE_EXECUTE;
+		shp_report_left(req, -1, -ETIMEDOUT, "deadline of %u ms passed",
+				req->timeout_ms);
+	}
 	trace_shp_phase(req, SHP_PHASE_EXECUTE, ret, ktime_get_ns() - start);
 	return ret;
 }
@@ -1581,6 +1633,46 @@ static void shp_record(struct shp_sequencer *seq, struct shp_request *req,
 	mutex_unlock(&seq->history_lock);
 }
 
+/*
+ * Ask @req to stop: its running execute step is interrupted, no further
+ * execute or commit step runs, and what was done is rolled back. The
+ * request ends FAILED with -EINTR unless it was past its execute phase.
+ */
+static void __shp_abort(struct shp_sequencer *seq, struct shp_request *req)
+{
+	lockdep_assert_held(&seq->lock);
+	/* Steps read it without the lock: shp_request_aborted(). */
+	WRITE_ONCE(req->aborted, true);
+	if (seq->running == req && seq->interruptible)
+		send_sig(SIGINT, seq->runner, 1);
+}
+
+/* The deadline of a running request passed: stop it as an abort does. */
+static void shp_deadline_fn(struct work_struct *work)
+{
+	struct shp_request *req = container_of(to_delayed_work(work),
+					       struct shp_request, deadline);
+	struct shp_sequencer *seq = req->seq;
+
+	spin_lock(&seq->lock);
+	req->expired = true;
+	__shp_abort(seq, req);
+	spin_unlock(&seq->lock);
+}
+
+/* Whether @req was withdrawn or aborted before it started. */
+static bool shp_cancelled(struct shp_sequencer *seq, struct shp_request *req)
+{
+	bool cancelled;
+
+	spin_lock(&seq->lock);
+	cancelled = req->cancelled;
+	if (cancelled)
+		list_del_init(&req->queued);
+	spin_unlock(&seq->lock);
+	return cancelled;
+}
+
 static void shp_work_fn(struct work_struct *work)
 {
 	struct shp_request *req = container_of(work, struct shp_request, work);
@@ -1591,29 +1683,40 @@ static void shp_work_fn(struct work_struct *work)
 	/*
 	 * Not started while it waits for device_hotplug_lock, which a path
 	 * outside the sequencer may hold: a signal to its waiter withdraws it
-	 * then, as it restarts a writer in lock_device_hotplug_sysfs().
+	 * then, as it restarts a writer in lock_device_hotplug_sysfs(). One
+	 * withdrawn before does not wait for the lock at all.
 	 */
-	lock_map_acquire(&seq->dep_map);
-	lock_device_hotplug();
-	spin_lock(&seq->lock);
-	cancelled = req->cancelled;
-	req->started = true;
-	spin_unlock(&seq->lock);
+	cancelled = shp_cancelled(seq, req);
+	if (!cancelled) {
+		lock_map_acquire(&seq->dep_map);
+		lock_device_hotplug();
+		spin_lock(&seq->lock);
+		cancelled = req->cancelled;
+		req->started = true;
+		list_del_init(&req->queued);
+		if (!cancelled) {
+			seq->runner = current;
+			seq->running = req;
+		}
+		spin_unlock(&seq->lock);
+	}
 
 	if (cancelled) {
-		unlock_device_hotplug();
-		lock_map_release(&seq->dep_map);
+		if (req->started) {
+			unlock_device_hotplug();
+			lock_map_release(&seq->dep_map);
+		}
 		req->result = -EINTR;
 		req->outcome = SHP_OUTCOME_CANCELLED;
 	} else {
 		mutex_lock(&seq->handlers_lock);
-		spin_lock(&seq->lock);
-		seq->runner = current;
-		seq->running = req;
-		spin_unlock(&seq->lock);
 		req->started_ns = start;
 		trace_shp_request_start(req, wait_ns);
+		if (req->timeout_ms)
+			schedule_delayed_work(&req->deadline,
+					      msecs_to_jiffies(req->timeout_ms));
 		shp_execute_request(seq, req);
+		cancel_delayed_work_sync(&req->deadline);
 		spin_lock(&seq->lock);
 		seq->runner = NULL;
 		seq->running = NULL;
@@ -1632,20 +1735,6 @@ static void shp_work_fn(struct work_struct *work)
 }
 
 /* ------------------------------------------------------------ submission */
-
-/*
- * Ask @req to stop: its running execute step is interrupted, no further
- * execute or commit step runs, and what was done is rolled back. The
- * request ends FAILED with -EINTR unless it was past its execute phase.
- */
-static void __shp_abort(struct shp_sequencer *seq, struct shp_request *req)
-{
-	lockdep_assert_held(&seq->lock);
-	/* Steps read it without the lock: shp_request_aborted(). */
-	WRITE_ONCE(req->aborted, true);
-	if (seq->running == req && seq->interruptible)
-		send_sig(SIGINT, seq->runner, 1);
-}
 
 /**
  * shp_sequencer_submit - queue a request on one sequencer
@@ -1677,6 +1766,10 @@ VISIBLE_IF_KUNIT int shp_sequencer_submit(struct shp_sequencer *seq,
 		req->nr_checked = req->nr_targets;
 		req->id = ++seq->next_id;
 		req->queued_ns = ktime_get_ns();
+		if (!req->timeout_ms && req->origin == SHP_ORIGIN_FIRMWARE &&
+		    req->op == SHP_OP_HOT_REMOVE)
+			req->timeout_ms = READ_ONCE(firmware_remove_timeout_ms);
+		list_add_tail(&req->queued, &seq->queued);
 		kref_get(&req->kref);
 		/*
 		 * Traced before it is queued, so that no "start" event can
@@ -1753,22 +1846,36 @@ VISIBLE_IF_KUNIT int shp_sequencer_submit_wait(struct shp_sequencer *seq,
 EXPORT_SYMBOL_IF_KUNIT(shp_sequencer_submit_wait);
 
 /**
- * shp_sequencer_abort - abort the request a sequencer is running
+ * shp_sequencer_abort - abort one request of a sequencer
  * @seq: the sequencer
+ * @id: the request's ID
  *
- * Return: the ID of the request that was asked to stop, or 0 if none runs.
+ * A running request stops as shp_request_aborted() says; one still queued
+ * is withdrawn, as if its waiter had been signalled before it started.
+ * No other request is affected.
+ *
+ * Return: 0, or -ESRCH if no request with that ID is running or queued.
  */
-VISIBLE_IF_KUNIT u64 shp_sequencer_abort(struct shp_sequencer *seq)
+VISIBLE_IF_KUNIT int shp_sequencer_abort(struct shp_sequencer *seq, u64 id)
 {
-	u64 id = 0;
+	struct shp_request *req;
+	int ret = -ESRCH;
 
 	spin_lock(&seq->lock);
-	if (seq->running) {
-		id = seq->running->id;
+	if (seq->running && seq->running->id == id) {
 		__shp_abort(seq, seq->running);
+		ret = 0;
+	} else {
+		list_for_each_entry(req, &seq->queued, queued) {
+			if (req->id == id) {
+				req->cancelled = true;
+				ret = 0;
+				break;
+			}
+		}
 	}
 	spin_unlock(&seq->lock);
-	return id;
+	return ret;
 }
 EXPORT_SYMBOL_IF_KUNIT(shp_sequencer_abort);
 
@@ -2220,8 +2327,8 @@ static const char * const shp_request_ops[SHP_NR_OPS] = {
  * returns its errno; the history shows the rest. OP is online (also
  * online_kernel and online_movable, for memory blocks), offline, add or
  * remove; a TARGET is cpuN, memoryN, memoryN-M (blocks N to M),
- * mem:START+SIZE[@NID] (a physical range) or nodeN. "abort" aborts the
- * running request (-ESRCH if none runs). For operators and tests; the
+ * mem:START+SIZE[@NID] (a physical range) or nodeN. "abort ID" aborts
+ * request ID, running or queued (-ESRCH if it is neither). For operators and tests; the
  * grammar and its errors are in Documentation/driver-api/sys_hotplug.rst.
  * A request has at most SHP_DEBUGFS_MAX_BLOCKS targets, so that checking
  * them stays cheap.
@@ -2240,8 +2347,12 @@ static ssize_t shp_request_write(struct file *file, const char __user *ubuf,
 	if (IS_ERR(buf))
 		return PTR_ERR(buf);
 	p = strim(buf);
-	if (!strcmp(p, "abort")) {
-		ret = shp_sequencer_abort(file->private_data) ? 0 : -ESRCH;
+	if (!strncmp(p, "abort", 5) && (!p[5] || isspace(p[5]))) {
+		u64 id;
+
+		p = skip_spaces(p + 5);
+		ret = shp_parse_u64(p, 10, &id) ?:
+		      shp_sequencer_abort(file->private_data, id);
 		goto out;
 	}
 	word = strsep(&p, " \t\n");
@@ -2348,6 +2459,7 @@ shp_sequencer_create(const char *name, unsigned int history_len)
 	seq->name = name;
 	seq->history_len = history_len;
 	spin_lock_init(&seq->lock);
+	INIT_LIST_HEAD(&seq->queued);
 	mutex_init(&seq->handlers_lock);
 	mutex_init(&seq->history_lock);
 	for (s = 0; s < SHP_NR_STAGES; s++)

@@ -19,7 +19,7 @@ int shp_sequencer_submit(struct shp_sequencer *seq, struct shp_request *req,
 			 u64 *id);
 int shp_sequencer_submit_wait(struct shp_sequencer *seq,
 			      struct shp_request *req);
-u64 shp_sequencer_abort(struct shp_sequencer *seq);
+int shp_sequencer_abort(struct shp_sequencer *seq, u64 id);
 struct shp_sequencer *shp_default_sequencer(void);
 char *shp_history_text(struct shp_sequencer *seq);
 char *shp_history_record(struct shp_sequencer *seq, u64 id);

@@ -196,6 +196,10 @@ struct shp_target {
  * @op: the operation
  * @origin: who asked
  * @flags: SHP_REQ_* flags
+ * @timeout_ms: 0, or how long the request may run (from its first step):
+ *	once that has passed, the sequencer stops it as an abort does and it
+ *	is rolled back. A firmware-originated hot-remove submitted with 0
+ *	gets the default, sys_hotplug.firmware_remove_timeout_ms.
  * @nr_targets: number of entries in @targets
  * @targets: the targets, allocated with the request
  * @result: 0 or the errno of the first failure, valid once complete
@@ -211,6 +215,7 @@ struct shp_request {
 	enum shp_operation op;
 	enum shp_origin origin;
 	unsigned int flags;
+	unsigned int timeout_ms;
 	unsigned int nr_targets;
 	struct shp_target *targets;
 	int result;
@@ -222,6 +227,8 @@ struct shp_request {
 	struct shp_sequencer *seq;
 	struct kref kref;
 	struct work_struct work;
+	struct delayed_work deadline;
+	struct list_head queued;
 	struct completion completion;
 	struct list_head reports;
 	unsigned int nr_reports;
@@ -234,6 +241,7 @@ struct shp_request {
 	bool started;
 	bool cancelled;
 	bool aborted;
+	bool expired;
 	bool signalled;
 	bool left_by_step;
 	const char *cur_handler;
@@ -366,19 +374,19 @@ static inline bool shp_is_up(enum shp_operation op)
 }
 
 /**
- * shp_request_aborted - whether the request a step runs for was aborted
+ * shp_request_aborted - whether the request a step runs for must stop
  * @req: the request
  *
  * A step whose work for one target is long (validating every page of
  * many memory blocks) checks this between units of work and, once it is
  * true, returns -EINTR. The sequencer calls no further execute or commit
- * step of an aborted request; execute steps are also sent SIGINT, so that
+ * step of such a request; execute steps are also sent SIGINT, so that
  * waits that give up on a signal end.
  *
  * Context: any; reads without a lock a flag that only goes from false to
  * true.
- * Return: true once an operator has aborted the request ("abort" to the
- * debugfs request file).
+ * Return: true once an operator has aborted the request ("abort ID" to
+ * the debugfs request file) or its deadline (@req->timeout_ms) passed.
  */
 static inline bool shp_request_aborted(const struct shp_request *req)
 {

@@ -1528,12 +1528,13 @@ static void shp_test_abort_between_steps(struct kunit *test)
 	struct shp_request *req;
 	struct gate *g;
 
-	KUNIT_EXPECT_EQ(test, shp_sequencer_abort(ctx->seq), 0ULL);
+	KUNIT_EXPECT_EQ(test, shp_sequencer_abort(ctx->seq, 1), -ESRCH);
 	g = gate_add(test, true);
 	req = mem_request(test, SHP_OP_HOT_ADD, 1);
 	KUNIT_ASSERT_EQ(test, shp_sequencer_submit(ctx->seq, req, NULL), 0);
 	wait_for_completion(&g->entered);
-	KUNIT_EXPECT_EQ(test, shp_sequencer_abort(ctx->seq), req->id);
+	KUNIT_EXPECT_EQ(test, shp_sequencer_abort(ctx->seq, req->id + 1), -ESRCH);
+	KUNIT_EXPECT_EQ(test, shp_sequencer_abort(ctx->seq, req->id), 0);
 	complete(&g->open);
 	wait_for_completion(&req->completion);
 	expect_aborted(test, req, "core");
@@ -1563,7 +1564,7 @@ static void shp_test_abort_in_validate(struct kunit *test)
 	req = mem_request(test, SHP_OP_HOT_ADD, 1);
 	KUNIT_ASSERT_EQ(test, shp_sequencer_submit(ctx->seq, req, NULL), 0);
 	wait_for_completion(&g->entered);
-	KUNIT_EXPECT_EQ(test, shp_sequencer_abort(ctx->seq), req->id);
+	KUNIT_EXPECT_EQ(test, shp_sequencer_abort(ctx->seq, req->id), 0);
 	wait_for_completion(&req->completion);
 	KUNIT_EXPECT_TRUE(test, g->saw_abort);
 	KUNIT_EXPECT_EQ(test, req->outcome, SHP_OUTCOME_FAILED);
@@ -1575,6 +1576,101 @@ static void shp_test_abort_in_validate(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, ctx->fakes[i].world, 0);
 	}
 	shp_request_put(req);
+
+	expect_clean_after_abort(test, g);
+	shp_unregister_handler(&g->h);
+}
+
+/*
+ * An abort names one request: a queued one is withdrawn and the running
+ * one goes on untouched; it ends as if nothing had been aborted.
+ */
+static void shp_test_abort_queued_by_id(struct kunit *test)
+{
+	struct shp_test *ctx = test->priv;
+	struct shp_request *first, *second;
+	struct gate *g;
+
+	g = gate_add(test, true);
+	first = mem_request(test, SHP_OP_HOT_ADD, 1);
+	second = mem_request(test, SHP_OP_HOT_ADD, 1);
+	KUNIT_ASSERT_EQ(test, shp_sequencer_submit(ctx->seq, first, NULL), 0);
+	wait_for_completion(&g->entered);
+	KUNIT_ASSERT_EQ(test, shp_sequencer_submit(ctx->seq, second, NULL), 0);
+	KUNIT_EXPECT_EQ(test, shp_sequencer_abort(ctx->seq, second->id), 0);
+	complete(&g->open);
+	wait_for_completion(&first->completion);
+	wait_for_completion(&second->completion);
+	KUNIT_EXPECT_EQ(test, first->result, 0);
+	KUNIT_EXPECT_EQ(test, first->outcome, SHP_OUTCOME_OK);
+	KUNIT_EXPECT_EQ(test, second->result, -EINTR);
+	KUNIT_EXPECT_EQ(test, second->outcome, SHP_OUTCOME_CANCELLED);
+	/* The first ran every step once; the second none. */
+	KUNIT_EXPECT_EQ(test, count_steps(ctx, STEP_C, 0), 1U);
+	KUNIT_EXPECT_EQ(test, count_steps(ctx, STEP_V, 0), 1U);
+	expect_world(test, 1);
+	/* Ended: it cannot be aborted any more. */
+	KUNIT_EXPECT_EQ(test, shp_sequencer_abort(ctx->seq, second->id), -ESRCH);
+	shp_request_put(first);
+	shp_request_put(second);
+	shp_unregister_handler(&g->h);
+}
+
+/*
+ * A request past its deadline stops as an aborted one does. A step that
+ * would wait for ever, but gives up on a signal (memory offline waiting
+ * for migration), is interrupted; everything done is rolled back, and no
+ * signal is left on the worker.
+ */
+static void shp_test_deadline_interrupts_step(struct kunit *test)
+{
+	struct shp_test *ctx = test->priv;
+	struct shp_request *req;
+	struct gate *g;
+
+	g = gate_add(test, true);
+	g->interruptible = true;
+	req = mem_request(test, SHP_OP_HOT_ADD, 1);
+	req->timeout_ms = 50;
+	KUNIT_EXPECT_EQ(test, run_request(ctx, req), -EINTR);
+	KUNIT_EXPECT_TRUE(test, completion_done(&g->entered));
+	expect_aborted(test, req, "gate");
+	shp_request_put(req);
+
+	expect_clean_after_abort(test, g);
+	shp_unregister_handler(&g->h);
+}
+
+/*
+ * A step that does not give up on a signal outlives the deadline: the
+ * sequencer runs no further step (-ETIMEDOUT, its own failure) and rolls
+ * back, the late step included.
+ */
+static void shp_test_deadline_between_steps(struct kunit *test)
+{
+	struct shp_test *ctx = test->priv;
+	struct shp_request *req;
+	struct gate *g;
+	char *rec;
+
+	g = gate_add(test, true);
+	req = mem_request(test, SHP_OP_HOT_ADD, 1);
+	req->timeout_ms = 20;
+	KUNIT_ASSERT_EQ(test, shp_sequencer_submit(ctx->seq, req, NULL), 0);
+	wait_for_completion(&g->entered);
+	msleep(100);
+	complete(&g->open);
+	wait_for_completion(&req->completion);
+	KUNIT_EXPECT_EQ(test, req->result, -ETIMEDOUT);
+	KUNIT_EXPECT_STREQ(test, req->failed_handler, "core");
+	rec = shp_history_record(ctx->seq, req->id);
+	KUNIT_ASSERT_NOT_NULL(test, rec);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(rec, "deadline of 20 ms passed"));
+	kfree(rec);
+	shp_request_put(req);
+	/* As after an abort: mem-a, mem-b and cpu never ran. */
+	KUNIT_EXPECT_EQ(test, count_steps(ctx, STEP_E, 1), 0U);
+	expect_world(test, 0);
 
 	expect_clean_after_abort(test, g);
 	shp_unregister_handler(&g->h);
@@ -2184,6 +2280,9 @@ static struct kunit_case shp_test_cases[] = {
 	KUNIT_CASE(shp_test_killed_step_ignores_signal),
 	KUNIT_CASE(shp_test_abort_between_steps),
 	KUNIT_CASE(shp_test_abort_in_validate),
+	KUNIT_CASE(shp_test_abort_queued_by_id),
+	KUNIT_CASE(shp_test_deadline_interrupts_step),
+	KUNIT_CASE(shp_test_deadline_between_steps),
 #if IS_BUILTIN(CONFIG_SYS_HOTPLUG_KUNIT_TEST)
 	KUNIT_CASE(shp_test_signal_waiting_for_lock),
 #endif

@@ -90,6 +90,34 @@ if [ $patched = 1 ]; then
 	all_online_movable dimm0 || fail "dimm0's blocks are not back online movable"
 	eject_fails cpu2 "cpu-del 1 0" cpu execute 0x82 5
 	[ "$(cat /sys/devices/system/cpu/cpu2/online)" = 1 ] || fail "cpu2 is not back online"
+
+	# An eject whose memory offline outlives the request's deadline: the
+	# framework delays memory's execute step of the second block (targets:
+	# the object, its range, the range's two blocks) as a migration that
+	# never ends would. The step is interrupted at the deadline, the first
+	# block comes back, and QEMU hears 0x82, where upstream retries for
+	# ever in the ACPI hot-plug worker.
+	param=/sys/module/sys_hotplug/parameters/firmware_remove_timeout_ms
+	timeout=$(cat $param)
+	echo 2000 > $param
+	echo 600000 > $FAIL/delay_ms
+	before=$(fw_requests)
+	inject memory execute 4 3
+	start=$(date +%s)
+	echo "SHP-QMP dimm-del dimm0 0x82"
+	wait_for "[ \$(fw_requests) -gt $before ]" 90 || fail "no firmware request for dimm0"
+	took=$(($(date +%s) - start))
+	inject_off
+	echo 0 > $FAIL/delay_ms
+	echo $timeout > $param
+	rec=$(grep -A3 'origin=firmware' $HIST | tail -4)
+	echo "$rec" | grep -q "outcome=failed result=-4 .* failed=memory/execute" ||
+		fail "dimm0 past its deadline: $rec"
+	echo "$rec" | grep -q "target=3 err=-4" || fail "not the second block that was stopped: $rec"
+	echo "$rec" | grep -q "deadline of 2000 ms passed" || fail "the deadline is not named: $rec"
+	[ $took -lt 30 ] || fail "the eject past its deadline took $took s"
+	all_online_movable dimm0 || fail "dimm0's blocks are not back online movable after the deadline"
+	echo "SHP-INFO an eject past its 2 s deadline failed in $took s, dimm0 back online"
 	echo "SHP-INFO failed ejects of dimm0 and cpu2 left both as they were"
 fi
 

@@ -58,7 +58,10 @@ add mem:0x40000000+0|Invalid argument
 add mem:0xffffffffffffffff+0x2|Invalid argument
 add mem:-1+0x1000|Invalid argument
 add mem:0x100000000+0x8000000@99999|Invalid argument
-abort|No such process
+abort|Invalid argument
+abort x|Invalid argument
+abort -1|Invalid argument
+abort 99999|No such process
 CASES
 [ $n -ge 31 ] || fail "only $n cases ran"
 echo "SHP-INFO $n malformed lines refused, nothing changed, no request ran"
