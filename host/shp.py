@@ -1105,35 +1105,6 @@ def cmd_check(_args=None):
     sys.exit(1 if results.summary() else 0)
 
 
-def tooling_selftests(results):
-    """The harness's own unit tests (host/tests/): verdicts and skips."""
-    res = run([sys.executable, '-m', 'unittest', 'discover', '-s',
-               os.path.join(ROOT, 'host', 'tests')], cwd=ROOT, check=False,
-              capture=True)
-    if res.returncode:
-        sys.stdout.write(res.stdout)
-    last = res.stdout.strip().splitlines()[-1:] or ['no output']
-    results.add('tooling self-tests (host/tests)', res.returncode == 0,
-                last[0])
-
-
-def cmd_test(_args=None):
-    start = time.time()
-    ensure_packages(CHECK_PACKAGES + GUEST_PACKAGES)
-    results = Results()
-    tooling_selftests(results)
-    assembled = cmd_assemble()
-    cmd_series()
-    # KUnit runs in the builds of the per-commit check, at the last commit.
-    if not check_series(results, read_series(), assembled, with_kunit=True):
-        for arch in KUNIT_RUNS:
-            kunit(results, arch)
-    import guest  # pylint: disable=import-outside-toplevel
-    guest.run_scenarios('patched', results)
-    log(f'make test took {int(time.time() - start)} s')
-    sys.exit(1 if results.summary() else 0)
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawTextHelpFormatter)
@@ -1149,7 +1120,6 @@ def main():
     p.add_argument('kunit_args', nargs='*')
     p.set_defaults(fn=cmd_kunit)
     sub.add_parser('check').set_defaults(fn=cmd_check)
-    sub.add_parser('test').set_defaults(fn=cmd_test)
     args = ap.parse_args()
     args.fn(args)
 
