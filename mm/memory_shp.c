@@ -203,7 +203,7 @@ static int mem_shp_expand(struct shp_handler *h, struct shp_request *req)
 	for (r = 0; r < nr; r++) {
 		struct mem_shp_count c = { };
 
-		t = &req->targets[r];
+		t = req->targets[r];
 		if (t->class != SHP_CLASS_MEMORY || t->dev ||
 		    mem_shp_check_shape(req, t, &c, false))
 			continue;
@@ -568,7 +568,7 @@ static bool node_shp_targets(struct shp_request *req, struct device *dev)
 	unsigned int i;
 
 	for (i = 0; i < req->nr_targets; i++)
-		if (req->targets[i].dev == dev)
+		if (req->targets[i]->dev == dev)
 			return true;
 	return false;
 }
@@ -642,7 +642,7 @@ static int node_shp_expand(struct shp_handler *h, struct shp_request *req)
 	int nid;
 
 	for (i = 0; i < n; i++) {
-		t = &req->targets[i];
+		t = req->targets[i];
 		if ((t->class != SHP_CLASS_CPU && t->class != SHP_CLASS_MEMORY) ||
 		    (add && t->dev) || (!add && !t->dev))
 			continue;

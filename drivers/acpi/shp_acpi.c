@@ -199,7 +199,7 @@ static int acpi_shp_add(struct acpi_shp_walk *w, struct device *dev)
 		return acpi_shp_add_device(w->req, dev);
 	start = acpi_shp_block_start(dev);
 	if (w->last_range >= 0) {
-		t = &w->req->targets[w->last_range];
+		t = w->req->targets[w->last_range];
 		if (t->mem.start + t->mem.size == start) {
 			t->mem.size += bs;
 			return 0;
@@ -339,7 +339,7 @@ static int acpi_shp_describe(struct acpi_device *adev, void *data)
  */
 static int acpi_shp_unenumerate(struct shp_request *req, int idx)
 {
-	struct acpi_device *adev = req->targets[idx].fw.handle;
+	struct acpi_device *adev = req->targets[idx]->fw.handle;
 	int ret = acpi_scan_try_to_offline(adev);
 
 	if (ret) {
@@ -354,7 +354,7 @@ static int acpi_shp_unenumerate(struct shp_request *req, int idx)
 
 static int acpi_shp_insert(struct shp_request *req, int idx)
 {
-	struct acpi_device *adev = req->targets[idx].fw.handle;
+	struct acpi_device *adev = req->targets[idx]->fw.handle;
 	struct acpi_shp_found f = { .req = req, .fw = idx };
 	int ret;
 
@@ -474,9 +474,8 @@ static int acpi_shp_validate(struct shp_handler *h, struct shp_request *req)
 }
 
 /*
- * Hot-add: enumerate a firmware object. The targets that describes go
- * after the existing ones, so this uses @t's index, not @t, once the
- * enumeration has begun.
+ * Hot-add: enumerate a firmware object; what it brings is described as
+ * targets after the existing ones.
  */
 static int acpi_shp_enumerate(struct shp_handler *h, struct shp_request *req,
 			      struct shp_target *t, unsigned long *data)
@@ -557,7 +556,7 @@ acpi_shp_request(struct acpi_device *adev, enum shp_operation op)
 	req = shp_request_alloc(op, SHP_ORIGIN_FIRMWARE, 1, GFP_KERNEL);
 	if (!req)
 		return NULL;
-	t = &req->targets[0];
+	t = req->targets[0];
 	t->class = SHP_CLASS_FIRMWARE;
 	shp_target_set_device(t, &adev->dev);
 	t->fw.handler = &acpi_shp_handler;

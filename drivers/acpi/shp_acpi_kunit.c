@@ -370,7 +370,7 @@ static void shp_acpi_eject_rolls_back(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, ctx->tail_saw_offline);
 	KUNIT_EXPECT_TRUE(test, cpu_online(ctx->cpu));
 	KUNIT_EXPECT_FALSE(test, cpu_dev->offline);
-	KUNIT_EXPECT_FALSE(test, shp_target_changed(req, &req->targets[1]));
+	KUNIT_EXPECT_FALSE(test, shp_target_changed(req, req->targets[1]));
 	/* Not ejected: still present, still bound to its CPU. */
 	KUNIT_EXPECT_TRUE(test, acpi_device_is_present(adev));
 	KUNIT_EXPECT_PTR_EQ(test, ACPI_COMPANION(cpu_dev), adev);
@@ -444,7 +444,7 @@ static void shp_acpi_insert_absent(struct kunit *test)
 			(u32)ACPI_OST_SC_NON_SPECIFIC_FAILURE);
 	/* Nothing described, nothing left enumerated. */
 	KUNIT_EXPECT_EQ(test, req->nr_targets, 1U);
-	KUNIT_EXPECT_FALSE(test, shp_target_changed(req, &req->targets[0]));
+	KUNIT_EXPECT_FALSE(test, shp_target_changed(req, req->targets[0]));
 	KUNIT_EXPECT_NULL(test, adev->handler);
 	KUNIT_EXPECT_FALSE(test, acpi_device_enumerated(adev));
 	KUNIT_EXPECT_NULL(test, acpi_get_first_physical_node(adev));
@@ -463,7 +463,7 @@ static void shp_acpi_insert_enumerated(struct kunit *test)
 	req = new_request(test, SHP_OP_HOT_ADD, adev);
 	KUNIT_EXPECT_EQ(test, shp_submit_wait(req), 0);
 	KUNIT_EXPECT_EQ(test, req->nr_targets, 1U);
-	KUNIT_EXPECT_FALSE(test, shp_target_changed(req, &req->targets[0]));
+	KUNIT_EXPECT_FALSE(test, shp_target_changed(req, req->targets[0]));
 	KUNIT_EXPECT_TRUE(test, cpu_online(ctx->cpu));
 	KUNIT_EXPECT_PTR_EQ(test,
 			    acpi_get_first_physical_node(adev),

@@ -260,39 +260,60 @@ EXPORT_SYMBOL_IF_KUNIT(shp_live_objects);
 
 /* ------------------------------------------------------------ requests */
 
+/* Targets added together; a chunk never moves, so neither do they. */
+struct shp_target_chunk {
+	struct list_head node;
+	struct shp_target targets[];
+};
+
+/*
+ * Append @n targets, in one chunk. The index, an array of pointers, grows
+ * by doubling, so that appending one at a time stays amortised O(1).
+ */
 static struct shp_target *shp_grow_targets(struct shp_request *req,
 					   unsigned int n, gfp_t gfp)
 {
-	unsigned int i, total = req->nr_targets + n;
-	struct shp_target *t;
+	struct shp_target_chunk *chunk;
+	unsigned int i, total, max;
+	struct shp_target **index;
 
-	if (!n || total < n)
+	if (!n || check_add_overflow(req->nr_targets, n, &total))
 		return NULL;
-	t = kvcalloc(total, sizeof(*t), gfp);
-	if (!t)
+	if (total > req->max_targets) {
+		max = max(total, 2 * req->max_targets);
+		index = kvrealloc(req->targets, array_size(max, sizeof(*index)),
+				  gfp);
+		if (!index)
+			return NULL;
+		if (!req->targets)
+			atomic_long_inc(&shp_live);
+		req->targets = index;
+		req->max_targets = max;
+	}
+	chunk = kvzalloc(struct_size(chunk, targets, n), gfp);
+	if (!chunk)
 		return NULL;
-	if (req->targets) {
-		memcpy(t, req->targets, req->nr_targets * sizeof(*t));
-		kvfree(req->targets);
-	} else {
-		atomic_long_inc(&shp_live);
+	atomic_long_inc(&shp_live);
+	list_add_tail(&chunk->node, &req->chunks);
+	for (i = 0; i < n; i++) {
+		struct shp_target *t = &chunk->targets[i];
+
+		t->class = SHP_NR_CLASSES;
+		t->index = req->nr_targets + i;
+		t->nid = NUMA_NO_NODE;
+		t->parent = -1;
+		t->mem.online_type = -1;
+		req->targets[t->index] = t;
 	}
-	for (i = req->nr_targets; i < total; i++) {
-		t[i].class = SHP_NR_CLASSES;
-		t[i].nid = NUMA_NO_NODE;
-		t[i].parent = -1;
-		t[i].mem.online_type = -1;
-	}
-	req->targets = t;
 	req->nr_targets = total;
-	return t + total - n;
+	return chunk->targets;
 }
 
 /**
  * shp_request_alloc - allocate a request and its targets
  * @op: the operation
  * @origin: who asks
- * @nr_targets: number of targets; the caller fills in req->targets[]
+ * @nr_targets: number of targets; the caller fills in req->targets[i]
  * @gfp: allocation flags
  *
  * Every target starts with class %SHP_NR_CLASSES (invalid, so that an
@@ -313,6 +334,7 @@ struct shp_request *shp_request_alloc(enum shp_operation op,
 	req = shp_alloc(sizeof(*req), gfp);
 	if (!req)
 		return NULL;
+	INIT_LIST_HEAD(&req->chunks);
 	if (nr_targets && !shp_grow_targets(req, nr_targets, gfp)) {
 		shp_free(req);
 		return NULL;
@@ -345,13 +367,18 @@ EXPORT_SYMBOL_GPL(shp_request_get);
 static void shp_request_release(struct kref *kref)
 {
 	struct shp_request *req = container_of(kref, struct shp_request, kref);
+	struct shp_target_chunk *chunk, *next;
 	struct shp_report *r, *tmp;
 	unsigned int i;
 
 	list_for_each_entry_safe(r, tmp, &req->reports, node)
 		shp_free(r);
 	for (i = 0; i < req->nr_targets; i++)
-		put_device(req->targets[i].dev);
+		put_device(req->targets[i]->dev);
+	list_for_each_entry_safe(chunk, next, &req->chunks, node) {
+		kvfree(chunk);
+		atomic_long_dec(&shp_live);
+	}
 	kvfree(req->progress);
 	if (req->targets) {
 		kvfree(req->targets);
@@ -386,8 +413,9 @@ EXPORT_SYMBOL_GPL(shp_request_put);
  *
  * A firmware step that enumerates new hardware describes what it found as
  * targets, so that the stages after it act on them. The new targets start
- * as in shp_request_alloc(). Pointers into @req->targets are stale after
- * this call; indexes stay valid.
+ * as in shp_request_alloc(), with the next indexes, and lie next to each
+ * other: the caller may walk them from the first. No target moves,
+ * whatever is added after it. Amortised O(1) per target.
  *
  * Context: may sleep. A step calls it from the sequencer's worker, with
  * device_hotplug_lock held.
@@ -570,7 +598,7 @@ static int shp_check_request(struct shp_request *req, unsigned int *class_mask)
 	    (req->flags & ~SHP_REQ_FLAGS) || !req->nr_targets || !req->targets)
 		return -EINVAL;
 	for (i = 0; i < req->nr_targets; i++) {
-		const struct shp_target *t = &req->targets[i];
+		const struct shp_target *t = req->targets[i];
 
 		/* Expansion and firmware handlers set these, not submitters. */
 		if (!shp_target_valid(req->op, t) || t->flags || t->parent != -1)
@@ -1107,7 +1135,7 @@ static int shp_call(struct shp_sequencer *seq, struct shp_request *req,
 	enum shp_phase phase = shp_call_phase[kind];
 	unsigned int point = kind == SHP_CALL_UNDO ? SHP_FAULT_ROLLBACK : phase;
 	unsigned int reports = req->nr_reports + req->nr_dropped;
-	struct shp_target *t = idx >= 0 ? &req->targets[idx] : NULL;
+	struct shp_target *t = idx >= 0 ? req->targets[idx] : NULL;
 	u64 start = ktime_get_ns();
 	unsigned int delay_ms = 0;
 	bool fault = false;
@@ -1203,7 +1231,7 @@ static int shp_stopped(struct shp_sequencer *seq, struct shp_request *req)
 static void shp_note_new_targets(struct shp_request *req)
 {
 	for (; req->nr_checked < req->nr_targets; req->nr_checked++)
-		req->class_mask |= BIT(req->targets[req->nr_checked].class);
+		req->class_mask |= BIT(req->targets[req->nr_checked]->class);
 }
 
 /* Room for one more progress record; amortised, like the targets. */
@@ -1260,7 +1288,7 @@ static int shp_execute_handler(struct shp_sequencer *seq,
 	bool injected;
 
 	for (i = 0; i < req->nr_targets; i++) {
-		if (!shp_owns(h, &req->targets[i]))
+		if (!shp_owns(h, req->targets[i]))
 			continue;
 		ret = shp_execute_one(seq, req, h, i, &injected);
 		if (ret >= 0)
@@ -1393,7 +1421,7 @@ static int shp_commit(struct shp_sequencer *seq, struct shp_request *req,
 		if (!h->steps[req->op]->commit || !shp_concerns(h, req))
 			continue;
 		for (t = 0; t < req->nr_targets && !ret; t++)
-			if (shp_owns(h, &req->targets[t]))
+			if (shp_owns(h, req->targets[t]))
 				ret = shp_call(seq, req, h, SHP_CALL_COMMIT, t,
 					       NULL, NULL);
 		if (ret)
@@ -1454,7 +1482,7 @@ static int shp_check_devices(struct shp_request *req)
 
 	req->cur_phase = SHP_PHASE_VALIDATE;
 	for (i = 0; i < req->nr_targets; i++) {
-		struct device *dev = req->targets[i].dev;
+		struct device *dev = req->targets[i]->dev;
 
 		if (dev && dev->p && dev->p->dead) {
 			shp_report_blocker(req, i, -ENODEV, "%s is gone",
@@ -1484,7 +1512,7 @@ static int shp_check_classes(struct shp_sequencer *seq,
 			covered |= seq->run[i]->classes;
 	missing = req->class_mask & ~covered;
 	for (j = 0; j < req->nr_targets && !missing; j++) {
-		t = &req->targets[j];
+		t = req->targets[j];
 		if (t->class != SHP_CLASS_FIRMWARE)
 			continue;
 		for (i = 0; i < nr; i++)
@@ -1545,7 +1573,7 @@ static int shp_format_targets(const struct shp_request *req, char *buf,
 	int len = 0;
 
 	for (i = 0; i < n; i++) {
-		const struct shp_target *t = &req->targets[i];
+		const struct shp_target *t = req->targets[i];
 
 		len += scnprintf(buf + len, size - len, "%s%s:", i ? " " : "",
 				 t->class < SHP_NR_CLASSES ?
@@ -2310,7 +2338,7 @@ static bool shp_named_twice(const struct shp_request *req)
 
 	for (i = 0; i < req->nr_targets; i++)
 		for (j = 0; j < i; j++)
-			if (shp_same_target(&req->targets[i], &req->targets[j]))
+			if (shp_same_target(req->targets[i], req->targets[j]))
 				return true;
 	return false;
 }
@@ -2393,18 +2421,18 @@ static ssize_t shp_request_write(struct file *file, const char __user *ubuf,
 	if (!req->nr_targets || shp_named_twice(req))
 		goto out;
 	for (i = 0; i < req->nr_targets; i++) {
-		bool block = req->targets[i].class == SHP_CLASS_MEMORY &&
-			     req->targets[i].dev;
+		bool block = req->targets[i]->class == SHP_CLASS_MEMORY &&
+			     req->targets[i]->dev;
 
 		/* A zone means something for memory blocks only. */
 		if (online_type >= 0 && !block)
 			goto out;
-		if (!shp_handles(req->targets[i].class, op)) {
+		if (!shp_handles(req->targets[i]->class, op)) {
 			ret = -EOPNOTSUPP;
 			goto out;
 		}
 		if (block)
-			req->targets[i].mem.online_type = online_type;
+			req->targets[i]->mem.online_type = online_type;
 	}
 	ret = shp_submit_wait(req);
 out:

@@ -50,16 +50,16 @@ int shp_sysfs_online(struct device *dev, const struct attribute *attr,
 	req = shp_request_alloc(op, SHP_ORIGIN_SYSFS, 1, GFP_KERNEL);
 	if (!req)
 		return -ENOMEM;
-	req->targets[0].class = class;
+	req->targets[0]->class = class;
 	/* Held by the request, even if the writer is killed while it runs. */
-	shp_target_set_device(&req->targets[0], dev);
-	req->targets[0].mem.online_type = online_type;
+	shp_target_set_device(req->targets[0], dev);
+	req->targets[0]->mem.online_type = online_type;
 
 	kn = sysfs_break_active_protection(&dev->kobj, attr);
 	ret = shp_submit_wait(req);
 	if (kn)
 		sysfs_unbreak_active_protection(kn);
-	if (!ret && !shp_target_changed(req, &req->targets[0]))
+	if (!ret && !shp_target_changed(req, req->targets[0]))
 		ret = 1;
 	shp_request_put(req);
 	return ret;

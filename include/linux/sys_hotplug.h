@@ -153,6 +153,7 @@ struct shp_handler;
 /**
  * struct shp_target - one device a request acts on
  * @class: what kind of device this is
+ * @index: its index in the request's @targets, set by the sequencer
  * @dev: the existing device (CPU, memory block, node or firmware device),
  *	set with shp_target_set_device(), which gives the request its own
  *	reference; NULL only for hardware that has no device yet (hot-add)
@@ -170,6 +171,7 @@ struct shp_handler;
  */
 struct shp_target {
 	enum shp_class class;
+	unsigned int index;
 	struct device *dev;
 	int nid;
 	int parent;
@@ -201,7 +203,8 @@ struct shp_target {
  *	is rolled back. A firmware-originated hot-remove submitted with 0
  *	gets the default, sys_hotplug.firmware_remove_timeout_ms.
  * @nr_targets: number of entries in @targets
- * @targets: the targets, allocated with the request
+ * @targets: the targets, by index; a target stays where it is until the
+ *	request is freed, however many are added after it
  * @result: 0 or the errno of the first failure, valid once complete
  * @outcome: how the request ended
  * @done: optional callback, run exactly once when the request has ended,
@@ -217,7 +220,7 @@ struct shp_request {
 	unsigned int flags;
 	unsigned int timeout_ms;
 	unsigned int nr_targets;
-	struct shp_target *targets;
+	struct shp_target **targets;
 	int result;
 	enum shp_outcome outcome;
 	void (*done)(struct shp_request *req);
@@ -230,6 +233,8 @@ struct shp_request {
 	struct delayed_work deadline;
 	struct list_head queued;
 	struct completion completion;
+	unsigned int max_targets;
+	struct list_head chunks;
 	struct list_head reports;
 	unsigned int nr_reports;
 	unsigned int nr_dropped;
@@ -342,10 +347,11 @@ static inline struct shp_target *shp_next_target(struct shp_request *req,
 						 struct shp_target *t,
 						 enum shp_class cls)
 {
-	for (t = t ? t + 1 : req->targets;
-	     t < req->targets + req->nr_targets; t++)
-		if (t->class == cls)
-			return t;
+	unsigned int i;
+
+	for (i = t ? t->index + 1 : 0; i < req->nr_targets; i++)
+		if (req->targets[i]->class == cls)
+			return req->targets[i];
 	return NULL;
 }
 
@@ -359,7 +365,7 @@ static inline struct shp_target *shp_next_target(struct shp_request *req,
 static inline int shp_target_index(const struct shp_request *req,
 				   const struct shp_target *t)
 {
-	return t - req->targets;
+	return t->index;
 }
 
 /**

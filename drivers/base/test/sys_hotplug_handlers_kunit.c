@@ -191,7 +191,7 @@ static int submit_cpus(struct kunit *test, enum shp_operation op,
 	unsigned int i;
 
 	for (i = 0; i < n; i++)
-		set_cpu(&req->targets[i], cpus[i]);
+		set_cpu(req->targets[i], cpus[i]);
 	*reqp = req;
 	return shp_submit_wait(req);
 }
@@ -205,7 +205,7 @@ static void shp_hw_cpu_offline_online(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, submit_cpus(test, SHP_OP_OFFLINE, &cpu, 1, &req), 0);
 	KUNIT_EXPECT_EQ(test, req->outcome, SHP_OUTCOME_OK);
 	KUNIT_EXPECT_TRUE(test, cpu_state_is(cpu, false));
-	KUNIT_EXPECT_TRUE(test, shp_target_changed(req, &req->targets[0]));
+	KUNIT_EXPECT_TRUE(test, shp_target_changed(req, req->targets[0]));
 
 	KUNIT_ASSERT_EQ(test, submit_cpus(test, SHP_OP_ONLINE, &cpu, 1, &req), 0);
 	KUNIT_EXPECT_TRUE(test, cpu_state_is(cpu, true));
@@ -213,7 +213,7 @@ static void shp_hw_cpu_offline_online(struct kunit *test)
 
 	/* Already online: nothing to do, and nothing marked changed. */
 	KUNIT_ASSERT_EQ(test, submit_cpus(test, SHP_OP_ONLINE, &cpu, 1, &req), 0);
-	KUNIT_EXPECT_FALSE(test, shp_target_changed(req, &req->targets[0]));
+	KUNIT_EXPECT_FALSE(test, shp_target_changed(req, req->targets[0]));
 	KUNIT_EXPECT_TRUE(test, cpu_state_is(cpu, true));
 }
 
@@ -265,7 +265,7 @@ static void shp_hw_cpu_last_online(struct kunit *test)
 	req = new_request(test, SHP_OP_OFFLINE, n);
 	req->flags = SHP_REQ_VALIDATE_ONLY;
 	for (i = 0; i < n; i++)
-		set_cpu(&req->targets[i], cpus[i]);
+		set_cpu(req->targets[i], cpus[i]);
 	KUNIT_EXPECT_EQ(test, shp_submit_wait(req), ret);
 	expect_record(test, req, "would offline the last online housekeeping CPU");
 }
@@ -296,7 +296,7 @@ static void shp_hw_cpu_device_fails(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, req->outcome, SHP_OUTCOME_FAILED);
 	KUNIT_EXPECT_TRUE(test, cpu_state_is(cpus[0], true));
 	KUNIT_EXPECT_TRUE(test, cpu_state_is(cpus[1], true));
-	KUNIT_EXPECT_FALSE(test, shp_target_changed(req, &req->targets[0]));
+	KUNIT_EXPECT_FALSE(test, shp_target_changed(req, req->targets[0]));
 	expect_record(test, req, "failed=cpu/execute");
 }
 
@@ -431,7 +431,7 @@ static int submit_range(struct kunit *test, enum shp_operation op,
 {
 	struct shp_request *req = new_request(test, op, 1);
 
-	set_range(&req->targets[0], start, size,
+	set_range(req->targets[0], start, size,
 		  memory_add_physaddr_to_nid(start));
 	*reqp = req;
 	return shp_submit_wait(req);
@@ -445,7 +445,7 @@ static int submit_blocks(struct kunit *test, enum shp_operation op,
 	unsigned int i;
 
 	for (i = 0; i < n; i++)
-		set_block(test, &req->targets[i], start + i * block_bytes(),
+		set_block(test, req->targets[i], start + i * block_bytes(),
 			  online_type);
 	*reqp = req;
 	return shp_submit_wait(req);
@@ -493,7 +493,7 @@ static void shp_hw_mem_unmovable(struct kunit *test)
 	req = new_request(test, SHP_OP_OFFLINE, n);
 	req->flags = SHP_REQ_VALIDATE_ONLY;
 	for (i = 0; i < n; i++)
-		set_block(test, &req->targets[i], addrs[i], -1);
+		set_block(test, req->targets[i], addrs[i], -1);
 	ret = shp_submit_wait(req);
 	KUNIT_EXPECT_TRUE(test, ret == -EBUSY || ret == -EINVAL);
 	KUNIT_EXPECT_EQ(test, req->nr_reports, n);
@@ -532,7 +532,7 @@ static void shp_hw_mem_bad_ranges(struct kunit *test)
 
 	if (nid < MAX_NUMNODES) {
 		req = new_request(test, SHP_OP_HOT_ADD, 1);
-		set_range(&req->targets[0], start, bs, nid);
+		set_range(req->targets[0], start, bs, nid);
 		KUNIT_EXPECT_EQ(test, shp_submit_wait(req), -EINVAL);
 		expect_record(test, req, "is not possible");
 	} else {
@@ -540,7 +540,7 @@ static void shp_hw_mem_bad_ranges(struct kunit *test)
 	}
 
 	req = new_request(test, SHP_OP_HOT_ADD, 1);
-	set_range(&req->targets[0], start + PAGE_SIZE, bs, first_online_node);
+	set_range(req->targets[0], start + PAGE_SIZE, bs, first_online_node);
 	KUNIT_EXPECT_EQ(test, shp_submit_wait(req), -EINVAL);
 	expect_record(test, req, "is not aligned to memory blocks");
 
@@ -805,9 +805,9 @@ static void shp_hw_mem_fw_blocks(struct kunit *test)
 	/* A later stage fails: block 0 (the policy's) stays for kunit-fw. */
 	add_tail(test, SHP_STAGE_CPU, SHP_OP_HOT_ADD, SHP_CLASS_MEMORY);
 	req = new_request(test, SHP_OP_HOT_ADD, 1);
-	req->targets[0].class = SHP_CLASS_FIRMWARE;
-	req->targets[0].fw.handler = &ctx->fw;
-	req->targets[0].fw.handle = ctx;
+	req->targets[0]->class = SHP_CLASS_FIRMWARE;
+	req->targets[0]->fw.handler = &ctx->fw;
+	req->targets[0]->fw.handle = ctx;
 	KUNIT_EXPECT_EQ(test, shp_submit_wait(req), TAIL_ERR);
 	KUNIT_EXPECT_EQ(test, ctx->fw_seen[0], ZONE_MOVABLE);
 	KUNIT_EXPECT_EQ(test, ctx->fw_seen[1], BLOCK_OFFLINE);
@@ -816,9 +816,9 @@ static void shp_hw_mem_fw_blocks(struct kunit *test)
 	remove_tail(ctx);
 
 	req = new_request(test, SHP_OP_HOT_ADD, 1);
-	req->targets[0].class = SHP_CLASS_FIRMWARE;
-	req->targets[0].fw.handler = &ctx->fw;
-	req->targets[0].fw.handle = ctx;
+	req->targets[0]->class = SHP_CLASS_FIRMWARE;
+	req->targets[0]->fw.handler = &ctx->fw;
+	req->targets[0]->fw.handle = ctx;
 	KUNIT_ASSERT_EQ(test, shp_submit_wait(req), 0);
 	KUNIT_EXPECT_EQ(test, count_blocks(req), SPARE_BLOCKS);
 	expect_blocks(test, start, SPARE_BLOCKS, ZONE_MOVABLE);

@@ -152,7 +152,6 @@ static int fake_execute(struct shp_handler *h, struct shp_request *req,
 	if (fake_fails(f, SHP_PHASE_EXECUTE, idx))
 		return f->fail_err;
 	if (f->add) {
-		/* @t is stale once targets are added. */
 		t = shp_request_add_targets(req, f->add);
 		if (!t)
 			return -ENOMEM;
@@ -296,11 +295,11 @@ static struct shp_request *mem_request(struct kunit *test,
 	req = shp_request_alloc(op, SHP_ORIGIN_KERNEL, n, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, req);
 	for (i = 0; i < n; i++) {
-		req->targets[i].class = SHP_CLASS_MEMORY;
-		req->targets[i].mem.start = (u64)i << 27;
-		req->targets[i].mem.size = 1ULL << 27;
+		req->targets[i]->class = SHP_CLASS_MEMORY;
+		req->targets[i]->mem.start = (u64)i << 27;
+		req->targets[i]->mem.size = 1ULL << 27;
 		if (op == SHP_OP_ONLINE || op == SHP_OP_OFFLINE)
-			shp_target_set_device(&req->targets[i], &fake_block);
+			shp_target_set_device(req->targets[i], &fake_block);
 	}
 	return req;
 }
@@ -377,7 +376,7 @@ static void check_full_run(struct kunit *test, enum shp_operation op)
 	expect_log(test, want, n);
 	expect_world(test, NR_TARGETS);
 	for (i = 0; i < NR_TARGETS; i++)
-		KUNIT_EXPECT_TRUE(test, shp_target_changed(req, &req->targets[i]));
+		KUNIT_EXPECT_TRUE(test, shp_target_changed(req, req->targets[i]));
 	shp_request_put(req);
 }
 
@@ -474,21 +473,21 @@ static void check_discovery(struct kunit *test, bool fail)
 	req = shp_request_alloc(SHP_OP_HOT_ADD, SHP_ORIGIN_FIRMWARE, 1,
 				GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, req);
-	req->targets[0].class = SHP_CLASS_FIRMWARE;
-	req->targets[0].fw.handler = &fw->h;
-	req->targets[0].fw.handle = ctx;
+	req->targets[0]->class = SHP_CLASS_FIRMWARE;
+	req->targets[0]->fw.handler = &fw->h;
+	req->targets[0]->fw.handle = ctx;
 	KUNIT_EXPECT_EQ(test, run_request(ctx, req), fail ? -EIO : 0);
 	KUNIT_ASSERT_EQ(test, req->nr_targets, 3U);
-	KUNIT_EXPECT_EQ(test, req->targets[2].class, SHP_CLASS_MEMORY);
+	KUNIT_EXPECT_EQ(test, req->targets[2]->class, SHP_CLASS_MEMORY);
 	if (fail) {
 		expect_log(test, failed, ARRAY_SIZE(failed));
 		for (i = 0; i < req->nr_targets; i++)
-			KUNIT_EXPECT_FALSE(test, shp_target_changed(req, &req->targets[i]));
+			KUNIT_EXPECT_FALSE(test, shp_target_changed(req, req->targets[i]));
 		KUNIT_EXPECT_EQ(test, fw->world, 0);
 		KUNIT_EXPECT_EQ(test, ctx->fakes[1].world, 0);
 	} else {
 		expect_log(test, ok, ARRAY_SIZE(ok));
-		KUNIT_EXPECT_TRUE(test, shp_target_changed(req, &req->targets[2]));
+		KUNIT_EXPECT_TRUE(test, shp_target_changed(req, req->targets[2]));
 		KUNIT_EXPECT_EQ(test, mem_b->world, 2);
 	}
 	shp_request_put(req);
@@ -593,7 +592,7 @@ static void shp_test_failure_matrix(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, req->outcome, SHP_OUTCOME_FAILED);
 		expect_world(test, 0);
 		for (i = 0; i < NR_TARGETS; i++)
-			KUNIT_EXPECT_FALSE(test, shp_target_changed(req, &req->targets[i]));
+			KUNIT_EXPECT_FALSE(test, shp_target_changed(req, req->targets[i]));
 	}
 	shp_request_put(req);
 }
@@ -619,8 +618,8 @@ static void shp_test_rollback_failure(struct kunit *test)
 		KUNIT_EXPECT_EQ_MSG(test, ctx->fakes[i].world,
 				    i == stuck ? 2 : 0, "%s", fake_defs[i].name);
 	/* What the stuck undo left stays changed; nothing else does. */
-	KUNIT_EXPECT_TRUE(test, shp_target_changed(req, &req->targets[0]));
-	KUNIT_EXPECT_TRUE(test, shp_target_changed(req, &req->targets[1]));
+	KUNIT_EXPECT_TRUE(test, shp_target_changed(req, req->targets[0]));
+	KUNIT_EXPECT_TRUE(test, shp_target_changed(req, req->targets[1]));
 	/* The handler's own report says what was left. */
 	text = shp_history_text(ctx->seq);
 	KUNIT_ASSERT_NOT_NULL(test, text);
@@ -642,9 +641,9 @@ static void shp_test_gone_device(struct kunit *test)
 
 	dev = kunit_device_register(test, "shp-gone");
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dev);
-	put_device(req->targets[1].dev);
-	req->targets[1].dev = NULL;
-	shp_target_set_device(&req->targets[1], dev);
+	put_device(req->targets[1]->dev);
+	req->targets[1]->dev = NULL;
+	shp_target_set_device(req->targets[1], dev);
 	kunit_device_unregister(test, dev);
 
 	KUNIT_EXPECT_EQ(test, run_request(ctx, req), -ENODEV);
@@ -781,58 +780,58 @@ struct malformed_case {
 static void spoil_op(struct shp_request *req) { req->op = SHP_NR_OPS; }
 static void spoil_origin(struct shp_request *req) { req->origin = 7; }
 static void spoil_flags(struct shp_request *req) { req->flags = BIT(5); }
-static void spoil_class(struct shp_request *req) { req->targets[1].class = 9; }
+static void spoil_class(struct shp_request *req) { req->targets[1]->class = 9; }
 static void spoil_unfilled(struct shp_request *req)
 {
-	req->targets[1].class = SHP_NR_CLASSES;
+	req->targets[1]->class = SHP_NR_CLASSES;
 }
 
 static void spoil_empty_range(struct shp_request *req)
 {
-	req->targets[0].mem.size = 0;
+	req->targets[0]->mem.size = 0;
 }
 
 static struct shp_handler some_handler = { .name = "some-firmware" };
 
 static void spoil_no_fw(struct shp_request *req)
 {
-	req->targets[1].class = SHP_CLASS_FIRMWARE;
-	req->targets[1].fw.handler = &some_handler;
-	req->targets[1].fw.handle = NULL;
+	req->targets[1]->class = SHP_CLASS_FIRMWARE;
+	req->targets[1]->fw.handler = &some_handler;
+	req->targets[1]->fw.handle = NULL;
 }
 
 static void spoil_fw_unowned(struct shp_request *req)
 {
-	req->targets[1].class = SHP_CLASS_FIRMWARE;
-	req->targets[1].fw.handler = NULL;
-	req->targets[1].fw.handle = req;
+	req->targets[1]->class = SHP_CLASS_FIRMWARE;
+	req->targets[1]->fw.handler = NULL;
+	req->targets[1]->fw.handle = req;
 }
 
 static void spoil_parent(struct shp_request *req)
 {
-	req->targets[1].parent = 0;
+	req->targets[1]->parent = 0;
 }
 
 static void spoil_target_flags(struct shp_request *req)
 {
-	req->targets[1].flags = SHP_TARGET_FW_REMOVES;
+	req->targets[1]->flags = SHP_TARGET_FW_REMOVES;
 }
 
 static void spoil_no_node(struct shp_request *req)
 {
-	req->targets[1].class = SHP_CLASS_NODE;
-	req->targets[1].nid = -1;
+	req->targets[1]->class = SHP_CLASS_NODE;
+	req->targets[1]->nid = -1;
 }
 
 static void spoil_cpu_nodev(struct shp_request *req)
 {
-	req->targets[1].class = SHP_CLASS_CPU;
+	req->targets[1]->class = SHP_CLASS_CPU;
 }
 
 static void spoil_nodev(struct shp_request *req)
 {
-	put_device(req->targets[0].dev);
-	req->targets[0].dev = NULL;
+	put_device(req->targets[0]->dev);
+	req->targets[0]->dev = NULL;
 }
 
 static const struct malformed_case malformed_cases[] = {
@@ -1095,8 +1094,8 @@ static int submitter_fn(void *data)
 			s->errors++;
 			continue;
 		}
-		req->targets[0].class = SHP_CLASS_MEMORY;
-		shp_target_set_device(&req->targets[0], &fake_block);
+		req->targets[0]->class = SHP_CLASS_MEMORY;
+		shp_target_set_device(req->targets[0], &fake_block);
 		if (i % 3) {
 			if (shp_sequencer_submit(s->ctx->seq, req, &s->ids[i]))
 				s->errors++;
@@ -1756,9 +1755,9 @@ static void shp_test_class_without_handler(struct kunit *test)
 	req = shp_request_alloc(SHP_OP_HOT_REMOVE, SHP_ORIGIN_FIRMWARE, 1,
 				GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, req);
-	req->targets[0].class = SHP_CLASS_FIRMWARE;
-	req->targets[0].fw.handler = &fw->h;
-	req->targets[0].fw.handle = ctx;
+	req->targets[0]->class = SHP_CLASS_FIRMWARE;
+	req->targets[0]->fw.handler = &fw->h;
+	req->targets[0]->fw.handle = ctx;
 	expect_unsupported(test, req);
 	KUNIT_EXPECT_EQ(test, ctx->nlog, 0U);
 
@@ -1768,16 +1767,16 @@ static void shp_test_class_without_handler(struct kunit *test)
 	req = shp_request_alloc(SHP_OP_HOT_REMOVE, SHP_ORIGIN_FIRMWARE, 1,
 				GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, req);
-	req->targets[0].class = SHP_CLASS_FIRMWARE;
-	req->targets[0].fw.handler = &some_handler;
-	req->targets[0].fw.handle = ctx;
+	req->targets[0]->class = SHP_CLASS_FIRMWARE;
+	req->targets[0]->fw.handler = &some_handler;
+	req->targets[0]->fw.handle = ctx;
 	expect_unsupported(test, req);
 
 	KUNIT_ASSERT_EQ(test, shp_sequencer_register(ctx->seq, &checker), 0);
 	req = shp_request_alloc(SHP_OP_ONLINE, SHP_ORIGIN_KERNEL, 1, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, req);
-	req->targets[0].class = SHP_CLASS_CPU;
-	shp_target_set_device(&req->targets[0], &fake_block);
+	req->targets[0]->class = SHP_CLASS_CPU;
+	shp_target_set_device(req->targets[0], &fake_block);
 	expect_unsupported(test, req);
 	shp_unregister_handler(&checker);
 }
@@ -1949,9 +1948,9 @@ static void shp_test_expand(struct kunit *test)
 	n = want_steps(want, n, STEP_C, SHP_OP_HOT_ADD, 0, NR_FAKES, 4);
 	KUNIT_EXPECT_EQ(test, run_request(ctx, req), 0);
 	KUNIT_ASSERT_EQ(test, req->nr_targets, 4U);
-	KUNIT_EXPECT_EQ(test, req->targets[2].parent, 0);
-	KUNIT_EXPECT_EQ(test, req->targets[3].parent, 1);
-	KUNIT_EXPECT_EQ(test, req->targets[1].parent, -1);
+	KUNIT_EXPECT_EQ(test, req->targets[2]->parent, 0);
+	KUNIT_EXPECT_EQ(test, req->targets[3]->parent, 1);
+	KUNIT_EXPECT_EQ(test, req->targets[1]->parent, -1);
 	expect_log(test, want, n);
 	expect_world(test, 4);
 	shp_request_put(req);
@@ -2191,6 +2190,43 @@ static void shp_test_tracepoints(struct kunit *test)
 	shp_request_put(req);
 }
 
+/*
+ * Targets added one at a time, as a firmware step describing what it
+ * found adds them, never move: a pointer taken before stays the target,
+ * and every target knows its index.
+ */
+static void shp_test_targets_stay(struct kunit *test)
+{
+	struct shp_request *req = mem_request(test, SHP_OP_HOT_ADD, 1);
+	struct shp_target *first = req->targets[0], *t, *prev = NULL;
+	unsigned int i;
+
+	first->mem.start = SZ_1G;
+	for (i = 1; i < 1000; i++) {
+		t = shp_request_add_targets(req, 1);
+		KUNIT_ASSERT_NOT_NULL(test, t);
+		t->class = SHP_CLASS_NODE;
+		t->nid = i;
+		if (prev)
+			KUNIT_ASSERT_PTR_EQ(test, req->targets[i - 1], prev);
+		prev = t;
+	}
+	KUNIT_ASSERT_EQ(test, req->nr_targets, 1000U);
+	KUNIT_EXPECT_PTR_EQ(test, req->targets[0], first);
+	KUNIT_EXPECT_EQ(test, first->mem.start, (u64)SZ_1G);
+	for (i = 0; i < req->nr_targets; i++) {
+		KUNIT_EXPECT_EQ(test, shp_target_index(req, req->targets[i]), (int)i);
+		if (i)
+			KUNIT_EXPECT_EQ(test, req->targets[i]->nid, (int)i);
+	}
+	/* Several at once lie next to each other. */
+	t = shp_request_add_targets(req, 3);
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	KUNIT_EXPECT_PTR_EQ(test, &t[2], req->targets[1002]);
+	KUNIT_EXPECT_EQ(test, t[2].index, 1002U);
+	shp_request_put(req);
+}
+
 /* ------------------------------------------------------------ history, scale */
 
 static void shp_test_history(struct kunit *test)
@@ -2294,6 +2330,7 @@ static struct kunit_case shp_test_cases[] = {
 	KUNIT_CASE(shp_test_fault_knob),
 #endif
 	KUNIT_CASE(shp_test_tracepoints),
+	KUNIT_CASE(shp_test_targets_stay),
 	KUNIT_CASE(shp_test_history),
 	KUNIT_CASE_SLOW(shp_test_many_targets),
 	{}
