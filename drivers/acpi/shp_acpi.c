@@ -383,6 +383,16 @@ static int acpi_shp_insert(struct shp_request *req, int idx)
 
 /* ------------------------------------------------------------ steps */
 
+/* The firmware target after @t that names this handler as its owner. */
+static struct shp_target *acpi_shp_next(struct shp_request *req,
+					struct shp_target *t)
+{
+	while ((t = shp_next_target(req, t, SHP_CLASS_FIRMWARE)))
+		if (t->fw.handler == &acpi_shp_handler)
+			return t;
+	return NULL;
+}
+
 /* The firmware object is still there, and its eject enabled. */
 static int acpi_shp_check_object(struct shp_request *req, struct shp_target *t)
 {
@@ -418,10 +428,7 @@ static int acpi_shp_expand(struct shp_handler *h, struct shp_request *req)
 	int ret = 0, err;
 
 	acpi_scan_lock_acquire();
-	for (t = shp_next_target(req, NULL, SHP_CLASS_FIRMWARE); t;
-	     t = shp_next_target(req, t, SHP_CLASS_FIRMWARE)) {
-		if (t->fw.handler != h)
-			continue;
+	for (t = acpi_shp_next(req, NULL); t; t = acpi_shp_next(req, t)) {
 		/* A gone object holds nothing: no CPU step may take it. */
 		err = acpi_shp_check_object(req, t);
 		if (err) {
@@ -448,10 +455,7 @@ static int acpi_shp_validate(struct shp_handler *h, struct shp_request *req)
 	int ret = 0, err;
 
 	acpi_scan_lock_acquire();
-	for (t = shp_next_target(req, NULL, SHP_CLASS_FIRMWARE); t;
-	     t = shp_next_target(req, t, SHP_CLASS_FIRMWARE)) {
-		if (t->fw.handler != h)
-			continue;
+	for (t = acpi_shp_next(req, NULL); t; t = acpi_shp_next(req, t)) {
 		adev = acpi_shp_target(t);
 		/* Hot-remove: expand checked the object. */
 		if (req->op == SHP_OP_HOT_ADD) {
