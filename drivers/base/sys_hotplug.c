@@ -35,11 +35,14 @@
  * step, even after one fails, and collects every blocker with its handler,
  * target and reason.
  *
- * A request can be aborted from debugfs ("abort" to sys_hotplug/request),
- * for an operator whose request does not end. The running execute step
- * is interrupted by a signal (memory offline, which can retry migration
- * for ever, gives up as it does when a user interrupts the write), no
- * further execute or commit step runs, and what was done is rolled back.
+ * A request can be aborted by its ID from debugfs ("abort ID" to
+ * sys_hotplug/request), for an operator whose request does not end, and
+ * stops the same way when its deadline passes (&shp_request.timeout_ms).
+ * The running execute step is interrupted by a signal (memory offline,
+ * which can retry migration for ever, gives up as it does when a user
+ * interrupts the write), no further execute or commit step runs, and
+ * what was done is rolled back. A queued request that is aborted is
+ * withdrawn before it starts.
  *
  * shp_execute_request() is one request from its first step to its
  * outcome; the functions above it are its parts.
