@@ -195,6 +195,7 @@ static const struct ost_case eject_cases[] = {
 	{ -EINTR, "core", false, ACPI_OST_SC_DEVICE_BUSY },
 	/* The offline outlived the request's deadline. */
 	{ -ETIMEDOUT, "core", false, ACPI_OST_SC_DEVICE_BUSY },
+	{ -ETIMEDOUT, "memory", false, ACPI_OST_SC_DEVICE_BUSY },
 	{ -EAGAIN, "acpi", false, ACPI_OST_SC_DEVICE_BUSY },
 	/* A container whose devices went offline since validate refused. */
 	{ -EBUSY, "acpi", false, ACPI_OST_SC_DEVICE_BUSY },

@@ -1174,11 +1174,16 @@ static int shp_call(struct shp_sequencer *seq, struct shp_request *req,
 			ret = st->commit(h, req, t);
 			break;
 		}
-		/* 0 or a negative errno; execute also says 1: unchanged. */
-		max = kind == SHP_CALL_EXECUTE ? 1 : 0;
+		/*
+		 * 0 or a negative errno; execute also says 1: unchanged. An
+		 * undo may find its target as it was (device_online() says 1).
+		 */
+		max = kind == SHP_CALL_EXECUTE || kind == SHP_CALL_UNDO;
 		if (WARN_ONCE(ret > max, "sys_hotplug: %s returned %d\n",
 			      h->name, ret))
 			ret = -EINVAL;
+		if (kind == SHP_CALL_UNDO && ret > 0)
+			ret = 0;
 	}
 	if (kind == SHP_CALL_UNDO)
 		trace_shp_rollback(req, h, phase, idx, ret,
@@ -1191,8 +1196,7 @@ static int shp_call(struct shp_sequencer *seq, struct shp_request *req,
 	if (ret < 0 && reports == req->nr_reports + req->nr_dropped) {
 		const char *what = fault ? "injected fault" : "failed";
 
-		/* Validate, or the target whose execute stopped the request. */
-		if (phase == SHP_PHASE_VALIDATE || kind == SHP_CALL_EXECUTE)
+		if (phase == SHP_PHASE_VALIDATE)
 			shp_report_blocker(req, idx, ret, "%s", what);
 		else if (kind == SHP_CALL_UNDO)
 			shp_report_left(req, idx, ret, "rollback %s", what);
@@ -1254,49 +1258,72 @@ static int shp_reserve_progress(struct shp_request *req)
 	return 0;
 }
 
+/* How one execute call failed: what the retry pass and the report need. */
+struct shp_failure {
+	int target;
+	bool final;		/* the sequencer stopped it, or a fault did */
+	bool injected;
+	bool reported;		/* there is a report of it already */
+};
+
 /* Execute @h for target @idx; a change is recorded for rollback. */
 static int shp_execute_one(struct shp_sequencer *seq, struct shp_request *req,
 			   struct shp_handler *h, unsigned int idx,
-			   bool *injected)
+			   struct shp_failure *f)
 {
+	unsigned int reports;
 	struct shp_progress *p;
 	int ret;
 
-	*injected = false;
-	ret = shp_stopped(seq, req) ?: shp_reserve_progress(req);
+	/* The sequencer's own failures report themselves and are final. */
+	*f = (struct shp_failure){ .target = idx, .final = true,
+				   .reported = true };
+	ret = shp_stopped(seq, req);
 	if (ret)
 		return ret;
+	ret = shp_reserve_progress(req);
+	if (ret) {
+		req->cur_phase = SHP_PHASE_EXECUTE;
+		shp_report_left(req, idx, ret, "no memory to record progress");
+		shp_set_failed(req, SHP_CORE_NAME, SHP_PHASE_EXECUTE);
+		return ret;
+	}
+	reports = req->nr_reports + req->nr_dropped;
 	p = &req->progress[req->nr_progress];
 	*p = (struct shp_progress){ .h = h, .target = idx };
-	ret = shp_call(seq, req, h, SHP_CALL_EXECUTE, idx, &p->data, injected);
+	ret = shp_call(seq, req, h, SHP_CALL_EXECUTE, idx, &p->data,
+		       &f->injected);
 	shp_note_new_targets(req);
 	if (!ret)
 		req->nr_progress++;
+	f->final = f->injected || ret == -EINTR;
+	f->reported = reports != req->nr_reports + req->nr_dropped;
 	return ret;
 }
 
 /*
  * Execute @h for each target it acts on, in target order. With
  * &shp_steps.retry, the targets that failed are tried once more after the
- * others, if those changed anything. Return: 0 or the errno of the target
- * that failed; the failed handler is set.
+ * others, if those changed anything; a failure is reported only once it
+ * is final. Return: 0 or the errno of the target that failed; the failed
+ * handler is set.
  */
 static int shp_execute_handler(struct shp_sequencer *seq,
 			       struct shp_request *req, struct shp_handler *h)
 {
 	unsigned int i, nr = req->nr_targets, mark = req->nr_progress;
 	const struct shp_steps *st = h->steps[req->op];
+	struct shp_failure f, first_f = { };
 	unsigned long *retry = NULL;
 	int ret, first = 0;
-	bool injected;
 
 	for (i = 0; i < req->nr_targets; i++) {
 		if (!shp_owns(h, req->targets[i]))
 			continue;
-		ret = shp_execute_one(seq, req, h, i, &injected);
+		ret = shp_execute_one(seq, req, h, i, &f);
 		if (ret >= 0)
 			continue;
-		if (!st->retry || injected || ret == -EINTR || i >= nr)
+		if (!st->retry || f.final || i >= nr)
 			goto fail;
 		if (!retry) {
 			retry = bitmap_zalloc(nr, GFP_KERNEL);
@@ -1304,16 +1331,20 @@ static int shp_execute_handler(struct shp_sequencer *seq,
 				goto fail;
 		}
 		__set_bit(i, retry);
-		first = first ?: ret;
+		if (!first) {
+			first = ret;
+			first_f = f;
+		}
 	}
 	if (!retry)
 		return 0;
 	/* Nothing changed: a second pass would find what the first did. */
 	ret = first;
+	f = first_f;
 	if (req->nr_progress == mark)
 		goto fail;
 	for_each_set_bit(i, retry, nr) {
-		ret = shp_execute_one(seq, req, h, i, &injected);
+		ret = shp_execute_one(seq, req, h, i, &f);
 		if (ret < 0)
 			goto fail;
 	}
@@ -1321,6 +1352,14 @@ static int shp_execute_handler(struct shp_sequencer *seq,
 	return 0;
 fail:
 	bitmap_free(retry);
+	/* The target whose execute stopped the request. */
+	if (!f.reported) {
+		req->cur_handler = h->name;
+		req->cur_phase = SHP_PHASE_EXECUTE;
+		shp_report_blocker(req, f.target, ret, "%s",
+				   f.injected ? "injected fault" : "failed");
+		req->cur_handler = NULL;
+	}
 	shp_set_failed(req, h->name, SHP_PHASE_EXECUTE);
 	return ret;
 }
@@ -1351,7 +1390,7 @@ static bool shp_rollback(struct shp_sequencer *seq, struct shp_request *req)
 static int shp_validate(struct shp_sequencer *seq, struct shp_request *req,
 			unsigned int nr)
 {
-	bool all = req->flags & SHP_REQ_VALIDATE_ONLY;
+	bool all = req->flags & SHP_REQ_VALIDATE_ONLY, expand_failed;
 	u64 start = ktime_get_ns();
 	int ret, first = 0;
 	unsigned int i;
@@ -1366,7 +1405,9 @@ static int shp_validate(struct shp_sequencer *seq, struct shp_request *req,
 		if (first)
 			shp_set_failed(req, h->name, SHP_PHASE_VALIDATE);
 	}
-	for (i = 0; i < nr && (!first || all); i++) {
+	/* Not expanded, a request cannot be validated: nothing would hold. */
+	expand_failed = first;
+	for (i = 0; i < nr && !expand_failed && (!first || all); i++) {
 		struct shp_handler *h = seq->run[i];
 
 		if (!h->steps[req->op]->validate || !shp_concerns(h, req))
@@ -1398,10 +1439,14 @@ static int shp_execute(struct shp_sequencer *seq, struct shp_request *req,
 	if (!ret) {
 		ret = shp_stopped(seq, req);
 	} else if (ret != -ETIMEDOUT && READ_ONCE(req->expired)) {
-		/* Say why a step gave up: the deadline's signal stopped it. */
+		/*
+		 * A step gave up on the deadline's signal: the request ends
+		 * as one stopped between steps does, with the reason.
+		 */
 		req->cur_phase = SHP_PHASE_EXECUTE;
 		shp_report_left(req, -1, -ETIMEDOUT, "deadline of %u ms passed",
 				req->timeout_ms);
+		ret = -ETIMEDOUT;
 	}
 	trace_shp_phase(req, SHP_PHASE_EXECUTE, ret, ktime_get_ns() - start);
 	return ret;
@@ -2039,6 +2084,28 @@ static ssize_t shp_history_read(struct file *file, char __user *ubuf,
 	return ret;
 }
 
+/* The running request and those queued behind it: the IDs to abort. */
+static int shp_queue_show(struct seq_file *m, void *unused)
+{
+	struct shp_sequencer *seq = m->private;
+	struct shp_request *req;
+
+	spin_lock(&seq->lock);
+	req = seq->running;
+	if (req)
+		seq_printf(m, "id=%llu op=%s origin=%s targets=%u running\n",
+			   req->id, shp_op_name(req->op),
+			   shp_origin_names[req->origin], req->nr_targets);
+	list_for_each_entry(req, &seq->queued, queued)
+		seq_printf(m, "id=%llu op=%s origin=%s targets=%u %s\n",
+			   req->id, shp_op_name(req->op),
+			   shp_origin_names[req->origin], req->nr_targets,
+			   req->cancelled ? "withdrawn" : "queued");
+	spin_unlock(&seq->lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(shp_queue);
+
 static const struct file_operations shp_history_fops = {
 	.owner = THIS_MODULE,
 	.open = simple_open,
@@ -2498,6 +2565,7 @@ shp_sequencer_create(const char *name, unsigned int history_len)
 	lockdep_init_map(&seq->dep_map, "sys_hotplug_request", &key, 0);
 	seq->dir = debugfs_create_dir(name, NULL);
 	debugfs_create_file("history", 0400, seq->dir, seq, &shp_history_fops);
+	debugfs_create_file("queue", 0400, seq->dir, seq, &shp_queue_fops);
 	debugfs_create_file("handlers", 0400, seq->dir, seq,
 			    &shp_handlers_fops);
 	/* Only the system's sequencer acts on real devices. */

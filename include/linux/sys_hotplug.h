@@ -163,7 +163,6 @@ struct shp_handler;
  *	memory block belongs to, the CPU or memory whose node this is), or
  *	-1 for a target the submitter named
  * @flags: SHP_TARGET_* flags; zero at submission
- * @cpu: CPU targets: firmware identifier of a CPU that has no device yet
  * @mem: memory targets: physical range that has no memory block yet, and
  *	the online type (MMOP_*) to use, or -1 for the default policy
  * @fw: firmware targets: the handler that owns the object (only its steps
@@ -177,9 +176,6 @@ struct shp_target {
 	int parent;
 	unsigned int flags;
 	union {
-		struct {
-			u64 hwid;
-		} cpu;
 		struct {
 			u64 start;
 			u64 size;
@@ -198,10 +194,12 @@ struct shp_target {
  * @op: the operation
  * @origin: who asked
  * @flags: SHP_REQ_* flags
- * @timeout_ms: 0, or how long the request may run (from its first step):
- *	once that has passed, the sequencer stops it as an abort does and it
- *	is rolled back. A firmware-originated hot-remove submitted with 0
- *	gets the default, sys_hotplug.firmware_remove_timeout_ms.
+ * @timeout_ms: 0, or how long the request may run, counted from its first
+ *	step (not its time in the queue): once that has passed in validate or
+ *	execute, the sequencer stops it as an abort does and rolls it back,
+ *	and it ends -ETIMEDOUT; commit, which cannot be undone, runs to its
+ *	end. A firmware-originated hot-remove submitted with 0 gets the
+ *	default, sys_hotplug.firmware_remove_timeout_ms.
  * @nr_targets: number of entries in @targets
  * @targets: the targets, by index; a target stays where it is until the
  *	request is freed, however many are added after it
@@ -284,7 +282,8 @@ struct shp_request {
  *	run for every other target of the handler, if that changed any, as
  *	acpi_scan_try_to_offline() tries again a device that would not go
  *	offline while its siblings were still online. -EINTR and injected
- *	faults are final.
+ *	faults are final, and so is the sequencer's own stop (an abort, the
+ *	deadline).
  *
  * @undo is there if and only if @execute is.
  */

@@ -327,6 +327,48 @@ static void shp_hw_cpu_later_stage_fails(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, cpu_state_is(cpus[1], false));
 }
 
+static int fw_commit_nothing(struct shp_handler *h, struct shp_request *req,
+			     struct shp_target *t)
+{
+	return 0;
+}
+
+static const struct shp_steps fw_remove_steps = {
+	.commit = fw_commit_nothing,
+};
+
+/*
+ * Only the firmware object that holds a CPU removes it, and only that
+ * object's handler says which CPUs it holds: a hot-remove of a CPU beside
+ * a firmware target of another handler, which marks nothing, is refused
+ * in validate, and the CPU stays online.
+ */
+static void shp_hw_cpu_remove_needs_its_object(struct kunit *test)
+{
+	struct shp_hw_test *ctx = test->priv;
+	struct shp_request *req;
+	unsigned int cpu;
+
+	pick_cpus(test, &cpu, 1);
+	ctx->fw = (struct shp_handler) {
+		.name = "kunit-fw",
+		.stage = SHP_STAGE_FIRMWARE,
+		.classes = BIT(SHP_CLASS_FIRMWARE),
+		.steps = { [SHP_OP_HOT_REMOVE] = &fw_remove_steps },
+	};
+	KUNIT_ASSERT_EQ(test, shp_register_handler(&ctx->fw), 0);
+	ctx->fw_registered = true;
+	req = new_request(test, SHP_OP_HOT_REMOVE, 2);
+	set_cpu(req->targets[0], cpu);
+	req->targets[1]->class = SHP_CLASS_FIRMWARE;
+	req->targets[1]->fw.handler = &ctx->fw;
+	req->targets[1]->fw.handle = ctx;
+	KUNIT_EXPECT_EQ(test, shp_submit_wait(req), -EINVAL);
+	expect_record(test, req, "failed=cpu/validate");
+	expect_record(test, req, "only its firmware object's eject removes a CPU");
+	KUNIT_EXPECT_TRUE(test, cpu_state_is(cpu, true));
+}
+
 static int shp_hw_cpu_init(struct kunit *test)
 {
 	struct shp_hw_test *ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
@@ -346,6 +388,9 @@ static void shp_hw_cpu_exit(struct kunit *test)
 	unsigned int cpu;
 
 	remove_tail(ctx);
+	if (ctx->fw_registered)
+		shp_unregister_handler(&ctx->fw);
+	ctx->fw_registered = false;
 	if (ctx->cpuhp_state > 0)
 		cpuhp_remove_state_nocalls(ctx->cpuhp_state);
 	WRITE_ONCE(fail_cpu, -1);
@@ -939,6 +984,7 @@ static struct kunit_case shp_hw_cpu_cases[] = {
 	KUNIT_CASE(shp_hw_cpu_last_online),
 	KUNIT_CASE(shp_hw_cpu_device_fails),
 	KUNIT_CASE(shp_hw_cpu_later_stage_fails),
+	KUNIT_CASE(shp_hw_cpu_remove_needs_its_object),
 	{}
 };
 

@@ -979,6 +979,7 @@ struct gate {
 	bool interruptible;	/* the held step gives up on a signal */
 	bool saw_signal;	/* a step started with a signal pending */
 	bool saw_abort;		/* the validate step saw its request aborted */
+	bool undo_saw_signal;	/* an undo step started with a signal pending */
 };
 
 /*
@@ -1021,9 +1022,11 @@ static int gate_execute(struct shp_handler *h, struct shp_request *req,
 	if (g->hold) {
 		g->hold = false;
 		complete(&g->entered);
+		/* Bounded: a signal that never comes fails the case, not hangs. */
 		if (!g->interruptible)
 			wait_for_completion(&g->open);
-		else if (wait_for_completion_interruptible(&g->open))
+		else if (wait_for_completion_interruptible_timeout(&g->open,
+								   10 * HZ) < 0)
 			ret = -EINTR;
 	} else {
 		/* Leave room for another request to overlap, if it could. */
@@ -1036,6 +1039,11 @@ static int gate_execute(struct shp_handler *h, struct shp_request *req,
 static int gate_undo(struct shp_handler *h, struct shp_request *req,
 		     struct shp_target *t, unsigned long *data)
 {
+	struct gate *g = container_of(h, struct gate, h);
+
+	/* The signal that stopped the execute step is gone by now. */
+	if (signal_pending(current))
+		g->undo_saw_signal = true;
 	return 0;
 }
 
@@ -1318,13 +1326,13 @@ static void shp_test_killed_waiter(struct kunit *test)
  * committed, and the request failed with -EINTR.
  */
 static void expect_aborted(struct kunit *test, struct shp_request *req,
-			   const char *failed_handler)
+			   const char *failed_handler, int err)
 {
 	struct shp_test *ctx = test->priv;
 	int i;
 
 	KUNIT_EXPECT_EQ(test, req->outcome, SHP_OUTCOME_FAILED);
-	KUNIT_EXPECT_EQ(test, req->result, -EINTR);
+	KUNIT_EXPECT_EQ(test, req->result, err);
 	KUNIT_EXPECT_STREQ(test, req->failed_handler, failed_handler);
 	for (i = 0; i < NR_FAKES; i++) {
 		KUNIT_EXPECT_EQ(test, ctx->fakes[i].world, 0);
@@ -1343,6 +1351,7 @@ static void expect_clean_after_abort(struct kunit *test, struct gate *g)
 	struct shp_test *ctx = test->priv;
 	struct shp_request *req;
 
+	KUNIT_EXPECT_FALSE(test, g->undo_saw_signal);
 	req = mem_request(test, SHP_OP_HOT_ADD, 1);
 	KUNIT_EXPECT_EQ(test, run_request(ctx, req), 0);
 	KUNIT_EXPECT_FALSE(test, g->saw_signal);
@@ -1383,7 +1392,7 @@ static void signal_running_waiter(struct kunit *test, int sig)
 	if (waiter_returned(test, w, g))
 		KUNIT_EXPECT_EQ(test, w->ret, -EINTR);
 	wait_for_completion(&w->req->completion);
-	expect_aborted(test, w->req, "gate");
+	expect_aborted(test, w->req, "gate", -EINTR);
 	shp_request_put(w->req);
 
 	expect_clean_after_abort(test, g);
@@ -1536,7 +1545,7 @@ static void shp_test_abort_between_steps(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, shp_sequencer_abort(ctx->seq, req->id), 0);
 	complete(&g->open);
 	wait_for_completion(&req->completion);
-	expect_aborted(test, req, "core");
+	expect_aborted(test, req, "core", -EINTR);
 	shp_request_put(req);
 
 	expect_clean_after_abort(test, g);
@@ -1619,7 +1628,8 @@ static void shp_test_abort_queued_by_id(struct kunit *test)
  * A request past its deadline stops as an aborted one does. A step that
  * would wait for ever, but gives up on a signal (memory offline waiting
  * for migration), is interrupted; everything done is rolled back, and no
- * signal is left on the worker.
+ * signal is left on the worker. The request says -ETIMEDOUT, and which
+ * step was stopped.
  */
 static void shp_test_deadline_interrupts_step(struct kunit *test)
 {
@@ -1631,9 +1641,9 @@ static void shp_test_deadline_interrupts_step(struct kunit *test)
 	g->interruptible = true;
 	req = mem_request(test, SHP_OP_HOT_ADD, 1);
 	req->timeout_ms = 50;
-	KUNIT_EXPECT_EQ(test, run_request(ctx, req), -EINTR);
+	KUNIT_EXPECT_EQ(test, run_request(ctx, req), -ETIMEDOUT);
 	KUNIT_EXPECT_TRUE(test, completion_done(&g->entered));
-	expect_aborted(test, req, "gate");
+	expect_aborted(test, req, "gate", -ETIMEDOUT);
 	shp_request_put(req);
 
 	expect_clean_after_abort(test, g);
@@ -1781,6 +1791,12 @@ static void shp_test_class_without_handler(struct kunit *test)
 	shp_unregister_handler(&checker);
 }
 
+static int nothing_to_undo(struct shp_handler *h, struct shp_request *req,
+			   struct shp_target *t, unsigned long *data)
+{
+	return 0;
+}
+
 /* An execute step that fails and could not undo all it did. */
 static int left_execute(struct shp_handler *h, struct shp_request *req,
 			struct shp_target *t, unsigned long *data)
@@ -1796,7 +1812,7 @@ static int left_execute(struct shp_handler *h, struct shp_request *req,
 static void shp_test_execute_left(struct kunit *test)
 {
 	static const struct shp_steps leaves = {
-		.execute = left_execute, .undo = gate_undo,
+		.execute = left_execute, .undo = nothing_to_undo,
 	};
 	struct shp_test *ctx = test->priv;
 	struct shp_handler h = {
@@ -1900,6 +1916,8 @@ static void shp_test_retry(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, run_request(ctx, req), c->ret);
 	KUNIT_EXPECT_EQ(test, r->calls, c->calls);
 	KUNIT_EXPECT_EQ(test, r->world, c->ret ? 0 : 3);
+	/* Only a final failure is reported: a target that made it, is not. */
+	KUNIT_EXPECT_EQ(test, count_reports(req), c->ret ? 1U : 0U);
 	if (c->ret)
 		KUNIT_EXPECT_STREQ(test, req->failed_handler, "retrier");
 	shp_request_put(req);
@@ -1926,6 +1944,36 @@ static int expand_ranges(struct shp_handler *h, struct shp_request *req)
 		t->parent = i;
 	}
 	return 0;
+}
+
+static int expand_fails(struct shp_handler *h, struct shp_request *req)
+{
+	return -ENOSPC;
+}
+
+/*
+ * A request that cannot be expanded is not validated, not even when it
+ * is validate-only: no check would hold for the targets it lacks.
+ */
+static void shp_test_expand_fails(struct kunit *test)
+{
+	static const struct shp_steps steps = { .expand = expand_fails };
+	struct shp_test *ctx = test->priv;
+	struct shp_handler expander = {
+		.name = "expander", .stage = SHP_STAGE_NODE,
+		.classes = BIT(SHP_CLASS_MEMORY),
+		.steps = { [SHP_OP_HOT_REMOVE] = &steps },
+	};
+	struct shp_request *req = mem_request(test, SHP_OP_HOT_REMOVE, 2);
+
+	KUNIT_ASSERT_EQ(test, shp_sequencer_register(ctx->seq, &expander), 0);
+	req->flags = SHP_REQ_VALIDATE_ONLY;
+	KUNIT_EXPECT_EQ(test, run_request(ctx, req), -ENOSPC);
+	KUNIT_EXPECT_STREQ(test, req->failed_handler, "expander");
+	KUNIT_EXPECT_EQ(test, req->failed_phase, SHP_PHASE_VALIDATE);
+	KUNIT_EXPECT_EQ(test, ctx->nlog, 0U);
+	shp_request_put(req);
+	shp_unregister_handler(&expander);
 }
 
 static void shp_test_expand(struct kunit *test)
@@ -2326,6 +2374,7 @@ static struct kunit_case shp_test_cases[] = {
 	KUNIT_CASE(shp_test_execute_left),
 	KUNIT_CASE_PARAM(shp_test_retry, retry_gen_params),
 	KUNIT_CASE(shp_test_expand),
+	KUNIT_CASE(shp_test_expand_fails),
 #ifdef CONFIG_FAIL_SYS_HOTPLUG
 	KUNIT_CASE(shp_test_fault_knob),
 #endif

@@ -111,7 +111,7 @@ if [ $patched = 1 ]; then
 	echo 0 > $FAIL/delay_ms
 	echo $timeout > $param
 	rec=$(grep -A3 'origin=firmware' $HIST | tail -4)
-	echo "$rec" | grep -q "outcome=failed result=-4 .* failed=memory/execute" ||
+	echo "$rec" | grep -q "outcome=failed result=-110 .* failed=memory/execute" ||
 		fail "dimm0 past its deadline: $rec"
 	echo "$rec" | grep -q "target=3 err=-4" || fail "not the second block that was stopped: $rec"
 	echo "$rec" | grep -q "deadline of 2000 ms passed" || fail "the deadline is not named: $rec"

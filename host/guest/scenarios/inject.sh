@@ -67,8 +67,12 @@ for cand in $boot; do
 	*"Device or resource busy"*) ;;
 	*) fail "offline $a $b memory$cand: $out" ;;
 	esac
-	tail -1 /sys/kernel/debug/sys_hotplug/history | grep -q 'failed=memory/execute' ||
+	grep '^id=' /sys/kernel/debug/sys_hotplug/history | tail -1 | grep -q 'failed=memory/execute' ||
 		fail "offline $a $b memory$cand failed elsewhere than in execute"
+	# Targets: $a, $b, then memory$cand, which is named as the blocker.
+	tail -1 /sys/kernel/debug/sys_hotplug/history |
+		grep -q "blocker: handler=memory phase=execute target=2 " ||
+		fail "memory$cand is not named: $(tail -1 /sys/kernel/debug/sys_hotplug/history)"
 	busy=memory$cand
 	break
 done

@@ -31,6 +31,43 @@ if [ $patched = 1 ]; then
 		fail "no request in the history failed with -EINTR"
 fi
 
+# The same offline that does not end, aborted by its ID as an operator
+# would, from the queue file; a request queued behind it is withdrawn by
+# its ID first, and that leaves the running one alone.
+if [ $patched = 1 ]; then
+	Q=/sys/kernel/debug/sys_hotplug/queue
+	/usr/bin/pin-offline 2 $MEM/memory$block/state 60 >/tmp/pin2.out 2>/tmp/pin2.err &
+	pin=$!
+	wait_for "grep -q ' running$' $Q" 20 || fail "no running request in the queue file: $(cat $Q)"
+	id=$(sed -n 's/^id=\([0-9]*\) .* running$/\1/p' $Q)
+	# A CPU: naming a memory block would wait for the lock the offline holds.
+	(echo "validate offline cpu0" > $REQ 2>/tmp/q.err; echo $? > /tmp/q.rc) &
+	wait_for "grep -q ' queued$' $Q" 20 || fail "the second request is not queued: $(cat $Q)"
+	qid=$(sed -n 's/^id=\([0-9]*\) .* queued$/\1/p' $Q)
+	echo "SHP-INFO queue: $(cat $Q | tr '\n' ';')"
+	echo "abort $qid" > $REQ || fail "abort $qid was refused"
+	grep -q "^id=$qid .* withdrawn$" $Q || fail "request $qid is not withdrawn: $(cat $Q)"
+	grep -q "^id=$id .* running$" $Q || fail "aborting $qid touched the running $id: $(cat $Q)"
+	sleep 1
+	grep -q "^id=$id .* running$" $Q || fail "request $id stopped without being aborted"
+	echo "abort $id" > $REQ || fail "abort $id was refused"
+	wait $pin
+	out=$(cat /tmp/pin2.out)
+	case "$out" in
+	result=EINTR*) ;;
+	*) fail "the aborted offline gave '$out' ($(cat /tmp/pin2.err)), expected EINTR" ;;
+	esac
+	secs=${out##*seconds=}
+	[ "$secs" -lt 40 ] || fail "the aborted offline ran $secs s: it ended at its alarm, not at the abort"
+	wait_for "[ -e /tmp/q.rc ]" 20 || fail "the withdrawn request's writer did not return"
+	[ "$(cat /tmp/q.rc)" != 0 ] || fail "the withdrawn request's write succeeded"
+	grep -q "^id=$id .*outcome=failed result=-4 " $HIST || fail "request $id: $(grep "^id=$id " $HIST)"
+	grep -q "^id=$qid .*outcome=cancelled" $HIST || fail "request $qid: $(grep "^id=$qid " $HIST)"
+	[ -z "$(cat $Q)" ] || fail "the queue is not empty: $(cat $Q)"
+	[ "$(cat $MEM/memory$block/state)" = online ] || fail "memory$block is not online after the abort"
+	echo "SHP-INFO request $id aborted by its ID after $secs s, $qid withdrawn"
+fi
+
 # Nothing holds the pages now: the block goes offline.
 echo offline > $MEM/memory$block/state || fail "memory$block does not go offline once released"
 echo "SHP-RESULT PASS"
