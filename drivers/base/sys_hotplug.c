@@ -339,6 +339,11 @@ struct shp_request *shp_request_alloc(enum shp_operation op,
 		return NULL;
 	INIT_LIST_HEAD(&req->chunks);
 	if (nr_targets && !shp_grow_targets(req, nr_targets, gfp)) {
+		/* The index may have grown before the chunk failed. */
+		if (req->targets) {
+			kvfree(req->targets);
+			atomic_long_dec(&shp_live);
+		}
 		shp_free(req);
 		return NULL;
 	}
