@@ -387,7 +387,10 @@ static void shp_request_release(struct kref *kref)
 		kvfree(chunk);
 		atomic_long_dec(&shp_live);
 	}
-	kvfree(req->progress);
+	if (req->progress) {
+		kvfree(req->progress);
+		atomic_long_dec(&shp_live);
+	}
 	if (req->targets) {
 		kvfree(req->targets);
 		atomic_long_dec(&shp_live);
@@ -1258,6 +1261,8 @@ static int shp_reserve_progress(struct shp_request *req)
 	p = kvrealloc(req->progress, array_size(max, sizeof(*p)), GFP_KERNEL);
 	if (!p)
 		return -ENOMEM;
+	if (!req->progress)
+		atomic_long_inc(&shp_live);
 	req->progress = p;
 	req->max_progress = max;
 	return 0;
