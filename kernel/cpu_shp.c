@@ -82,7 +82,7 @@ static int cpu_shp_up(struct shp_handler *h, struct shp_request *req,
 {
 	int ret = device_online(t->dev);
 
-	if (ret < 0 && shp_is_up(req->op) == false)
+	if (ret < 0 && !shp_is_up(req->op))
 		shp_report_left(req, shp_target_index(req, t), ret,
 				"cpu%u left offline", t->dev->id);
 	return ret;

@@ -1400,7 +1400,7 @@ static bool shp_rollback(struct shp_sequencer *seq, struct shp_request *req)
 static int shp_validate(struct shp_sequencer *seq, struct shp_request *req,
 			unsigned int nr)
 {
-	bool all = req->flags & SHP_REQ_VALIDATE_ONLY, expand_failed;
+	bool all = req->flags & SHP_REQ_VALIDATE_ONLY;
 	u64 start = ktime_get_ns();
 	int ret, first = 0;
 	unsigned int i;
@@ -1416,8 +1416,9 @@ static int shp_validate(struct shp_sequencer *seq, struct shp_request *req,
 			shp_set_failed(req, h->name, SHP_PHASE_VALIDATE);
 	}
 	/* Not expanded, a request cannot be validated: nothing would hold. */
-	expand_failed = first;
-	for (i = 0; i < nr && !expand_failed && (!first || all); i++) {
+	if (first)
+		goto out;
+	for (i = 0; i < nr && (!first || all); i++) {
 		struct shp_handler *h = seq->run[i];
 
 		if (!h->steps[req->op]->validate || !shp_concerns(h, req))
@@ -1428,6 +1429,7 @@ static int shp_validate(struct shp_sequencer *seq, struct shp_request *req,
 		shp_set_failed(req, h->name, SHP_PHASE_VALIDATE);
 		first = first ?: ret;
 	}
+out:
 	trace_shp_phase(req, SHP_PHASE_VALIDATE, first, ktime_get_ns() - start);
 	return first;
 }
