@@ -13,7 +13,9 @@
  * Nodes: a node comes online in the node stage of the request that adds
  * its first memory (before the memory stage adds it) and goes offline in
  * the node stage of the request that removes its last memory or CPU (after
- * the other stages are done).
+ * the other stages are done). Offline of a node is the offline of every
+ * CPU and memory block on it, as one request; online of a node brings
+ * back what the last offline of it took down.
  *
  * Every step runs under device_hotplug_lock, so the functions called here
  * are the ones that expect it held (__add_memory(), __remove_memory(),
@@ -33,6 +35,7 @@
 #include <linux/nodemask.h>
 #include <linux/sys_hotplug.h>
 #include <linux/topology.h>
+#include <linux/xarray.h>
 
 static struct memory_block *mem_shp_block(struct shp_target *t)
 {
@@ -573,6 +576,232 @@ static bool node_shp_targets(struct shp_request *req, struct device *dev)
 	return false;
 }
 
+/*
+ * What offline requests of a node took down, so that online of the node
+ * brings back that and nothing else (a CPU that an operator took offline
+ * on its own stays offline): CPUs by number, with their node, and memory
+ * blocks by block ID, with their node and the online type (MMOP_*) of the
+ * zone they were in. Changed by steps only, so under device_hotplug_lock.
+ */
+static DEFINE_XARRAY(node_shp_cpus);
+static DEFINE_XARRAY(node_shp_blocks);
+
+#define NODE_SHP_TYPE_BITS	4
+
+static void *node_shp_entry(int nid, int online_type)
+{
+	return xa_mk_value(((unsigned long)nid << NODE_SHP_TYPE_BITS) |
+			   online_type);
+}
+
+static int node_shp_entry_nid(void *entry)
+{
+	return xa_to_value(entry) >> NODE_SHP_TYPE_BITS;
+}
+
+static int node_shp_entry_type(void *entry)
+{
+	return xa_to_value(entry) & (BIT(NODE_SHP_TYPE_BITS) - 1);
+}
+
+/* Whether an offline of node @nid left a record. */
+static bool node_shp_recorded(int nid)
+{
+	unsigned long i;
+	void *e;
+
+	xa_for_each(&node_shp_cpus, i, e)
+		if (node_shp_entry_nid(e) == nid)
+			return true;
+	xa_for_each(&node_shp_blocks, i, e)
+		if (node_shp_entry_nid(e) == nid)
+			return true;
+	return false;
+}
+
+static void node_shp_forget_node(int nid)
+{
+	unsigned long i;
+	void *e;
+
+	xa_for_each(&node_shp_cpus, i, e)
+		if (node_shp_entry_nid(e) == nid)
+			xa_erase(&node_shp_cpus, i);
+	xa_for_each(&node_shp_blocks, i, e)
+		if (node_shp_entry_nid(e) == nid)
+			xa_erase(&node_shp_blocks, i);
+}
+
+/* The record of the device of @t, a CPU or a memory block target. */
+static struct xarray *node_shp_record_of(struct shp_target *t,
+					 unsigned long *index)
+{
+	*index = t->dev->id;
+	return t->class == SHP_CLASS_CPU ? &node_shp_cpus : &node_shp_blocks;
+}
+
+/* What node target @node expands into. */
+struct node_shp_walk {
+	struct shp_request *req;
+	struct shp_target *node;
+	bool recorded;		/* online: only what the record names */
+	int ret;
+};
+
+/* One CPU or block of the node, unless the request names it already. */
+static struct shp_target *node_shp_add_device(struct node_shp_walk *w,
+					      enum shp_class class,
+					      struct device *dev)
+{
+	struct shp_target *t;
+
+	if (w->ret || node_shp_targets(w->req, dev))
+		return NULL;
+	t = shp_request_add_targets(w->req, 1);
+	if (!t) {
+		w->ret = -ENOMEM;
+		return NULL;
+	}
+	t->class = class;
+	t->nid = w->node->nid;
+	t->parent = w->node->index;
+	shp_target_set_device(t, dev);
+	return t;
+}
+
+static int node_shp_add_block(struct memory_block *mem, void *arg)
+{
+	struct node_shp_walk *w = arg;
+	int type = -1;
+	struct shp_target *t;
+	void *e;
+
+	if (mem->nid != w->node->nid)
+		return 0;
+	if (w->req->op == SHP_OP_OFFLINE) {
+		if (mem->state != MEM_ONLINE)
+			return 0;
+		/* How it comes back: into the zone it is in now. */
+		type = mem->zone && zone_idx(mem->zone) == ZONE_MOVABLE ?
+		       MMOP_ONLINE_MOVABLE : MMOP_ONLINE_KERNEL;
+	} else {
+		if (mem->state != MEM_OFFLINE)
+			return 0;
+		e = xa_load(&node_shp_blocks, mem->dev.id);
+		if (w->recorded && !e)
+			return 0;
+		if (e)
+			type = node_shp_entry_type(e);
+	}
+	t = node_shp_add_device(w, SHP_CLASS_MEMORY, &mem->dev);
+	if (t)
+		t->mem.online_type = type;
+	return w->ret;
+}
+
+/*
+ * Offline of a node: every CPU and memory block on it that is online.
+ * Online: what the last offline of the node took down and is still
+ * there, or, if no offline of it left a record, everything offline on it.
+ */
+static int node_shp_expand_node(struct shp_request *req, struct shp_target *t)
+{
+	struct node_shp_walk w = { .req = req, .node = t };
+	bool offline = req->op == SHP_OP_OFFLINE;
+	unsigned int cpu;
+
+	if (!node_online(t->nid))
+		return 0;
+	if (!offline)
+		w.recorded = node_shp_recorded(t->nid);
+	for_each_present_cpu(cpu) {
+		if (cpu_to_node(cpu) != t->nid || cpu_online(cpu) != offline)
+			continue;
+		if (!offline && w.recorded && !xa_load(&node_shp_cpus, cpu))
+			continue;
+		node_shp_add_device(&w, SHP_CLASS_CPU, get_cpu_device(cpu));
+	}
+	if (!w.ret)
+		for_each_memory_block(&w, node_shp_add_block);
+	return w.ret;
+}
+
+static int node_shp_expand_nodes(struct shp_handler *h,
+				 struct shp_request *req)
+{
+	struct shp_target *t;
+	int ret = 0;
+
+	for (t = shp_next_target(req, NULL, SHP_CLASS_NODE); t && !ret;
+	     t = shp_next_target(req, t, SHP_CLASS_NODE))
+		if (node_possible(t->nid))
+			ret = node_shp_expand_node(req, t);
+	return ret;
+}
+
+/* The devices of node target @t in the request are no longer recorded. */
+static void node_shp_forget(struct shp_request *req, struct shp_target *t)
+{
+	struct shp_target *c;
+	unsigned long index;
+	unsigned int i;
+
+	for (i = 0; i < req->nr_targets; i++) {
+		c = req->targets[i];
+		if (c->parent == t->index && c->dev)
+			xa_erase(node_shp_record_of(c, &index), index);
+	}
+}
+
+/*
+ * Offline of a node: the CPUs and blocks its offline took down (the
+ * stages before this one, on the way down) are recorded. The devices are
+ * recorded by their children targets, whose parent is the node.
+ */
+static int node_shp_record(struct shp_handler *h, struct shp_request *req,
+			   struct shp_target *t, unsigned long *data)
+{
+	struct xarray *xa;
+	struct shp_target *c;
+	unsigned long index;
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < req->nr_targets; i++) {
+		c = req->targets[i];
+		if (c->parent != t->index || !shp_target_changed(req, c))
+			continue;
+		xa = node_shp_record_of(c, &index);
+		ret = xa_err(xa_store(xa, index,
+				      node_shp_entry(t->nid, c->class == SHP_CLASS_MEMORY ?
+						     c->mem.online_type : 0),
+				      GFP_KERNEL));
+		if (ret) {
+			/* This target did not change: what it stored goes. */
+			node_shp_forget(req, t);
+			return ret;
+		}
+		*data = 1;
+	}
+	return *data ? 0 : 1;
+}
+
+static int node_shp_unrecord(struct shp_handler *h, struct shp_request *req,
+			     struct shp_target *t, unsigned long *data)
+{
+	node_shp_forget(req, t);
+	return 0;
+}
+
+/* Online of a node: what its last offline took down is back. */
+static int node_shp_online_commit(struct shp_handler *h,
+				  struct shp_request *req,
+				  struct shp_target *t)
+{
+	node_shp_forget_node(t->nid);
+	return 0;
+}
+
 struct node_shp_keep {
 	struct shp_request *req;
 	int idx;
@@ -718,6 +947,8 @@ static int node_shp_commit(struct shp_handler *h, struct shp_request *req,
 {
 	if (node_online(t->nid))
 		try_offline_node(t->nid);
+	if (!node_online(t->nid))
+		node_shp_forget_node(t->nid);
 	if (t->parent >= 0 || !node_online(t->nid))
 		return 0;
 	shp_report_left(req, shp_target_index(req, t), -EBUSY,
@@ -730,21 +961,37 @@ static const struct shp_steps node_shp_hot_add = {
 	.validate = node_shp_validate,
 	.execute = node_shp_up,
 	.undo = node_shp_down,
+	.expand_classes = BIT(SHP_CLASS_CPU) | BIT(SHP_CLASS_MEMORY),
 };
 
 static const struct shp_steps node_shp_hot_remove = {
 	.expand = node_shp_expand,
 	.validate = node_shp_validate,
 	.commit = node_shp_commit,
+	.expand_classes = BIT(SHP_CLASS_CPU) | BIT(SHP_CLASS_MEMORY),
+};
+
+static const struct shp_steps node_shp_online = {
+	.expand = node_shp_expand_nodes,
+	.validate = node_shp_validate,
+	.commit = node_shp_online_commit,
+};
+
+static const struct shp_steps node_shp_offline = {
+	.expand = node_shp_expand_nodes,
+	.validate = node_shp_validate,
+	.execute = node_shp_record,
+	.undo = node_shp_unrecord,
 };
 
 static struct shp_handler node_shp_handler = {
 	.name = "node",
 	.stage = SHP_STAGE_NODE,
 	.classes = BIT(SHP_CLASS_NODE),
-	.expand_classes = BIT(SHP_CLASS_CPU) | BIT(SHP_CLASS_MEMORY),
 	.steps = {
 		[SHP_OP_HOT_ADD] = &node_shp_hot_add,
+		[SHP_OP_ONLINE] = &node_shp_online,
+		[SHP_OP_OFFLINE] = &node_shp_offline,
 	},
 };
 

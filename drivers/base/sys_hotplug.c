@@ -585,13 +585,14 @@ static bool shp_target_valid(enum shp_operation op, const struct shp_target *t)
 		return false;
 	if (t->dev)
 		return true;
+	/* A node is named by its number, whatever the operation. */
+	if (t->class == SHP_CLASS_NODE)
+		return t->nid >= 0 && t->nid < MAX_NUMNODES;
 	if (op == SHP_OP_ONLINE || op == SHP_OP_OFFLINE)
 		return false;
 	switch (t->class) {
 	case SHP_CLASS_MEMORY:
 		return t->mem.size != 0;
-	case SHP_CLASS_NODE:
-		return t->nid >= 0 && t->nid < MAX_NUMNODES;
 	case SHP_CLASS_FIRMWARE:
 		return t->fw.handle;
 	default:
@@ -655,8 +656,7 @@ static bool shp_handler_valid(const struct shp_handler *h)
 
 	if (!h->name || !*h->name || strlen(h->name) >= SHP_NAME_LEN ||
 	    (unsigned int)h->stage >= SHP_NR_STAGES ||
-	    !h->classes || (h->classes & ~(BIT(SHP_NR_CLASSES) - 1)) ||
-	    (h->expand_classes & ~(BIT(SHP_NR_CLASSES) - 1)))
+	    !h->classes || (h->classes & ~(BIT(SHP_NR_CLASSES) - 1)))
 		return false;
 	for (op = 0; op < SHP_NR_OPS; op++) {
 		st = h->steps[op];
@@ -664,7 +664,8 @@ static bool shp_handler_valid(const struct shp_handler *h)
 			continue;
 		if ((!st->expand && !st->validate && !st->execute &&
 		     !st->commit) || !st->execute != !st->undo ||
-		    (st->retry && !st->execute))
+		    (st->retry && !st->execute) ||
+		    (st->expand_classes & ~(BIT(SHP_NR_CLASSES) - 1)))
 			return false;
 		any = true;
 	}
@@ -1086,7 +1087,8 @@ static bool shp_owns(const struct shp_handler *h, const struct shp_target *t)
 static bool shp_concerns(const struct shp_handler *h,
 			 const struct shp_request *req)
 {
-	return (h->classes | h->expand_classes) & req->class_mask;
+	return (h->classes | h->steps[req->op]->expand_classes) &
+	       req->class_mask;
 }
 
 static void shp_set_failed(struct shp_request *req, const char *name,

@@ -278,6 +278,10 @@ struct shp_request {
  * @commit: optional; the step for one target that cannot be undone, after
  *	every execute step of the request has completed; a failure ends the
  *	request %SHP_OUTCOME_PARTIAL and no later commit step runs
+ * @expand_classes: mask of BIT(SHP_CLASS_*): further classes whose targets
+ *	bring in the handler's request-wide steps for this operation (expand,
+ *	validate), such as the CPUs and memory of a hot-add whose nodes the
+ *	node handler adds as targets
  * @retry: a target whose @execute fails is tried again once @execute has
  *	run for every other target of the handler, if that changed any, as
  *	acpi_scan_try_to_offline() tries again a device that would not go
@@ -296,6 +300,7 @@ struct shp_steps {
 		    struct shp_target *t, unsigned long *data);
 	int (*commit)(struct shp_handler *h, struct shp_request *req,
 		      struct shp_target *t);
+	unsigned int expand_classes;
 	bool retry;
 };
 
@@ -308,9 +313,6 @@ struct shp_steps {
  *	requests that have a target of one of these classes, and its
  *	per-target steps only for those targets (and, for firmware targets,
  *	only for those it owns: &shp_target.fw.handler)
- * @expand_classes: mask of BIT(SHP_CLASS_*): further classes whose targets
- *	bring in the handler's request-wide steps (expand, validate), such
- *	as the CPUs and memory whose nodes the node handler adds as targets
  * @steps: per operation, what the handler does, or NULL for an operation
  *	it does not act on (it is then neither called nor counted)
  *
@@ -322,7 +324,6 @@ struct shp_handler {
 	const char *name;
 	enum shp_stage stage;
 	unsigned int classes;
-	unsigned int expand_classes;
 	const struct shp_steps *steps[SHP_NR_OPS];
 
 	/* private: */

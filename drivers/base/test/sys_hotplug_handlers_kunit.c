@@ -471,13 +471,24 @@ static u64 need_spare(struct kunit *test)
 	return size;
 }
 
+/*
+ * The node of the spare RAM: as the firmware's SRAT says (a DIMM slot's
+ * range), or as memory hot-plug would pick one without it.
+ */
+static int spare_nid(void)
+{
+	int nid = phys_to_target_node(spare_start);
+
+	return nid == NUMA_NO_NODE ? memory_add_physaddr_to_nid(spare_start) :
+				     nid;
+}
+
 static int submit_range(struct kunit *test, enum shp_operation op,
 			u64 start, u64 size, struct shp_request **reqp)
 {
 	struct shp_request *req = new_request(test, op, 1);
 
-	set_range(req->targets[0], start, size,
-		  memory_add_physaddr_to_nid(start));
+	set_range(req->targets[0], start, size, spare_nid());
 	*reqp = req;
 	return shp_submit_wait(req);
 }
@@ -978,6 +989,165 @@ static void shp_hw_mem_exit(struct kunit *test)
 		WARN_ON(memory_group_unregister(ctx->mgid));
 }
 
+/* ------------------------------------------------------------ nodes */
+
+/* A request for node @nid alone. */
+static int submit_node(struct kunit *test, enum shp_operation op, int nid,
+		       unsigned int flags, struct shp_request **reqp)
+{
+	struct shp_request *req = new_request(test, op, 1);
+
+	req->flags = flags;
+	req->targets[0]->class = SHP_CLASS_NODE;
+	req->targets[0]->nid = nid;
+	*reqp = req;
+	return shp_submit_wait(req);
+}
+
+/* The targets that the node target expanded into, of class @cls. */
+static unsigned int count_children(struct shp_request *req,
+				   enum shp_class cls)
+{
+	struct shp_target *t;
+	unsigned int n = 0;
+
+	for (t = shp_next_target(req, NULL, cls); t;
+	     t = shp_next_target(req, t, cls))
+		n += t->parent == 0;
+	return n;
+}
+
+/*
+ * The node of the spare RAM, with the spare RAM online movable on it, and
+ * two hot-pluggable CPUs of that node, with at least one CPU elsewhere.
+ */
+static int node_with_cpus(struct kunit *test, unsigned int *cpus)
+{
+	struct shp_hw_test *ctx = test->priv;
+	u64 size = need_spare(test);
+	unsigned int cpu, n = 0;
+	int nid = spare_nid();
+
+	for_each_online_cpu(cpu)
+		if (cpu_to_node(cpu) == nid && cpu_is_hotpluggable(cpu) && n < 2)
+			cpus[n++] = cpu;
+	if (n < 2 || nr_cpus_node(nid) == num_online_cpus())
+		kunit_skip(test, "needs two hot-pluggable CPUs on node %d and a CPU elsewhere",
+			   nid);
+	cpumask_set_cpu(cpus[0], &ctx->touched);
+	cpumask_set_cpu(cpus[1], &ctx->touched);
+	add_spare_movable(test, spare_start, size);
+	/* Nothing but the spare RAM: the node's other blocks would stay. */
+	KUNIT_ASSERT_EQ(test, node_present_pages(nid),
+			(unsigned long)PHYS_PFN(size));
+	return nid;
+}
+
+/*
+ * Offline of a node takes down every CPU and block on it, as one request;
+ * online brings back what that offline took down, and no more: a CPU an
+ * operator had taken offline on its own stays offline. With nothing
+ * recorded, online brings up everything offline on the node.
+ */
+static void shp_hw_node_offline_online(struct kunit *test)
+{
+	struct shp_request *req;
+	unsigned int cpus[2];
+	int nid = node_with_cpus(test, cpus);
+
+	KUNIT_ASSERT_EQ(test, submit_cpus(test, SHP_OP_OFFLINE, &cpus[1], 1,
+					  &req), 0);
+
+	KUNIT_ASSERT_EQ(test, submit_node(test, SHP_OP_OFFLINE, nid, 0, &req), 0);
+	KUNIT_EXPECT_EQ(test, count_children(req, SHP_CLASS_CPU), 1U);
+	KUNIT_EXPECT_EQ(test, count_children(req, SHP_CLASS_MEMORY), SPARE_BLOCKS);
+	KUNIT_EXPECT_TRUE(test, cpu_state_is(cpus[0], false));
+	expect_blocks(test, spare_start, SPARE_BLOCKS, BLOCK_OFFLINE);
+	KUNIT_EXPECT_FALSE(test, node_state(nid, N_MEMORY));
+	/* Offline is not removal: the node's data stays. */
+	KUNIT_EXPECT_TRUE(test, node_online(nid));
+
+	KUNIT_ASSERT_EQ(test, submit_node(test, SHP_OP_ONLINE, nid, 0, &req), 0);
+	KUNIT_EXPECT_TRUE(test, cpu_state_is(cpus[0], true));
+	KUNIT_EXPECT_TRUE(test, cpu_state_is(cpus[1], false));
+	expect_blocks(test, spare_start, SPARE_BLOCKS, ZONE_MOVABLE);
+
+	/* Nothing recorded now: everything offline on the node comes up. */
+	KUNIT_ASSERT_EQ(test, submit_node(test, SHP_OP_ONLINE, nid, 0, &req), 0);
+	KUNIT_EXPECT_EQ(test, count_children(req, SHP_CLASS_CPU), 1U);
+	KUNIT_EXPECT_TRUE(test, cpu_state_is(cpus[1], true));
+}
+
+/* A block that refuses: the whole node is as it was, CPUs included. */
+static void shp_hw_node_offline_rollback(struct kunit *test)
+{
+	struct shp_request *req;
+	unsigned int cpus[2];
+	int nid = node_with_cpus(test, cpus);
+
+	refuse_offline(test, mem_refuse, spare_start + block_bytes());
+	KUNIT_EXPECT_EQ(test, submit_node(test, SHP_OP_OFFLINE, nid, 0, &req),
+			DEVICE_ERR);
+	KUNIT_EXPECT_TRUE(test, cpu_state_is(cpus[0], true));
+	KUNIT_EXPECT_TRUE(test, cpu_state_is(cpus[1], true));
+	expect_blocks(test, spare_start, SPARE_BLOCKS, ZONE_MOVABLE);
+	expect_record(test, req, "failed=memory/execute");
+	WRITE_ONCE(fail_pfn, -1UL);
+
+	/* The failed offline recorded nothing: online changes nothing. */
+	KUNIT_ASSERT_EQ(test, submit_cpus(test, SHP_OP_OFFLINE, &cpus[1], 1,
+					  &req), 0);
+	KUNIT_ASSERT_EQ(test, submit_node(test, SHP_OP_OFFLINE, nid, 0, &req), 0);
+	KUNIT_ASSERT_EQ(test, submit_node(test, SHP_OP_ONLINE, nid, 0, &req), 0);
+	KUNIT_EXPECT_TRUE(test, cpu_state_is(cpus[1], false));
+}
+
+/*
+ * The dry run before a node evacuation: on the node of the kernel's own
+ * memory, validate names each device that cannot go and changes nothing;
+ * on the node of the spare RAM, it finds nothing and changes nothing.
+ */
+static void shp_hw_node_validate_only(struct kunit *test)
+{
+	u64 text = __pa_symbol(_text);
+	struct shp_request *req;
+	unsigned int cpus[2], online = num_online_cpus(), cpu;
+	struct memory_block *mem = block_at(text);
+	int nid;
+	char why[64];
+
+	KUNIT_ASSERT_NOT_NULL(test, mem);
+	nid = mem->nid;
+	snprintf(why, sizeof(why), "%s %s", dev_name(&mem->dev),
+		 mem->zone ? "holds reserved" : "spans several zones");
+	put_device(&mem->dev);
+	KUNIT_EXPECT_LT(test, submit_node(test, SHP_OP_OFFLINE, nid,
+					  SHP_REQ_VALIDATE_ONLY, &req), 0);
+	expect_record(test, req, why);
+	for_each_online_cpu(cpu) {
+		if (cpu_to_node(cpu) != nid ||
+		    !get_cpu_device(cpu)->offline_disabled)
+			continue;
+		snprintf(why, sizeof(why), "cpu%u cannot be hot-plugged", cpu);
+		expect_record(test, req, why);
+	}
+	KUNIT_EXPECT_EQ(test, num_online_cpus(), online);
+	KUNIT_EXPECT_NE(test, block_zone(text), BLOCK_OFFLINE);
+
+	nid = node_with_cpus(test, cpus);
+	KUNIT_EXPECT_EQ(test, submit_node(test, SHP_OP_OFFLINE, nid,
+					  SHP_REQ_VALIDATE_ONLY, &req), 0);
+	KUNIT_EXPECT_EQ(test, count_children(req, SHP_CLASS_CPU), 2U);
+	KUNIT_EXPECT_TRUE(test, cpu_state_is(cpus[0], true));
+	expect_blocks(test, spare_start, SPARE_BLOCKS, ZONE_MOVABLE);
+}
+
+static void shp_hw_node_exit(struct kunit *test)
+{
+	shp_hw_cpu_exit(test);
+	shp_hw_mem_exit(test);
+}
+
 static struct kunit_case shp_hw_cpu_cases[] = {
 	KUNIT_CASE(shp_hw_cpu_offline_online),
 	KUNIT_CASE(shp_hw_cpu_not_hotpluggable),
@@ -1016,7 +1186,22 @@ static struct kunit_suite shp_hw_mem_suite = {
 	.test_cases = shp_hw_mem_cases,
 };
 
-kunit_test_suites(&shp_hw_cpu_suite, &shp_hw_mem_suite);
+static struct kunit_case shp_hw_node_cases[] = {
+	KUNIT_CASE(shp_hw_node_offline_online),
+	KUNIT_CASE(shp_hw_node_offline_rollback),
+	KUNIT_CASE(shp_hw_node_validate_only),
+	{}
+};
+
+static struct kunit_suite shp_hw_node_suite = {
+	.name = "sys_hotplug_node",
+	.suite_init = shp_hw_mem_suite_init,
+	.init = shp_hw_mem_init,
+	.exit = shp_hw_node_exit,
+	.test_cases = shp_hw_node_cases,
+};
+
+kunit_test_suites(&shp_hw_cpu_suite, &shp_hw_mem_suite, &shp_hw_node_suite);
 
 MODULE_DESCRIPTION("KUnit tests of the CPU and memory hot-plug handlers");
 MODULE_LICENSE("GPL");

@@ -912,6 +912,10 @@ static void shp_test_register_errors(struct kunit *test)
 	static const struct shp_steps retry_alone = {
 		.validate = fake_validate, .retry = true,
 	};
+	static const struct shp_steps bad_expand = {
+		.validate = fake_validate,
+		.expand_classes = BIT(SHP_NR_CLASSES),
+	};
 	static const struct shp_steps empty = { };
 	struct shp_test *ctx = test->priv;
 	struct shp_handler h;
@@ -951,7 +955,7 @@ static void shp_test_register_errors(struct kunit *test)
 	h.classes = 0;
 	KUNIT_EXPECT_EQ(test, shp_sequencer_register(ctx->seq, &h), -EINVAL);
 	h = good;
-	h.expand_classes = BIT(SHP_NR_CLASSES);
+	h.steps[SHP_OP_ONLINE] = &bad_expand;
 	KUNIT_EXPECT_EQ(test, shp_sequencer_register(ctx->seq, &h), -EINVAL);
 	h = good;
 	h.name = "a-name-that-is-far-too-long-for-records";
