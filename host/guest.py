@@ -218,6 +218,7 @@ def build_initramfs(kind):
 #   ram_mb:   the boot RAM of nodes 0 and 1, in MiB (default 512 each)
 MACHINES = {
     'acpi-insert': {'cpu_node': 2},
+    'node-evacuate': {'cpu_node': 2},
     'cpu-insert-unmapped': {'hotplug_cpus': False},
     # Node 1's RAM is not used at boot: the node board's memory devices
     # describe it, so that the board brings the node.
@@ -571,7 +572,8 @@ ACTIONS = {'cpu-add': qmp_cpu_add, 'cpu-del': qmp_cpu_del,
 
 
 SCENARIOS_RUN = ('smoke', 'qmp-probe', 'cpu-selftest', 'mem-selftest',
-                 'cpu-remove-race', 'bad-input', 'request-grammar', 'mem-holes', 'mem-signal', 'inject', 'mem-range', 'soak',
+                 'cpu-remove-race', 'bad-input', 'request-grammar', 'mem-holes', 'mem-signal', 'inject', 'mem-range', 'node-evacuate',
+                 'soak',
                  'acpi-eject', 'acpi-insert', 'acpi-container',
                  'cpu-insert-unmapped', 'demo')
 

@@ -471,15 +471,17 @@ struct shp_progress {
 
 /**
  * shp_target_changed - whether a request changed a target
- * @req: a request that has ended
+ * @req: a request that has ended, or whose step calls this
  * @t: one of its targets
  *
- * A sysfs writer tells "already in that state" from it.
+ * A sysfs writer tells "already in that state" from it; a later step of
+ * the same request (the node stage recording what an offline of a node
+ * took down) tells what an earlier one changed.
  *
- * Context: any context, once @req has ended.
+ * Context: any context, once @req has ended; or a step of @req.
  *
  * Return: true if an execute step changed @t (returned 0 for it) and no
- * rollback undid that change.
+ * rollback undid that change (so far).
  */
 bool shp_target_changed(const struct shp_request *req,
 			const struct shp_target *t)
@@ -1091,6 +1093,17 @@ static bool shp_concerns(const struct shp_handler *h,
 	       req->class_mask;
 }
 
+/* The name of target @idx for a report, if it is a device; or "". */
+static const char *shp_target_name(const struct shp_request *req, int idx)
+{
+	const struct device *dev;
+
+	if (idx < 0 || idx >= req->nr_targets)
+		return "";
+	dev = req->targets[idx]->dev;
+	return dev ? dev_name(dev) : "";
+}
+
 static void shp_set_failed(struct shp_request *req, const char *name,
 			   enum shp_phase phase)
 {
@@ -1205,13 +1218,18 @@ static int shp_call(struct shp_sequencer *seq, struct shp_request *req,
 	/* Make sure every failure leaves a trace in the reports. */
 	if (ret < 0 && reports == req->nr_reports + req->nr_dropped) {
 		const char *what = fault ? "injected fault" : "failed";
+		const char *name = shp_target_name(req, idx);
+		const char *on = *name ? " on " : "";
 
 		if (phase == SHP_PHASE_VALIDATE)
-			shp_report_blocker(req, idx, ret, "%s", what);
+			shp_report_blocker(req, idx, ret, "%s%s%s", what, on,
+					   name);
 		else if (kind == SHP_CALL_UNDO)
-			shp_report_left(req, idx, ret, "rollback %s", what);
+			shp_report_left(req, idx, ret, "rollback %s%s%s", what,
+					on, name);
 		else if (kind == SHP_CALL_COMMIT)
-			shp_report_left(req, idx, ret, "commit %s", what);
+			shp_report_left(req, idx, ret, "commit %s%s%s", what,
+					on, name);
 	}
 	req->cur_handler = NULL;
 	if (injected)
@@ -1366,10 +1384,13 @@ fail:
 	bitmap_free(retry);
 	/* The target whose execute stopped the request. */
 	if (!f.reported) {
+		const char *name = shp_target_name(req, f.target);
+
 		req->cur_handler = h->name;
 		req->cur_phase = SHP_PHASE_EXECUTE;
-		shp_report_blocker(req, f.target, ret, "%s",
-				   f.injected ? "injected fault" : "failed");
+		shp_report_blocker(req, f.target, ret, "%s%s%s",
+				   f.injected ? "injected fault" : "failed",
+				   *name ? " on " : "", name);
 		req->cur_handler = NULL;
 	}
 	shp_set_failed(req, h->name, SHP_PHASE_EXECUTE);

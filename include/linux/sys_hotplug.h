@@ -164,7 +164,8 @@ struct shp_handler;
  *	-1 for a target the submitter named
  * @flags: SHP_TARGET_* flags; zero at submission
  * @mem: memory targets: physical range that has no memory block yet, and
- *	the online type (MMOP_*) to use, or -1 for the default policy
+ *	the online type (MMOP_*) to use, or -1 for the default policy (for
+ *	a block that the offline of its node takes down: how it was online)
  * @fw: firmware targets: the handler that owns the object (only its steps
  *	are called for this target), and the object as that handler knows it
  */

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * pin-offline NODE STATE_FILE SECONDS: keep pages of NODE referenced (an
+ * pin-offline NODE FILE SECONDS [TEXT]: keep pages of NODE referenced (an
  * anonymous buffer handed to a pipe with vmsplice(), held open), arm
  * a SIGALRM in SECONDS (setitimer(ITIMER_REAL), as alarm() does) with a
- * handler installed without SA_RESTART, then write
- * "offline" once to STATE_FILE (a memory block's state file). Prints
+ * handler installed without SA_RESTART, then write TEXT ("offline" by
+ * default) once to FILE (a memory block's state file, or the framework's
+ * request file with a request that offlines the block). Prints
  * "result=ok|EINTR|<errno> seconds=N": the write's outcome and how long it
  * took. A memory offline gives up on any pending signal, so the alarm is
  * expected to end it with EINTR while the block stays online.
@@ -42,8 +43,10 @@ int main(int argc, char **argv)
 	ssize_t n;
 	char *buf;
 
-	if (argc != 4) {
-		fprintf(stderr, "usage: %s NODE STATE_FILE SECONDS\n", argv[0]);
+	const char *text = argc > 4 ? argv[4] : "offline";
+
+	if (argc != 4 && argc != 5) {
+		fprintf(stderr, "usage: %s NODE FILE SECONDS [TEXT]\n", argv[0]);
 		return 2;
 	}
 	mask = 1UL << atoi(argv[1]);
@@ -92,7 +95,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	if (write(fd, "offline", 7) < 0)
+	if (write(fd, text, strlen(text)) < 0)
 		err = errno;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	memset(&timer, 0, sizeof(timer));
