@@ -299,6 +299,7 @@ def boot(kind, scenario, actions=None, timeout=300, on_line=None):
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     verdict, why, seen = None, '', 0
+    exited = None
     host_failed = []
     qmp = None
     try:
@@ -327,6 +328,7 @@ def boot(kind, scenario, actions=None, timeout=300, on_line=None):
                     why = words[2] if len(words) > 2 else ''
             if 'SHP-END' in text:
                 break
+        exited = proc.poll()
     except QMPError as e:
         why = f'QMP: {e}'
     finally:
@@ -343,6 +345,11 @@ def boot(kind, scenario, actions=None, timeout=300, on_line=None):
             proc.wait()
     text = read(serial)
     bad = kernel_reports(text)
+    if verdict is None and exited is not None:
+        # QEMU ended before the guest did: say how, with its last words.
+        out = proc.stdout.read().decode(errors='replace').strip()
+        last = out.splitlines()[-1] if out else 'no output'
+        why = why or f'QEMU exited ({exited}) before a verdict: {last}'
     if verdict is None:
         why = why or f'no verdict within {timeout} s'
     if host_failed:

@@ -859,31 +859,177 @@ static int node_shp_check_remove(struct shp_request *req, struct shp_target *t)
 	return k.ret;
 }
 
-/*
- * The nodes of the request become node targets: those of new hardware on
- * hot-add, those of everything removed on hot-remove.
- */
-static int node_shp_expand(struct shp_handler *h, struct shp_request *req)
+/* Node @nid becomes a target, expanded from target @parent, if it is not. */
+static int node_shp_add_node(struct shp_request *req, int nid, int parent)
 {
-	bool add = req->op == SHP_OP_HOT_ADD;
-	unsigned int i, n = req->nr_targets;
 	struct shp_target *t;
-	int nid;
 
-	for (i = 0; i < n; i++) {
-		t = req->targets[i];
-		if ((t->class != SHP_CLASS_CPU && t->class != SHP_CLASS_MEMORY) ||
-		    (add && t->dev) || (!add && !t->dev))
-			continue;
-		nid = node_shp_nid(t);
-		if (nid < 0 || nid >= MAX_NUMNODES || node_shp_listed(req, nid))
+	if (nid < 0 || nid >= MAX_NUMNODES || node_shp_listed(req, nid))
+		return 0;
+	t = shp_request_add_targets(req, 1);
+	if (!t)
+		return -ENOMEM;
+	t->class = SHP_CLASS_NODE;
+	t->nid = nid;
+	t->parent = parent;
+	return 0;
+}
+
+struct node_shp_of_range {
+	struct shp_request *req;
+	int parent;
+	int ret;
+};
+
+static int node_shp_block_node(struct memory_block *mem, void *arg)
+{
+	struct node_shp_of_range *r = arg;
+
+	r->ret = node_shp_add_node(r->req, mem->nid, r->parent);
+	return r->ret;
+}
+
+/* Whether target @t names a range that holds @start. */
+static bool node_shp_range_holds(const struct shp_target *t, u64 start)
+{
+	return t->class == SHP_CLASS_MEMORY && !t->dev &&
+	       start >= t->mem.start && start - t->mem.start < t->mem.size;
+}
+
+/* Whether @req names @mem, or a range that holds it. */
+static bool node_shp_names_block(struct shp_request *req,
+				 struct memory_block *mem)
+{
+	u64 start = PFN_PHYS(section_nr_to_pfn(mem->start_section_nr));
+	unsigned int i;
+
+	for (i = 0; i < req->nr_targets; i++)
+		if (req->targets[i]->dev == &mem->dev ||
+		    node_shp_range_holds(req->targets[i], start))
+			return true;
+	return false;
+}
+
+/* Hot-remove of a node: its memory, as ranges, grows block by block. */
+struct node_shp_ranges {
+	struct shp_request *req;
+	struct shp_target *node;
+	struct shp_target *range;	/* the range the next block may extend */
+	struct memory_group *group;	/* the memory group of that range */
+};
+
+/*
+ * Contiguous present blocks of the node, in one memory group or in none,
+ * make one range: a range stays inside what one owner (an ACPI memory
+ * device, say) adds and removes.
+ */
+static int node_shp_add_range_block(struct memory_block *mem, void *arg)
+{
+	struct node_shp_ranges *r = arg;
+	u64 start = PFN_PHYS(section_nr_to_pfn(mem->start_section_nr));
+	struct shp_target *t = r->range;
+
+	if (mem->nid != r->node->nid)
+		return 0;
+	if (node_shp_names_block(r->req, mem)) {
+		r->range = NULL;
+		return 0;
+	}
+	if (t && t->mem.start + t->mem.size == start && r->group == mem->group) {
+		t->mem.size += memory_block_size_bytes();
+		return 0;
+	}
+	t = shp_request_add_targets(r->req, 1);
+	if (!t)
+		return -ENOMEM;
+	t->class = SHP_CLASS_MEMORY;
+	t->nid = r->node->nid;
+	t->parent = r->node->index;
+	t->mem.start = start;
+	t->mem.size = memory_block_size_bytes();
+	t->mem.online_type = -1;
+	r->range = t;
+	r->group = mem->group;
+	return 0;
+}
+
+/*
+ * Hot-remove of a node the requester named: every present CPU and all
+ * the memory of the node become targets, unless named already; the
+ * firmware stage then names the objects that hold them.
+ */
+static int node_shp_expand_remove(struct shp_request *req,
+				  struct shp_target *node)
+{
+	struct node_shp_ranges r = { .req = req, .node = node };
+	struct shp_target *t;
+	struct device *dev;
+	unsigned int cpu;
+	int ret;
+
+	/* Memory, then CPUs: the objects that hold them go in that order. */
+	ret = for_each_memory_block(&r, node_shp_add_range_block);
+	if (ret)
+		return ret;
+	for_each_present_cpu(cpu) {
+		dev = get_cpu_device(cpu);
+		if (cpu_to_node(cpu) != node->nid || !dev ||
+		    node_shp_targets(req, dev))
 			continue;
 		t = shp_request_add_targets(req, 1);
 		if (!t)
 			return -ENOMEM;
-		t->class = SHP_CLASS_NODE;
-		t->nid = nid;
-		t->parent = i;
+		t->class = SHP_CLASS_CPU;
+		t->nid = node->nid;
+		t->parent = node->index;
+		shp_target_set_device(t, dev);
+	}
+	return 0;
+}
+
+/*
+ * Hot-remove: a node the requester named brings in everything on it.
+ * Then the nodes of the request become node targets: those of new
+ * hardware on hot-add, those of everything removed on hot-remove (of a
+ * range, the nodes of its blocks).
+ */
+static int node_shp_expand(struct shp_handler *h, struct shp_request *req)
+{
+	bool add = req->op == SHP_OP_HOT_ADD;
+	struct node_shp_of_range r = { .req = req };
+	struct shp_target *t;
+	unsigned int i;
+	u64 end;
+	int ret;
+
+	for (t = shp_next_target(req, NULL, SHP_CLASS_NODE); t && !add;
+	     t = shp_next_target(req, t, SHP_CLASS_NODE)) {
+		if (t->parent >= 0 || !node_possible(t->nid))
+			continue;
+		ret = node_shp_expand_remove(req, t);
+		if (ret)
+			return ret;
+	}
+	for (i = 0; i < req->nr_targets; i++) {
+		t = req->targets[i];
+		if ((t->class != SHP_CLASS_CPU && t->class != SHP_CLASS_MEMORY) ||
+		    (add && t->dev))
+			continue;
+		if (add || t->dev) {
+			ret = node_shp_add_node(req, node_shp_nid(t), i);
+			if (ret)
+				return ret;
+			continue;
+		}
+		/* A range validate will refuse names no node. */
+		if (!t->mem.size ||
+		    check_add_overflow(t->mem.start, t->mem.size, &end))
+			continue;
+		r.parent = i;
+		walk_memory_blocks(t->mem.start, t->mem.size, &r,
+				   node_shp_block_node);
+		if (r.ret)
+			return r.ret;
 	}
 	return 0;
 }

@@ -415,11 +415,84 @@ static int acpi_shp_check_object(struct shp_request *req, struct shp_target *t)
 	return 0;
 }
 
+/* The firmware target of ours that names @adev, or NULL. */
+static struct shp_target *acpi_shp_object_target(struct shp_request *req,
+						 struct acpi_device *adev)
+{
+	struct shp_target *t;
+
+	for (t = acpi_shp_next(req, NULL); t; t = acpi_shp_next(req, t))
+		if (acpi_shp_target(t) == adev)
+			return t;
+	return NULL;
+}
+
+/*
+ * The object whose eject removes @dev, a CPU or a memory block: the one
+ * bound to it, or the first above that, of ours, has _EJ0 (a processor
+ * without its own, in a container that has one). NULL if there is none.
+ */
+static struct acpi_device *acpi_shp_holder(struct device *dev)
+{
+	struct acpi_device *adev;
+
+	for (adev = ACPI_COMPANION(dev); adev; adev = acpi_dev_parent(adev))
+		if (acpi_shp_ours(adev) && acpi_has_method(adev->handle, "_EJ0"))
+			return adev;
+	return NULL;
+}
+
+/*
+ * Hot-remove of a node: the objects that hold its CPUs and memory (the
+ * node stage made them targets, the node their parent) become firmware
+ * targets too, with the node as their parent, so that their ejects remove
+ * what they hold. What no object of ours holds is left to its stage: the
+ * memory stage removes memory itself, the CPU stage refuses a CPU.
+ */
+static int acpi_shp_name_holders(struct shp_request *req)
+{
+	unsigned int i, n = req->nr_targets;
+	struct memory_block *mem;
+	struct acpi_device *adev;
+	struct shp_target *t, *f;
+
+	for (i = 0; i < n; i++) {
+		t = req->targets[i];
+		if (t->parent < 0 ||
+		    req->targets[t->parent]->class != SHP_CLASS_NODE)
+			continue;
+		if (t->class == SHP_CLASS_CPU) {
+			adev = acpi_shp_holder(t->dev);
+		} else if (t->class == SHP_CLASS_MEMORY && !t->dev) {
+			mem = find_memory_block(pfn_to_section_nr(PHYS_PFN(t->mem.start)));
+			if (!mem)
+				continue;
+			adev = acpi_shp_holder(&mem->dev);
+			put_device(&mem->dev);
+		} else {
+			continue;
+		}
+		if (!adev || acpi_shp_object_target(req, adev))
+			continue;
+		f = shp_request_add_targets(req, 1);
+		if (!f)
+			return -ENOMEM;
+		f->class = SHP_CLASS_FIRMWARE;
+		f->nid = t->nid;
+		f->parent = t->parent;
+		shp_target_set_device(f, &adev->dev);
+		f->fw.handler = &acpi_shp_handler;
+		f->fw.handle = adev;
+	}
+	return 0;
+}
+
 /*
  * Hot-remove: every CPU and memory block an object holds must be a target
  * of the request, or a device would go unchecked; those targets are
  * marked as removed by the object's eject, so that the CPU and memory
- * stages offline them and leave their removal to this one.
+ * stages offline them and leave their removal to this one. The objects
+ * that hold a node's CPUs and memory are named first.
  */
 static int acpi_shp_expand(struct shp_handler *h, struct shp_request *req)
 {
@@ -428,6 +501,9 @@ static int acpi_shp_expand(struct shp_handler *h, struct shp_request *req)
 	int ret = 0, err;
 
 	acpi_scan_lock_acquire();
+	ret = acpi_shp_name_holders(req);
+	if (ret)
+		goto out;
 	for (t = acpi_shp_next(req, NULL); t; t = acpi_shp_next(req, t)) {
 		/* A gone object holds nothing: no CPU step may take it. */
 		err = acpi_shp_check_object(req, t);
@@ -444,6 +520,7 @@ static int acpi_shp_expand(struct shp_handler *h, struct shp_request *req)
 			ret = ret ?: -EAGAIN;
 		}
 	}
+out:
 	acpi_scan_lock_release();
 	return ret;
 }
@@ -533,6 +610,7 @@ static const struct shp_steps acpi_shp_hot_remove = {
 	.expand = acpi_shp_expand,
 	.validate = acpi_shp_validate,
 	.commit = acpi_shp_eject_step,
+	.expand_classes = BIT(SHP_CLASS_NODE),
 };
 
 static struct shp_handler acpi_shp_handler = {

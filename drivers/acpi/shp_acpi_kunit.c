@@ -16,7 +16,9 @@
 #include <linux/cpu.h>
 #include <linux/cpumask.h>
 #include <linux/device.h>
+#include <linux/nodemask.h>
 #include <linux/slab.h>
+#include <linux/topology.h>
 #include <linux/string.h>
 #include <linux/sys_hotplug.h>
 
@@ -381,6 +383,113 @@ static void shp_acpi_eject_rolls_back(struct kunit *test)
 			(u32)ACPI_OST_SC_DEVICE_BUSY);
 }
 
+/* A CPU bound to a processor object of ours that has _EJ0. */
+static bool ejectable(unsigned int cpu)
+{
+	struct acpi_device *adev = ACPI_COMPANION(get_cpu_device(cpu));
+
+	return adev && acpi_shp_ours(adev) &&
+	       acpi_has_method(adev->handle, "_EJ0");
+}
+
+/*
+ * A node with CPUs and no memory whose every present CPU has a processor
+ * object of ours with _EJ0, and that leaves CPUs online elsewhere.
+ */
+static int pick_cpu_node(struct kunit *test)
+{
+	struct shp_acpi_test *ctx = test->priv;
+	unsigned int cpu;
+	int nid;
+
+	for_each_node_state(nid, N_CPU) {
+		bool ok = !node_state(nid, N_MEMORY) &&
+			  nr_cpus_node(nid) < num_online_cpus();
+
+		for_each_present_cpu(cpu)
+			if (cpu_to_node(cpu) == nid && !ejectable(cpu))
+				ok = false;
+		if (!ok)
+			continue;
+		ctx->cpu = cpumask_first(cpumask_of_node(nid));
+		ctx->cpu_picked = true;
+		return nid;
+	}
+	kunit_skip(test, "no node of CPUs alone whose processor objects eject");
+	return NUMA_NO_NODE;
+}
+
+static struct shp_request *node_request(struct kunit *test, int nid,
+					unsigned int flags)
+{
+	struct shp_request *req;
+
+	req = shp_request_alloc(SHP_OP_HOT_REMOVE, SHP_ORIGIN_KERNEL, 1,
+				GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, req);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, put_request, req), 0);
+	req->flags = flags;
+	req->targets[0]->class = SHP_CLASS_NODE;
+	req->targets[0]->nid = nid;
+	return req;
+}
+
+/*
+ * Hot-remove of a node names the objects that hold its CPUs: each CPU of
+ * the node is a target marked as removed by its object, and that object
+ * a firmware target expanded from the node. A validate-only request
+ * changes nothing.
+ */
+static void shp_acpi_node_remove_names_objects(struct kunit *test)
+{
+	int nid = pick_cpu_node(test);
+	struct shp_request *req = node_request(test, nid, SHP_REQ_VALIDATE_ONLY);
+	struct shp_target *t, *f;
+	unsigned int cpus = 0;
+
+	KUNIT_EXPECT_EQ(test, shp_submit_wait(req), 0);
+	for (t = shp_next_target(req, NULL, SHP_CLASS_CPU); t;
+	     t = shp_next_target(req, t, SHP_CLASS_CPU)) {
+		cpus++;
+		KUNIT_EXPECT_EQ(test, t->parent, 0);
+		KUNIT_EXPECT_TRUE(test, t->flags & SHP_TARGET_FW_REMOVES);
+		for (f = shp_next_target(req, NULL, SHP_CLASS_FIRMWARE); f;
+		     f = shp_next_target(req, f, SHP_CLASS_FIRMWARE))
+			if (f->fw.handle == ACPI_COMPANION(t->dev))
+				break;
+		KUNIT_ASSERT_NOT_NULL_MSG(test, f, "no firmware target for %s",
+					  dev_name(t->dev));
+		KUNIT_EXPECT_EQ(test, f->parent, 0);
+		KUNIT_EXPECT_TRUE(test, cpu_online(t->dev->id));
+	}
+	KUNIT_EXPECT_EQ(test, cpus, (unsigned int)nr_cpus_node(nid));
+}
+
+/*
+ * The same, for real, with a later stage failing: every CPU of the node
+ * went offline and came back, and no object was ejected.
+ */
+static void shp_acpi_node_remove_rolls_back(struct kunit *test)
+{
+	struct shp_acpi_test *ctx = test->priv;
+	int nid = pick_cpu_node(test);
+	struct shp_request *req = node_request(test, nid, 0);
+	struct shp_target *t;
+
+	add_tail(test);
+	KUNIT_EXPECT_EQ(test, shp_submit_wait(req), TAIL_ERR);
+	expect_history(test, req, "failed=kunit-tail/execute");
+	KUNIT_EXPECT_TRUE(test, ctx->tail_saw_offline);
+	for (t = shp_next_target(req, NULL, SHP_CLASS_CPU); t;
+	     t = shp_next_target(req, t, SHP_CLASS_CPU)) {
+		KUNIT_EXPECT_TRUE(test, cpu_online(t->dev->id));
+		KUNIT_EXPECT_PTR_EQ(test,
+				    acpi_get_first_physical_node(ACPI_COMPANION(t->dev)),
+				    t->dev);
+	}
+	KUNIT_EXPECT_TRUE(test, node_online(nid));
+}
+
 /* An empty memory device slot, with a reference the test drops. */
 static struct acpi_device *pick_absent_memory(struct kunit *test)
 {
@@ -507,6 +616,8 @@ static struct kunit_case shp_acpi_cases[] = {
 	KUNIT_CASE(shp_acpi_eject_names_every_device),
 	KUNIT_CASE(shp_acpi_eject_profile_disabled),
 	KUNIT_CASE(shp_acpi_eject_rolls_back),
+	KUNIT_CASE(shp_acpi_node_remove_names_objects),
+	KUNIT_CASE(shp_acpi_node_remove_rolls_back),
 	KUNIT_CASE(shp_acpi_device_check_absent),
 	KUNIT_CASE(shp_acpi_insert_absent),
 	KUNIT_CASE(shp_acpi_insert_enumerated),

@@ -1416,20 +1416,24 @@ static bool shp_rollback(struct shp_sequencer *seq, struct shp_request *req)
 }
 
 /*
- * Expand, then validate: each over the handlers in run order. A
- * validate-only request runs every validate step, even after one fails.
+ * Expand, then validate. Expand steps run from the first stage to the
+ * last whatever the operation, each stage naming what the next one acts
+ * on: a node its CPUs and memory, a firmware object what it holds, a
+ * range its blocks. Validate steps run in run order. A validate-only
+ * request runs every validate step, even after one fails.
  * Return: 0 or the first error.
  */
 static int shp_validate(struct shp_sequencer *seq, struct shp_request *req,
 			unsigned int nr)
 {
 	bool all = req->flags & SHP_REQ_VALIDATE_ONLY;
+	bool up = shp_is_up(req->op);
 	u64 start = ktime_get_ns();
 	int ret, first = 0;
 	unsigned int i;
 
 	for (i = 0; i < nr && !first; i++) {
-		struct shp_handler *h = seq->run[i];
+		struct shp_handler *h = seq->run[up ? i : nr - 1 - i];
 
 		if (!h->steps[req->op]->expand || !shp_concerns(h, req))
 			continue;

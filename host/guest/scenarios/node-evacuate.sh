@@ -8,7 +8,8 @@
 # refused: the block that holds it is named, and every CPU and block is
 # back as it was. With the buffer gone, it is done. The dry run
 # ("validate offline node0") on the boot node names every device that
-# cannot go.
+# cannot go. Last, "remove node1" ejects the objects that hold the node's
+# CPUs and memory, and the node goes.
 . /scenarios/lib.sh
 [ -w $REQ ] || { echo "SHP-RESULT SKIP no framework: no node requests"; exit 0; }
 CPU=/sys/devices/system/cpu
@@ -85,4 +86,20 @@ echo "SHP-INFO evacuated: CPUs online $(cat $CPU/online), nodes with memory $(ca
 # 5. Online of the node brings back what the evacuation took down.
 submit "online node$nid" ""
 as_before "after online node$nid"
+
+# 6. Hot-remove of the node: its CPUs and memory go with the firmware
+# objects that hold them (the DIMM's memory device, two processor
+# objects), which the request names and ejects in that order; then the
+# node goes. (QEMU 7.2 crashes when a DIMM is ejected after a vCPU.)
+submit "validate remove node$nid" ""
+as_before "after the dry run of remove node$nid"
+submit "remove node$nid" ""
+last_record | grep -q "firmware:" || fail "no firmware object named: $(last_record)"
+echo "SHP-INFO removed: $(last_record | head -1)"
+wait_for "[ ! -e $CPU/cpu2 ] && [ ! -e $CPU/cpu3 ]" 30 || fail "cpu2 or cpu3 is still there"
+for m in $blocks; do
+	[ ! -e $MEM/$m ] || fail "$m is still there"
+done
+[ "$(in_list $nid "$(cat $NODE/online)")" = 0 ] || fail "node $nid is still online"
+echo "SHP-INFO after remove node$nid: CPUs $(cat $CPU/online), nodes $(cat $NODE/online)"
 echo "SHP-RESULT PASS"

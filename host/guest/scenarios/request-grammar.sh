@@ -49,7 +49,7 @@ offline memory1 memory1|Invalid argument
 offline memory1-3 memory2|Invalid argument
 online_movable cpu1|Invalid argument
 online_kernel node1|Invalid argument
-online node1|Operation not supported
+offline node1 node1|Invalid argument
 offline node99999|Invalid argument
 offline mem:0x40000000+0x8000000|Invalid argument
 remove mem:0x40000000+0x8000000@1|Invalid argument
