@@ -751,12 +751,14 @@ def make(tree, build_dir, targets, extra=(), capture=False, arch='um'):
 
 OFF = ['# CONFIG_SYS_HOTPLUG is not set']
 OUR_FILES = ('sys_hotplug', 'cpu_shp', 'memory_shp', 'shp_acpi')
-UML_OBJS = ['drivers/base/sys_hotplug.o', 'drivers/base/test/sys_hotplug_kunit.o']
-X86_OBJS = ['drivers/base/sys_hotplug.o', 'drivers/base/sys_hotplug_sysfs.o',
-            'kernel/cpu_shp.o', 'mm/memory_shp.o', 'drivers/acpi/shp_acpi.o',
-            'drivers/base/test/sys_hotplug_kunit.o',
-            'drivers/base/test/sys_hotplug_handlers_kunit.o',
-            'drivers/acpi/shp_acpi_kunit.o']
+CORE_OBJS = ['drivers/base/sys_hotplug.o', 'drivers/base/sys_hotplug_debugfs.o',
+             'drivers/base/sys_hotplug_fault.o']
+UML_OBJS = CORE_OBJS + ['drivers/base/test/sys_hotplug_kunit.o']
+X86_OBJS = CORE_OBJS + [
+    'drivers/base/sys_hotplug_sysfs.o', 'kernel/cpu_shp.o', 'mm/memory_shp.o',
+    'drivers/acpi/shp_acpi.o', 'drivers/base/test/sys_hotplug_kunit.o',
+    'drivers/base/test/sys_hotplug_handlers_kunit.o',
+    'drivers/acpi/shp_acpi_kunit.o']
 # x86_64 per-commit builds: the handler suites' configuration (small,
 # SMP, NUMA, memory hot-plug), with everything of the series switched on.
 X86_BASE_CONFIG = 'CONFIG_64BIT=y\n'
