@@ -725,15 +725,17 @@ VISIBLE_IF_KUNIT u32 acpi_shp_insert_status(int ret)
 VISIBLE_IF_KUNIT u32 acpi_shp_eject_status(const struct shp_request *req,
 					   int ret, bool dependants_online)
 {
+	const char *failed;
 	bool own, core;
 
 	if (!ret)
 		return ACPI_OST_SC_SUCCESS;
+	failed = req ? shp_request_failed_handler(req) : "";
 	/* No step failed: the request could not be made or submitted. */
-	if (!req || !req->failed_handler[0])
+	if (!*failed)
 		return ACPI_OST_SC_NON_SPECIFIC_FAILURE;
-	own = !strcmp(req->failed_handler, acpi_shp_handler.name);
-	core = !strcmp(req->failed_handler, SHP_CORE_NAME);
+	own = !strcmp(failed, acpi_shp_handler.name);
+	core = !strcmp(failed, SHP_CORE_NAME);
 	if (own && ret == -EPERM)
 		return ACPI_OST_SC_EJECT_NOT_SUPPORTED;
 	if (dependants_online)

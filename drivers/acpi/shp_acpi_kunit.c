@@ -229,13 +229,16 @@ static void shp_acpi_ost_status(struct kunit *test)
 	unsigned int i;
 	u32 status;
 
-	req = kunit_kzalloc(test, sizeof(*req), GFP_KERNEL);
+	/* A request that ended in each way: as the sequencer records it. */
+	req = shp_request_alloc(SHP_OP_HOT_REMOVE, SHP_ORIGIN_FIRMWARE, 0,
+				GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, req);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, put_request, req), 0);
 
 	for (c = eject_cases; c < eject_cases + ARRAY_SIZE(eject_cases); c++) {
 		if (c->failed)
-			strscpy(req->failed_handler, c->failed,
-				sizeof(req->failed_handler));
+			strscpy(req->p->failed_handler, c->failed,
+				sizeof(req->p->failed_handler));
 		status = acpi_shp_eject_status(c->failed ? req : NULL, c->ret,
 					       c->dependants_online);
 		KUNIT_EXPECT_EQ_MSG(test, status, c->status,
@@ -293,7 +296,7 @@ static void shp_acpi_eject_names_every_device(struct kunit *test)
 	req = new_request(test, SHP_OP_HOT_REMOVE, adev);
 	req->flags = SHP_REQ_VALIDATE_ONLY;
 	KUNIT_EXPECT_EQ(test, shp_submit_wait(req), -EAGAIN);
-	KUNIT_EXPECT_STREQ(test, req->failed_handler, "acpi");
+	KUNIT_EXPECT_STREQ(test, shp_request_failed_handler(req), "acpi");
 	expect_history(test, req, "holds devices that the request does not name");
 	KUNIT_EXPECT_TRUE(test, cpu_online(ctx->cpu));
 
@@ -339,7 +342,7 @@ static void shp_acpi_eject_profile_disabled(struct kunit *test)
 	add_cpu_target(test, req, ctx->cpu);
 	ret = shp_submit_wait(req);
 	KUNIT_EXPECT_EQ(test, ret, -EPERM);
-	KUNIT_EXPECT_EQ(test, req->failed_phase, SHP_PHASE_VALIDATE);
+	KUNIT_EXPECT_EQ(test, shp_request_failed_phase(req), SHP_PHASE_VALIDATE);
 	snprintf(why, sizeof(why), "eject disabled (hotplug profile %s)",
 		 kobject_name(&adev->handler->hotplug.kobj) ?: "?");
 	expect_history(test, req, why);
@@ -547,8 +550,8 @@ static void shp_acpi_insert_absent(struct kunit *test)
 	req = new_request(test, SHP_OP_HOT_ADD, adev);
 	ret = shp_submit_wait(req);
 	KUNIT_EXPECT_EQ(test, ret, -ENXIO);
-	KUNIT_EXPECT_EQ(test, req->failed_phase, SHP_PHASE_EXECUTE);
-	KUNIT_EXPECT_STREQ(test, req->failed_handler, "acpi");
+	KUNIT_EXPECT_EQ(test, shp_request_failed_phase(req), SHP_PHASE_EXECUTE);
+	KUNIT_EXPECT_STREQ(test, shp_request_failed_handler(req), "acpi");
 	expect_history(test, req, "_STA says not present");
 	KUNIT_EXPECT_EQ(test, acpi_shp_insert_status(ret),
 			(u32)ACPI_OST_SC_NON_SPECIFIC_FAILURE);

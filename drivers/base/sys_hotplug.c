@@ -105,9 +105,6 @@ MODULE_PARM_DESC(firmware_remove_timeout_ms,
 static void shp_work_fn(struct work_struct *work);
 static void shp_deadline_fn(struct work_struct *work);
 
-/* Objects allocated by the sequencer and not yet freed, for KUnit. */
-static atomic_long_t shp_live = ATOMIC_LONG_INIT(0);
-
 static const char * const shp_op_names[SHP_NR_OPS] = {
 	[SHP_OP_HOT_ADD] = "hot-add",
 	[SHP_OP_HOT_REMOVE] = "hot-remove",
@@ -157,36 +154,13 @@ const char *shp_op_name(enum shp_operation op)
 }
 EXPORT_SYMBOL_GPL(shp_op_name);
 
-void *shp_alloc(size_t size, gfp_t gfp)
-{
-	void *p = kzalloc(size, gfp);
-
-	if (p)
-		atomic_long_inc(&shp_live);
-	return p;
-}
-
-void shp_free(const void *p)
-{
-	if (p)
-		atomic_long_dec(&shp_live);
-	kfree(p);
-}
-
-#if IS_ENABLED(CONFIG_KUNIT)
-/**
- * shp_live_objects - objects the sequencer allocated and has not freed
- *
- * Return: the count; the KUnit suite checks that it returns to its start.
- */
-VISIBLE_IF_KUNIT long shp_live_objects(void)
-{
-	return atomic_long_read(&shp_live);
-}
-EXPORT_SYMBOL_IF_KUNIT(shp_live_objects);
-#endif
-
 /* ------------------------------------------------------------ requests */
+
+/* A request and the sequencer's state of it, in one allocation. */
+struct shp_request_full {
+	struct shp_request req;
+	struct shp_request_private p;
+};
 
 /* Targets added together; a chunk never moves, so neither do they. */
 struct shp_target_chunk {
@@ -207,22 +181,19 @@ static struct shp_target *shp_grow_targets(struct shp_request *req,
 
 	if (!n || check_add_overflow(req->nr_targets, n, &total))
 		return NULL;
-	if (total > req->max_targets) {
-		max = max(total, 2 * req->max_targets);
+	if (total > req->p->max_targets) {
+		max = max(total, 2 * req->p->max_targets);
 		index = kvrealloc(req->targets, array_size(max, sizeof(*index)),
 				  gfp);
 		if (!index)
 			return NULL;
-		if (!req->targets)
-			atomic_long_inc(&shp_live);
 		req->targets = index;
-		req->max_targets = max;
+		req->p->max_targets = max;
 	}
 	chunk = kvzalloc(struct_size(chunk, targets, n), gfp);
 	if (!chunk)
 		return NULL;
-	atomic_long_inc(&shp_live);
-	list_add_tail(&chunk->node, &req->chunks);
+	list_add_tail(&chunk->node, &req->p->chunks);
 	for (i = 0; i < n; i++) {
 		struct shp_target *t = &chunk->targets[i];
 
@@ -257,30 +228,31 @@ struct shp_request *shp_request_alloc(enum shp_operation op,
 				      enum shp_origin origin,
 				      unsigned int nr_targets, gfp_t gfp)
 {
+	struct shp_request_full *full;
 	struct shp_request *req;
 
-	req = shp_alloc(sizeof(*req), gfp);
-	if (!req)
+	full = kzalloc(sizeof(*full), gfp);
+	if (!full)
 		return NULL;
-	INIT_LIST_HEAD(&req->chunks);
+	req = &full->req;
+	req->p = &full->p;
+	req->p->req = req;
+	INIT_LIST_HEAD(&req->p->chunks);
 	if (nr_targets && !shp_grow_targets(req, nr_targets, gfp)) {
 		/* The index may have grown before the chunk failed. */
-		if (req->targets) {
-			kvfree(req->targets);
-			atomic_long_dec(&shp_live);
-		}
-		shp_free(req);
+		kvfree(req->targets);
+		kfree(full);
 		return NULL;
 	}
 	req->op = op;
 	req->origin = origin;
 	req->outcome = SHP_OUTCOME_PENDING;
-	kref_init(&req->kref);
-	INIT_WORK(&req->work, shp_work_fn);
-	INIT_DELAYED_WORK(&req->deadline, shp_deadline_fn);
-	INIT_LIST_HEAD(&req->queued);
-	init_completion(&req->completion);
-	INIT_LIST_HEAD(&req->reports);
+	kref_init(&req->p->kref);
+	INIT_WORK(&req->p->work, shp_work_fn);
+	INIT_DELAYED_WORK(&req->p->deadline, shp_deadline_fn);
+	INIT_LIST_HEAD(&req->p->queued);
+	init_completion(&req->p->completion);
+	INIT_LIST_HEAD(&req->p->reports);
 	return req;
 }
 EXPORT_SYMBOL_GPL(shp_request_alloc);
@@ -293,34 +265,27 @@ EXPORT_SYMBOL_GPL(shp_request_alloc);
  */
 void shp_request_get(struct shp_request *req)
 {
-	kref_get(&req->kref);
+	kref_get(&req->p->kref);
 }
 EXPORT_SYMBOL_GPL(shp_request_get);
 
 static void shp_request_release(struct kref *kref)
 {
-	struct shp_request *req = container_of(kref, struct shp_request, kref);
+	struct shp_request *req = container_of(kref, struct shp_request_private,
+					       kref)->req;
 	struct shp_target_chunk *chunk, *next;
 	struct shp_report *r, *tmp;
 	unsigned int i;
 
-	list_for_each_entry_safe(r, tmp, &req->reports, node)
-		shp_free(r);
+	list_for_each_entry_safe(r, tmp, &req->p->reports, node)
+		kfree(r);
 	for (i = 0; i < req->nr_targets; i++)
 		put_device(req->targets[i]->dev);
-	list_for_each_entry_safe(chunk, next, &req->chunks, node) {
+	list_for_each_entry_safe(chunk, next, &req->p->chunks, node)
 		kvfree(chunk);
-		atomic_long_dec(&shp_live);
-	}
-	if (req->progress) {
-		kvfree(req->progress);
-		atomic_long_dec(&shp_live);
-	}
-	if (req->targets) {
-		kvfree(req->targets);
-		atomic_long_dec(&shp_live);
-	}
-	shp_free(req);
+	kvfree(req->p->progress);
+	kvfree(req->targets);
+	kfree(container_of(req, struct shp_request_full, req));
 }
 
 /**
@@ -338,7 +303,7 @@ static void shp_request_release(struct kref *kref)
 void shp_request_put(struct shp_request *req)
 {
 	if (req)
-		kref_put(&req->kref, shp_request_release);
+		kref_put(&req->p->kref, shp_request_release);
 }
 EXPORT_SYMBOL_GPL(shp_request_put);
 
@@ -395,6 +360,58 @@ struct shp_progress {
 };
 
 /**
+ * shp_request_aborted - whether the request a step runs for must stop
+ * @req: the request
+ *
+ * A step whose work for one target is long (validating every page of
+ * many memory blocks) checks this between units of work and, once it is
+ * true, returns -EINTR. The sequencer calls no further execute or commit
+ * step of such a request; execute steps are also sent SIGINT, so that
+ * waits that give up on a signal end.
+ *
+ * Context: any; reads without a lock a flag that only goes from false to
+ * true.
+ * Return: true once an operator has aborted the request ("abort ID" to
+ * the debugfs request file) or its deadline (@req->timeout_ms) passed.
+ */
+bool shp_request_aborted(const struct shp_request *req)
+{
+	return READ_ONCE(req->p->aborted);
+}
+EXPORT_SYMBOL_GPL(shp_request_aborted);
+
+/**
+ * shp_request_failed_handler - the handler whose step failed a request
+ * @req: a request that has ended
+ *
+ * Context: any context, once @req has ended.
+ *
+ * Return: the name of the handler whose validate, execute or commit step
+ * failed first (%SHP_CORE_NAME for the sequencer's own checks, stop or
+ * deadline), or "" if none did.
+ */
+const char *shp_request_failed_handler(const struct shp_request *req)
+{
+	return req->p->failed_handler;
+}
+EXPORT_SYMBOL_GPL(shp_request_failed_handler);
+
+/**
+ * shp_request_failed_phase - the phase of that failure
+ * @req: a request that has ended
+ *
+ * Context: any context, once @req has ended.
+ *
+ * Return: the phase in which shp_request_failed_handler() failed; only
+ * meaningful if it names a handler.
+ */
+enum shp_phase shp_request_failed_phase(const struct shp_request *req)
+{
+	return req->p->failed_phase;
+}
+EXPORT_SYMBOL_GPL(shp_request_failed_phase);
+
+/**
  * shp_target_changed - whether a request changed a target
  * @req: a request that has ended, or whose step calls this
  * @t: one of its targets
@@ -413,8 +430,8 @@ bool shp_target_changed(const struct shp_request *req,
 {
 	unsigned int i, idx = shp_target_index(req, t);
 
-	for (i = 0; i < req->nr_progress; i++)
-		if (req->progress[i].target == idx && !req->progress[i].undone)
+	for (i = 0; i < req->p->nr_progress; i++)
+		if (req->p->progress[i].target == idx && !req->p->progress[i].undone)
 			return true;
 	return false;
 }
@@ -429,29 +446,29 @@ void shp_report(struct shp_request *req, enum shp_report_kind kind,
 	int len;
 
 	/* Even if the report itself is dropped below. */
-	if (kind == SHP_REPORT_LEFT && req->cur_handler)
-		req->left_by_step = true;
-	if (req->nr_reports >= SHP_MAX_REPORTS) {
-		req->nr_dropped++;
+	if (kind == SHP_REPORT_LEFT && req->p->cur_handler)
+		req->p->left_by_step = true;
+	if (req->p->nr_reports >= SHP_MAX_REPORTS) {
+		req->p->nr_dropped++;
 		return;
 	}
 	va_copy(aq, args);
 	len = vsnprintf(NULL, 0, fmt, aq);
 	va_end(aq);
-	r = shp_alloc(sizeof(*r) + len + 1, GFP_KERNEL);
+	r = kzalloc(sizeof(*r) + len + 1, GFP_KERNEL);
 	if (!r) {
-		req->nr_dropped++;
+		req->p->nr_dropped++;
 		return;
 	}
 	vsnprintf(r->reason, len + 1, fmt, args);
 	r->kind = kind;
-	r->phase = req->cur_phase;
+	r->phase = req->p->cur_phase;
 	r->target = target;
 	r->err = err;
-	strscpy(r->handler, req->cur_handler ?: SHP_CORE_NAME,
+	strscpy(r->handler, req->p->cur_handler ?: SHP_CORE_NAME,
 		sizeof(r->handler));
-	list_add_tail(&r->node, &req->reports);
-	req->nr_reports++;
+	list_add_tail(&r->node, &req->p->reports);
+	req->p->nr_reports++;
 }
 
 /**
@@ -775,7 +792,7 @@ static bool shp_concerns(const struct shp_handler *h,
 			 const struct shp_request *req)
 {
 	return (h->classes | h->steps[req->op]->expand_classes) &
-	       req->class_mask;
+	       req->p->class_mask;
 }
 
 /* The name of target @idx for a report, if it is a device; or "". */
@@ -792,10 +809,10 @@ static const char *shp_target_name(const struct shp_request *req, int idx)
 static void shp_set_failed(struct shp_request *req, const char *name,
 			   enum shp_phase phase)
 {
-	if (req->failed_handler[0])
+	if (req->p->failed_handler[0])
 		return;
-	strscpy(req->failed_handler, name, sizeof(req->failed_handler));
-	req->failed_phase = phase;
+	strscpy(req->p->failed_handler, name, sizeof(req->p->failed_handler));
+	req->p->failed_phase = phase;
 }
 
 /*
@@ -815,7 +832,7 @@ static int shp_execute_interruptible(struct shp_sequencer *seq,
 	allow_signal(SIGINT);
 	spin_lock(&seq->lock);
 	seq->interruptible = true;
-	if (req->aborted || req->signalled)
+	if (req->p->aborted || req->p->signalled)
 		send_sig(SIGINT, current, 1);
 	spin_unlock(&seq->lock);
 
@@ -845,15 +862,15 @@ static int shp_call(struct shp_sequencer *seq, struct shp_request *req,
 	const struct shp_steps *st = h->steps[req->op];
 	enum shp_phase phase = shp_call_phase[kind];
 	unsigned int point = kind == SHP_CALL_UNDO ? SHP_FAULT_ROLLBACK : phase;
-	unsigned int reports = req->nr_reports + req->nr_dropped;
+	unsigned int reports = req->p->nr_reports + req->p->nr_dropped;
 	struct shp_target *t = idx >= 0 ? req->targets[idx] : NULL;
 	u64 start = ktime_get_ns();
 	unsigned int delay_ms = 0;
 	bool fault = false;
 	int ret, max;
 
-	req->cur_handler = h->name;
-	req->cur_phase = phase;
+	req->p->cur_handler = h->name;
+	req->p->cur_phase = phase;
 	if (kind != SHP_CALL_EXPAND && shp_should_fail(seq, h, point)) {
 		/* An execute step may be delayed instead (fail/delay_ms). */
 		if (kind == SHP_CALL_EXECUTE)
@@ -901,7 +918,7 @@ static int shp_call(struct shp_sequencer *seq, struct shp_request *req,
 				  ktime_get_ns() - start);
 
 	/* Make sure every failure leaves a trace in the reports. */
-	if (ret < 0 && reports == req->nr_reports + req->nr_dropped) {
+	if (ret < 0 && reports == req->p->nr_reports + req->p->nr_dropped) {
 		const char *what = fault ? "injected fault" : "failed";
 		const char *name = shp_target_name(req, idx);
 		const char *on = *name ? " on " : "";
@@ -916,7 +933,7 @@ static int shp_call(struct shp_sequencer *seq, struct shp_request *req,
 			shp_report_left(req, idx, ret, "commit %s%s%s", what,
 					on, name);
 	}
-	req->cur_handler = NULL;
+	req->p->cur_handler = NULL;
 	if (injected)
 		*injected = fault;
 	return ret;
@@ -931,12 +948,12 @@ static int shp_stopped(struct shp_sequencer *seq, struct shp_request *req)
 	bool aborted, expired;
 
 	spin_lock(&seq->lock);
-	aborted = req->aborted;
-	expired = req->expired;
+	aborted = req->p->aborted;
+	expired = req->p->expired;
 	spin_unlock(&seq->lock);
 	if (!aborted)
 		return 0;
-	req->cur_phase = SHP_PHASE_EXECUTE;
+	req->p->cur_phase = SHP_PHASE_EXECUTE;
 	shp_set_failed(req, SHP_CORE_NAME, SHP_PHASE_EXECUTE);
 	if (!expired) {
 		shp_report_left(req, -1, -EINTR, "aborted");
@@ -950,8 +967,8 @@ static int shp_stopped(struct shp_sequencer *seq, struct shp_request *req)
 /* Targets added by a step bring the handlers of their class in. */
 static void shp_note_new_targets(struct shp_request *req)
 {
-	for (; req->nr_checked < req->nr_targets; req->nr_checked++)
-		req->class_mask |= BIT(req->targets[req->nr_checked]->class);
+	for (; req->p->nr_checked < req->nr_targets; req->p->nr_checked++)
+		req->p->class_mask |= BIT(req->targets[req->p->nr_checked]->class);
 }
 
 /* Room for one more progress record; amortised, like the targets. */
@@ -960,16 +977,14 @@ static int shp_reserve_progress(struct shp_request *req)
 	struct shp_progress *p;
 	unsigned int max;
 
-	if (req->nr_progress < req->max_progress)
+	if (req->p->nr_progress < req->p->max_progress)
 		return 0;
-	max = max(16U, req->max_progress * 2);
-	p = kvrealloc(req->progress, array_size(max, sizeof(*p)), GFP_KERNEL);
+	max = max(16U, req->p->max_progress * 2);
+	p = kvrealloc(req->p->progress, array_size(max, sizeof(*p)), GFP_KERNEL);
 	if (!p)
 		return -ENOMEM;
-	if (!req->progress)
-		atomic_long_inc(&shp_live);
-	req->progress = p;
-	req->max_progress = max;
+	req->p->progress = p;
+	req->p->max_progress = max;
 	return 0;
 }
 
@@ -998,21 +1013,21 @@ static int shp_execute_one(struct shp_sequencer *seq, struct shp_request *req,
 		return ret;
 	ret = shp_reserve_progress(req);
 	if (ret) {
-		req->cur_phase = SHP_PHASE_EXECUTE;
+		req->p->cur_phase = SHP_PHASE_EXECUTE;
 		shp_report_left(req, idx, ret, "no memory to record progress");
 		shp_set_failed(req, SHP_CORE_NAME, SHP_PHASE_EXECUTE);
 		return ret;
 	}
-	reports = req->nr_reports + req->nr_dropped;
-	p = &req->progress[req->nr_progress];
+	reports = req->p->nr_reports + req->p->nr_dropped;
+	p = &req->p->progress[req->p->nr_progress];
 	*p = (struct shp_progress){ .h = h, .target = idx };
 	ret = shp_call(seq, req, h, SHP_CALL_EXECUTE, idx, &p->data,
 		       &f->injected);
 	shp_note_new_targets(req);
 	if (!ret)
-		req->nr_progress++;
+		req->p->nr_progress++;
 	f->final = f->injected || ret == -EINTR;
-	f->reported = reports != req->nr_reports + req->nr_dropped;
+	f->reported = reports != req->p->nr_reports + req->p->nr_dropped;
 	return ret;
 }
 
@@ -1026,7 +1041,7 @@ static int shp_execute_one(struct shp_sequencer *seq, struct shp_request *req,
 static int shp_execute_handler(struct shp_sequencer *seq,
 			       struct shp_request *req, struct shp_handler *h)
 {
-	unsigned int i, nr = req->nr_targets, mark = req->nr_progress;
+	unsigned int i, nr = req->nr_targets, mark = req->p->nr_progress;
 	const struct shp_steps *st = h->steps[req->op];
 	struct shp_failure f, first_f = { };
 	unsigned long *retry = NULL;
@@ -1056,7 +1071,7 @@ static int shp_execute_handler(struct shp_sequencer *seq,
 	/* Nothing changed: a second pass would find what the first did. */
 	ret = first;
 	f = first_f;
-	if (req->nr_progress == mark)
+	if (req->p->nr_progress == mark)
 		goto fail;
 	for_each_set_bit(i, retry, nr) {
 		ret = shp_execute_one(seq, req, h, i, &f);
@@ -1071,12 +1086,12 @@ fail:
 	if (!f.reported) {
 		const char *name = shp_target_name(req, f.target);
 
-		req->cur_handler = h->name;
-		req->cur_phase = SHP_PHASE_EXECUTE;
+		req->p->cur_handler = h->name;
+		req->p->cur_phase = SHP_PHASE_EXECUTE;
 		shp_report_blocker(req, f.target, ret, "%s%s%s",
 				   f.injected ? "injected fault" : "failed",
 				   *name ? " on " : "", name);
-		req->cur_handler = NULL;
+		req->p->cur_handler = NULL;
 	}
 	shp_set_failed(req, h->name, SHP_PHASE_EXECUTE);
 	return ret;
@@ -1088,8 +1103,8 @@ static bool shp_rollback(struct shp_sequencer *seq, struct shp_request *req)
 	bool clean = true;
 	unsigned int i;
 
-	for (i = req->nr_progress; i-- > 0; ) {
-		struct shp_progress *p = &req->progress[i];
+	for (i = req->p->nr_progress; i-- > 0; ) {
+		struct shp_progress *p = &req->p->progress[i];
 
 		if (shp_call(seq, req, p->h, SHP_CALL_UNDO, p->target,
 			     &p->data, NULL))
@@ -1162,12 +1177,12 @@ static int shp_execute(struct shp_sequencer *seq, struct shp_request *req,
 	/* Stopped during the last step: nothing more runs, all is undone. */
 	if (!ret) {
 		ret = shp_stopped(seq, req);
-	} else if (ret != -ETIMEDOUT && READ_ONCE(req->expired)) {
+	} else if (ret != -ETIMEDOUT && READ_ONCE(req->p->expired)) {
 		/*
 		 * A step gave up on the deadline's signal: the request ends
 		 * as one stopped between steps does, with the reason.
 		 */
-		req->cur_phase = SHP_PHASE_EXECUTE;
+		req->p->cur_phase = SHP_PHASE_EXECUTE;
 		shp_report_left(req, -1, -ETIMEDOUT, "deadline of %u ms passed",
 				req->timeout_ms);
 		ret = -ETIMEDOUT;
@@ -1202,15 +1217,15 @@ static int shp_commit(struct shp_sequencer *seq, struct shp_request *req,
 	trace_shp_phase(req, SHP_PHASE_COMMIT, ret, ktime_get_ns() - start);
 	if (!ret)
 		return 0;
-	req->cur_phase = SHP_PHASE_COMMIT;
+	req->p->cur_phase = SHP_PHASE_COMMIT;
 	for (; i < nr; i++) {
 		h = seq->run[i];
 		if (!h->steps[req->op]->commit || !shp_concerns(h, req))
 			continue;
-		req->cur_handler = h->name;
+		req->p->cur_handler = h->name;
 		shp_report_left(req, -1, 0, "commit not run");
 	}
-	req->cur_handler = NULL;
+	req->p->cur_handler = NULL;
 	return ret;
 }
 
@@ -1252,7 +1267,7 @@ static int shp_check_devices(struct shp_request *req)
 	unsigned int i;
 	int ret = 0;
 
-	req->cur_phase = SHP_PHASE_VALIDATE;
+	req->p->cur_phase = SHP_PHASE_VALIDATE;
 	for (i = 0; i < req->nr_targets; i++) {
 		struct device *dev = req->targets[i]->dev;
 
@@ -1282,7 +1297,7 @@ static int shp_check_classes(struct shp_sequencer *seq,
 	for (i = 0; i < nr; i++)
 		if (shp_steps_change(seq->run[i]->steps[req->op]))
 			covered |= seq->run[i]->classes;
-	missing = req->class_mask & ~covered;
+	missing = req->p->class_mask & ~covered;
 	for (j = 0; j < req->nr_targets && !missing; j++) {
 		t = req->targets[j];
 		if (t->class != SHP_CLASS_FIRMWARE)
@@ -1295,7 +1310,7 @@ static int shp_check_classes(struct shp_sequencer *seq,
 	}
 	if (!missing)
 		return 0;
-	req->cur_phase = SHP_PHASE_VALIDATE;
+	req->p->cur_phase = SHP_PHASE_VALIDATE;
 	shp_report_blocker(req, -1, -EOPNOTSUPP,
 			   "no handler can %s %s targets in this kernel",
 			   shp_op_name(req->op), shp_class_names[__ffs(missing)]);
@@ -1327,7 +1342,7 @@ static void shp_execute_request(struct shp_sequencer *seq,
 	if (ret) {
 		req->result = ret;
 		/* A step that could not undo its own work said so: partial. */
-		req->outcome = shp_rollback(seq, req) && !req->left_by_step ?
+		req->outcome = shp_rollback(seq, req) && !req->p->left_by_step ?
 			       SHP_OUTCOME_FAILED : SHP_OUTCOME_PARTIAL;
 		return;
 	}
@@ -1346,7 +1361,7 @@ static void __shp_abort(struct shp_sequencer *seq, struct shp_request *req)
 {
 	lockdep_assert_held(&seq->lock);
 	/* Steps read it without the lock: shp_request_aborted(). */
-	WRITE_ONCE(req->aborted, true);
+	WRITE_ONCE(req->p->aborted, true);
 	if (seq->running == req && seq->interruptible)
 		send_sig(SIGINT, seq->runner, 1);
 }
@@ -1355,11 +1370,12 @@ static void __shp_abort(struct shp_sequencer *seq, struct shp_request *req)
 static void shp_deadline_fn(struct work_struct *work)
 {
 	struct shp_request *req = container_of(to_delayed_work(work),
-					       struct shp_request, deadline);
-	struct shp_sequencer *seq = req->seq;
+					       struct shp_request_private,
+					       deadline)->req;
+	struct shp_sequencer *seq = req->p->seq;
 
 	spin_lock(&seq->lock);
-	req->expired = true;
+	req->p->expired = true;
 	__shp_abort(seq, req);
 	spin_unlock(&seq->lock);
 }
@@ -1370,18 +1386,19 @@ static bool shp_cancelled(struct shp_sequencer *seq, struct shp_request *req)
 	bool cancelled;
 
 	spin_lock(&seq->lock);
-	cancelled = req->cancelled;
+	cancelled = req->p->cancelled;
 	if (cancelled)
-		list_del_init(&req->queued);
+		list_del_init(&req->p->queued);
 	spin_unlock(&seq->lock);
 	return cancelled;
 }
 
 static void shp_work_fn(struct work_struct *work)
 {
-	struct shp_request *req = container_of(work, struct shp_request, work);
-	struct shp_sequencer *seq = req->seq;
-	u64 start = ktime_get_ns(), wait_ns = start - req->queued_ns;
+	struct shp_request *req = container_of(work, struct shp_request_private,
+					       work)->req;
+	struct shp_sequencer *seq = req->p->seq;
+	u64 start = ktime_get_ns(), wait_ns = start - req->p->queued_ns;
 	bool cancelled;
 
 	/*
@@ -1395,9 +1412,9 @@ static void shp_work_fn(struct work_struct *work)
 		lock_map_acquire(&seq->dep_map);
 		lock_device_hotplug();
 		spin_lock(&seq->lock);
-		cancelled = req->cancelled;
-		req->started = true;
-		list_del_init(&req->queued);
+		cancelled = req->p->cancelled;
+		req->p->started = true;
+		list_del_init(&req->p->queued);
 		if (!cancelled) {
 			seq->runner = current;
 			seq->running = req;
@@ -1406,7 +1423,7 @@ static void shp_work_fn(struct work_struct *work)
 	}
 
 	if (cancelled) {
-		if (req->started) {
+		if (req->p->started) {
 			unlock_device_hotplug();
 			lock_map_release(&seq->dep_map);
 		}
@@ -1414,13 +1431,13 @@ static void shp_work_fn(struct work_struct *work)
 		req->outcome = SHP_OUTCOME_CANCELLED;
 	} else {
 		mutex_lock(&seq->handlers_lock);
-		req->started_ns = start;
+		req->p->started_ns = start;
 		trace_shp_request_start(req, wait_ns);
 		if (req->timeout_ms)
-			schedule_delayed_work(&req->deadline,
+			schedule_delayed_work(&req->p->deadline,
 					      msecs_to_jiffies(req->timeout_ms));
 		shp_execute_request(seq, req);
-		cancel_delayed_work_sync(&req->deadline);
+		cancel_delayed_work_sync(&req->p->deadline);
 		spin_lock(&seq->lock);
 		seq->runner = NULL;
 		seq->running = NULL;
@@ -1434,7 +1451,7 @@ static void shp_work_fn(struct work_struct *work)
 
 	if (req->done)
 		req->done(req);
-	complete_all(&req->completion);
+	complete_all(&req->p->completion);
 	shp_request_put(req);
 }
 
@@ -1460,28 +1477,28 @@ VISIBLE_IF_KUNIT int shp_sequencer_submit(struct shp_sequencer *seq,
 		return ret;
 
 	spin_lock(&seq->lock);
-	if (req->seq) {
+	if (req->p->seq) {
 		ret = -EBUSY;
 	} else if (seq->dying) {
 		ret = -ESHUTDOWN;
 	} else {
-		req->seq = seq;
-		req->class_mask = mask;
-		req->nr_checked = req->nr_targets;
+		req->p->seq = seq;
+		req->p->class_mask = mask;
+		req->p->nr_checked = req->nr_targets;
 		req->id = ++seq->next_id;
-		req->queued_ns = ktime_get_ns();
+		req->p->queued_ns = ktime_get_ns();
 		if (!req->timeout_ms && req->origin == SHP_ORIGIN_FIRMWARE &&
 		    req->op == SHP_OP_HOT_REMOVE)
 			req->timeout_ms = READ_ONCE(firmware_remove_timeout_ms);
-		list_add_tail(&req->queued, &seq->queued);
-		kref_get(&req->kref);
+		list_add_tail(&req->p->queued, &seq->queued);
+		kref_get(&req->p->kref);
 		/*
 		 * Traced before it is queued, so that no "start" event can
 		 * precede it; queued under the lock, so that queue order is
 		 * ID order.
 		 */
 		trace_shp_request_queued(req);
-		queue_work(seq->wq, &req->work);
+		queue_work(seq->wq, &req->p->work);
 	}
 	spin_unlock(&seq->lock);
 	if (ret)
@@ -1515,18 +1532,18 @@ VISIBLE_IF_KUNIT int shp_sequencer_submit_wait(struct shp_sequencer *seq,
 	ret = shp_sequencer_submit(seq, req, NULL);
 	if (ret)
 		return ret;
-	if (!wait_for_completion_interruptible(&req->completion))
+	if (!wait_for_completion_interruptible(&req->p->completion))
 		return req->result;
 
 	spin_lock(&seq->lock);
-	if (!req->started) {
+	if (!req->p->started) {
 		/*
 		 * Not started: withdraw it. A fatal signal ends the call; any
 		 * other restarts it once the signal is handled, as a writer
 		 * that finds device_hotplug_lock taken does upstream
 		 * (lock_device_hotplug_sysfs()).
 		 */
-		req->cancelled = true;
+		req->p->cancelled = true;
 		spin_unlock(&seq->lock);
 		return fatal_signal_pending(current) ? -EINTR : -ERESTARTNOINTR;
 	}
@@ -1537,12 +1554,12 @@ VISIBLE_IF_KUNIT int shp_sequencer_submit_wait(struct shp_sequencer *seq,
 	 * offline, memory online) complete. A fatal signal is no different:
 	 * upstream, a killed writer's CPU offline completes too.
 	 */
-	req->signalled = true;
+	req->p->signalled = true;
 	if (seq->running == req && seq->interruptible)
 		send_sig(SIGINT, seq->runner, 1);
 	spin_unlock(&seq->lock);
 	if (!fatal_signal_pending(current) &&
-	    !wait_for_completion_killable(&req->completion))
+	    !wait_for_completion_killable(&req->p->completion))
 		return req->result;
 	/* Killed: the request ends on its own; nobody waits for it. */
 	return -EINTR;
@@ -1562,7 +1579,7 @@ EXPORT_SYMBOL_IF_KUNIT(shp_sequencer_submit_wait);
  */
 int shp_sequencer_abort(struct shp_sequencer *seq, u64 id)
 {
-	struct shp_request *req;
+	struct shp_request_private *p;
 	int ret = -ESRCH;
 
 	spin_lock(&seq->lock);
@@ -1570,9 +1587,9 @@ int shp_sequencer_abort(struct shp_sequencer *seq, u64 id)
 		__shp_abort(seq, seq->running);
 		ret = 0;
 	} else {
-		list_for_each_entry(req, &seq->queued, queued) {
-			if (req->id == id) {
-				req->cancelled = true;
+		list_for_each_entry(p, &seq->queued, queued) {
+			if (p->req->id == id) {
+				p->cancelled = true;
 				ret = 0;
 				break;
 			}
@@ -1658,13 +1675,12 @@ shp_sequencer_create(const char *name, unsigned int history_len)
 	struct shp_sequencer *seq;
 	int s;
 
-	seq = shp_alloc(sizeof(*seq), GFP_KERNEL);
+	seq = kzalloc(sizeof(*seq), GFP_KERNEL);
 	if (!seq)
 		return NULL;
 	if (history_len) {
-		seq->history = shp_alloc(array_size(history_len,
-						    sizeof(*seq->history)),
-					 GFP_KERNEL);
+		seq->history = kcalloc(history_len, sizeof(*seq->history),
+				       GFP_KERNEL);
 		if (!seq->history)
 			goto fail;
 	}
@@ -1689,8 +1705,8 @@ shp_sequencer_create(const char *name, unsigned int history_len)
 	shp_fault_init(seq);
 	return seq;
 fail:
-	shp_free(seq->history);
-	shp_free(seq);
+	kfree(seq->history);
+	kfree(seq);
 	return NULL;
 }
 EXPORT_SYMBOL_IF_KUNIT(shp_sequencer_create);
@@ -1725,10 +1741,10 @@ VISIBLE_IF_KUNIT void shp_sequencer_destroy(struct shp_sequencer *seq)
 		}
 	}
 	for (i = 0; i < seq->history_len; i++)
-		shp_free(seq->history[i].text);
-	shp_free(seq->history);
+		kfree(seq->history[i].text);
+	kfree(seq->history);
 	kfree(seq->run);
-	shp_free(seq);
+	kfree(seq);
 }
 EXPORT_SYMBOL_IF_KUNIT(shp_sequencer_destroy);
 #endif

@@ -69,7 +69,7 @@ static char *shp_format_record(const struct shp_request *req, u64 wait_ns,
 	char *buf;
 	int len;
 
-	buf = shp_alloc(size, GFP_KERNEL);
+	buf = kzalloc(size, GFP_KERNEL);
 	if (!buf)
 		return NULL;
 	len = scnprintf(buf, size, "id=%llu op=%s origin=%s flags=0x%x targets=%u [",
@@ -82,12 +82,12 @@ static char *shp_format_record(const struct shp_request *req, u64 wait_ns,
 			 shp_outcome_names[req->outcome], req->result,
 			 div_u64(wait_ns, NSEC_PER_USEC),
 			 div_u64(run_ns, NSEC_PER_USEC));
-	if (req->failed_handler[0])
+	if (req->p->failed_handler[0])
 		len += scnprintf(buf + len, size - len, " failed=%s/%s",
-				 req->failed_handler,
-				 shp_phase_names[req->failed_phase]);
+				 req->p->failed_handler,
+				 shp_phase_names[req->p->failed_phase]);
 	len += scnprintf(buf + len, size - len, "\n");
-	list_for_each_entry(r, &req->reports, node) {
+	list_for_each_entry(r, &req->p->reports, node) {
 		if (n++ == SHP_HISTORY_REPORTS)
 			break;
 		len += scnprintf(buf + len, size - len,
@@ -96,9 +96,9 @@ static char *shp_format_record(const struct shp_request *req, u64 wait_ns,
 				 r->handler, shp_phase_names[r->phase],
 				 r->target, r->err, r->reason);
 	}
-	if (req->nr_reports + req->nr_dropped > SHP_HISTORY_REPORTS)
+	if (req->p->nr_reports + req->p->nr_dropped > SHP_HISTORY_REPORTS)
 		scnprintf(buf + len, size - len, "  (+%u more reports)\n",
-			  req->nr_reports + req->nr_dropped -
+			  req->p->nr_reports + req->p->nr_dropped -
 			  SHP_HISTORY_REPORTS);
 	/* Keep only what was written. */
 	return krealloc(buf, strlen(buf) + 1, GFP_KERNEL) ?: buf;
@@ -117,7 +117,7 @@ void shp_history_add(struct shp_sequencer *seq, struct shp_request *req,
 	mutex_lock(&seq->history_lock);
 	rec = &seq->history[seq->history_next];
 	seq->history_next = (seq->history_next + 1) % seq->history_len;
-	shp_free(rec->text);
+	kfree(rec->text);
 	rec->id = req->id;
 	rec->result = req->result;
 	rec->outcome = req->outcome;
@@ -202,6 +202,7 @@ static ssize_t shp_history_read(struct file *file, char __user *ubuf,
 static int shp_queue_show(struct seq_file *m, void *unused)
 {
 	struct shp_sequencer *seq = m->private;
+	struct shp_request_private *p;
 	struct shp_request *req;
 
 	spin_lock(&seq->lock);
@@ -210,11 +211,11 @@ static int shp_queue_show(struct seq_file *m, void *unused)
 		seq_printf(m, "id=%llu op=%s origin=%s targets=%u running\n",
 			   req->id, shp_op_name(req->op),
 			   shp_origin_names[req->origin], req->nr_targets);
-	list_for_each_entry(req, &seq->queued, queued)
+	list_for_each_entry(p, &seq->queued, queued)
 		seq_printf(m, "id=%llu op=%s origin=%s targets=%u %s\n",
-			   req->id, shp_op_name(req->op),
-			   shp_origin_names[req->origin], req->nr_targets,
-			   req->cancelled ? "withdrawn" : "queued");
+			   p->req->id, shp_op_name(p->req->op),
+			   shp_origin_names[p->req->origin], p->req->nr_targets,
+			   p->cancelled ? "withdrawn" : "queued");
 	spin_unlock(&seq->lock);
 	return 0;
 }

@@ -8,12 +8,15 @@
 #ifndef _DRIVERS_BASE_SYS_HOTPLUG_INTERNAL_H
 #define _DRIVERS_BASE_SYS_HOTPLUG_INTERNAL_H
 
+#include <linux/completion.h>
 #include <linux/fault-inject.h>
+#include <linux/kref.h>
 #include <linux/lockdep.h>
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
 #include <linux/sys_hotplug.h>
 #include <linux/types.h>
+#include <linux/workqueue.h>
 
 /* A request keeps at most this many reports; further ones are counted. */
 #define SHP_MAX_REPORTS		256
@@ -87,13 +90,46 @@ struct shp_sequencer {
 	struct lockdep_map dep_map;
 };
 
+struct shp_progress;
+
+/* The sequencer's state of a request: &shp_request.p. */
+struct shp_request_private {
+	struct shp_request *req;
+	struct shp_sequencer *seq;
+	struct kref kref;
+	struct work_struct work;
+	struct delayed_work deadline;
+	struct list_head queued;	/* in &shp_sequencer.queued */
+	struct completion completion;
+	unsigned int max_targets;
+	struct list_head chunks;	/* where the targets are */
+	struct list_head reports;
+	unsigned int nr_reports;
+	unsigned int nr_dropped;
+	unsigned int class_mask;	/* BIT() of every target's class */
+	unsigned int nr_checked;	/* targets counted in class_mask */
+	struct shp_progress *progress;	/* the changes, oldest first */
+	unsigned int nr_progress;
+	unsigned int max_progress;
+	bool started;
+	bool cancelled;
+	bool aborted;
+	bool expired;
+	bool signalled;
+	bool left_by_step;
+	const char *cur_handler;
+	enum shp_phase cur_phase;
+	char failed_handler[SHP_NAME_LEN];
+	enum shp_phase failed_phase;
+	u64 queued_ns;
+	u64 started_ns;
+};
+
 extern const char * const shp_class_names[SHP_NR_CLASSES];
 extern const char * const shp_origin_names[SHP_NR_ORIGINS];
 extern const char * const shp_phase_names[SHP_NR_PHASES + 1];
 extern const char * const shp_outcome_names[];
 
-void *shp_alloc(size_t size, gfp_t gfp);
-void shp_free(const void *p);
 int shp_sequencer_abort(struct shp_sequencer *seq, u64 id);
 
 /* sys_hotplug_debugfs.c */
@@ -141,7 +177,6 @@ int shp_sequencer_submit_wait(struct shp_sequencer *seq,
 struct shp_sequencer *shp_default_sequencer(void);
 char *shp_history_text(struct shp_sequencer *seq);
 char *shp_history_record(struct shp_sequencer *seq, u64 id);
-long shp_live_objects(void);
 
 #ifdef CONFIG_FAIL_SYS_HOTPLUG
 struct fault_attr *shp_fault_attr(struct shp_sequencer *seq);

@@ -9,16 +9,13 @@
 #define _LINUX_SYS_HOTPLUG_H
 
 #include <linux/bits.h>
-#include <linux/completion.h>
 #include <linux/errno.h>
-#include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/types.h>
-#include <linux/workqueue.h>
 
 struct attribute;
 struct device;
-struct shp_progress;
+struct shp_request_private;
 struct shp_sequencer;
 
 /**
@@ -210,7 +207,9 @@ struct shp_target {
  *	from the sequencer's worker, without any sequencer lock held
  * @data: for the submitter
  *
- * The remaining members are private to the sequencer.
+ * What the sequencer keeps of the request is private to it (@p); a
+ * caller that needs to know where a request failed asks
+ * shp_request_failed_handler() and shp_request_failed_phase().
  */
 struct shp_request {
 	u64 id;
@@ -226,34 +225,7 @@ struct shp_request {
 	void *data;
 
 	/* private: */
-	struct shp_sequencer *seq;
-	struct kref kref;
-	struct work_struct work;
-	struct delayed_work deadline;
-	struct list_head queued;
-	struct completion completion;
-	unsigned int max_targets;
-	struct list_head chunks;
-	struct list_head reports;
-	unsigned int nr_reports;
-	unsigned int nr_dropped;
-	unsigned int class_mask;
-	unsigned int nr_checked;
-	struct shp_progress *progress;
-	unsigned int nr_progress;
-	unsigned int max_progress;
-	bool started;
-	bool cancelled;
-	bool aborted;
-	bool expired;
-	bool signalled;
-	bool left_by_step;
-	const char *cur_handler;
-	enum shp_phase cur_phase;
-	char failed_handler[SHP_NAME_LEN];
-	enum shp_phase failed_phase;
-	u64 queued_ns;
-	u64 started_ns;
+	struct shp_request_private *p;
 };
 
 /**
@@ -380,26 +352,6 @@ static inline bool shp_is_up(enum shp_operation op)
 	return op == SHP_OP_HOT_ADD || op == SHP_OP_ONLINE;
 }
 
-/**
- * shp_request_aborted - whether the request a step runs for must stop
- * @req: the request
- *
- * A step whose work for one target is long (validating every page of
- * many memory blocks) checks this between units of work and, once it is
- * true, returns -EINTR. The sequencer calls no further execute or commit
- * step of such a request; execute steps are also sent SIGINT, so that
- * waits that give up on a signal end.
- *
- * Context: any; reads without a lock a flag that only goes from false to
- * true.
- * Return: true once an operator has aborted the request ("abort ID" to
- * the debugfs request file) or its deadline (@req->timeout_ms) passed.
- */
-static inline bool shp_request_aborted(const struct shp_request *req)
-{
-	return READ_ONCE(req->aborted);
-}
-
 #ifdef CONFIG_SYS_HOTPLUG
 
 struct shp_request *shp_request_alloc(enum shp_operation op,
@@ -410,6 +362,9 @@ void shp_request_put(struct shp_request *req);
 struct shp_target *shp_request_add_targets(struct shp_request *req,
 					   unsigned int n);
 void shp_target_set_device(struct shp_target *t, struct device *dev);
+bool shp_request_aborted(const struct shp_request *req);
+const char *shp_request_failed_handler(const struct shp_request *req);
+enum shp_phase shp_request_failed_phase(const struct shp_request *req);
 bool shp_target_changed(const struct shp_request *req,
 			const struct shp_target *t);
 int shp_submit(struct shp_request *req, u64 *id);
@@ -448,6 +403,23 @@ shp_request_add_targets(struct shp_request *req, unsigned int n)
 static inline void shp_target_set_device(struct shp_target *t,
 					 struct device *dev)
 {
+}
+
+static inline bool shp_request_aborted(const struct shp_request *req)
+{
+	return false;
+}
+
+static inline const char *
+shp_request_failed_handler(const struct shp_request *req)
+{
+	return "";
+}
+
+static inline enum shp_phase
+shp_request_failed_phase(const struct shp_request *req)
+{
+	return SHP_PHASE_VALIDATE;
 }
 
 static inline bool shp_target_changed(const struct shp_request *req,

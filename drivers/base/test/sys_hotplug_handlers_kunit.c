@@ -552,7 +552,7 @@ static void shp_hw_mem_unmovable(struct kunit *test)
 		set_block(test, req->targets[i], addrs[i], -1);
 	ret = shp_submit_wait(req);
 	KUNIT_EXPECT_TRUE(test, ret == -EBUSY || ret == -EINVAL);
-	KUNIT_EXPECT_EQ(test, req->nr_reports, n);
+	KUNIT_EXPECT_EQ(test, req->p->nr_reports, n);
 
 	/* Each one named, with the reason its zones give. */
 	for (i = 0; i < n; i++) {
