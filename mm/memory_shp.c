@@ -33,6 +33,7 @@
 #include <linux/mm.h>
 #include <linux/mmzone.h>
 #include <linux/nodemask.h>
+#include <linux/property.h>
 #include <linux/sys_hotplug.h>
 #include <linux/topology.h>
 #include <linux/xarray.h>
@@ -168,6 +169,19 @@ static int mem_shp_check_range(struct shp_request *req, struct shp_target *t)
 	ret = mem_shp_check_shape(req, t, &c, true);
 	if (ret)
 		return ret;
+	/*
+	 * The memory of a node that no firmware object removes (boot memory)
+	 * would be gone for good: adding it again takes a raw range, which
+	 * is for testing only.
+	 */
+	if (req->op == SHP_OP_HOT_REMOVE && t->parent >= 0 &&
+	    !(t->flags & SHP_TARGET_FW_REMOVES) &&
+	    !IS_ENABLED(CONFIG_SYS_HOTPLUG_RAW_RANGES)) {
+		shp_report_blocker(req, idx, -EPERM,
+				   "range %#llx+%#llx: no firmware object removes it",
+				   t->mem.start, t->mem.size);
+		return -EPERM;
+	}
 	if (!(t->flags & SHP_TARGET_FW_REMOVES) && mem_shp_owned(&c)) {
 		shp_report_blocker(req, idx, -EPERM,
 				   "range %#llx+%#llx holds memory a driver owns (a memory group or driver-managed RAM)",
@@ -577,11 +591,15 @@ static bool node_shp_targets(struct shp_request *req, struct device *dev)
 }
 
 /*
- * What offline requests of a node took down, so that online of the node
- * brings back that and nothing else (a CPU that an operator took offline
- * on its own stays offline): CPUs by number, with their node, and memory
- * blocks by block ID, with their node and the online type (MMOP_*) of the
- * zone they were in. Changed by steps only, so under device_hotplug_lock.
+ * What offline requests of a node took down since online of the node last
+ * brought its devices back, so that the next online of the node brings
+ * back that and nothing else (a CPU that an operator took offline on its
+ * own stays offline): CPUs by number, with their node, and memory blocks
+ * by block ID, with their node and the online type (MMOP_*: kernel or
+ * movable) of the zone they were in. A record names a device, not what
+ * happened to it since: one that is online again, or gone, is skipped; an
+ * entry of another node (a CPU number or block ID reused there) is not
+ * this node's. Changed by steps only, so under device_hotplug_lock.
  */
 static DEFINE_XARRAY(node_shp_cpus);
 static DEFINE_XARRAY(node_shp_blocks);
@@ -602,6 +620,14 @@ static int node_shp_entry_nid(void *entry)
 static int node_shp_entry_type(void *entry)
 {
 	return xa_to_value(entry) & (BIT(NODE_SHP_TYPE_BITS) - 1);
+}
+
+/* The record of device @index on node @nid, or NULL (an older node's). */
+static void *node_shp_lookup(struct xarray *xa, unsigned long index, int nid)
+{
+	void *e = xa_load(xa, index);
+
+	return e && node_shp_entry_nid(e) == nid ? e : NULL;
 }
 
 /* Whether an offline of node @nid left a record. */
@@ -687,7 +713,7 @@ static int node_shp_add_block(struct memory_block *mem, void *arg)
 	} else {
 		if (mem->state != MEM_OFFLINE)
 			return 0;
-		e = xa_load(&node_shp_blocks, mem->dev.id);
+		e = node_shp_lookup(&node_shp_blocks, mem->dev.id, mem->nid);
 		if (w->recorded && !e)
 			return 0;
 		if (e)
@@ -717,7 +743,8 @@ static int node_shp_expand_node(struct shp_request *req, struct shp_target *t)
 	for_each_present_cpu(cpu) {
 		if (cpu_to_node(cpu) != t->nid || cpu_online(cpu) != offline)
 			continue;
-		if (!offline && w.recorded && !xa_load(&node_shp_cpus, cpu))
+		if (!offline && w.recorded &&
+		    !node_shp_lookup(&node_shp_cpus, cpu, t->nid))
 			continue;
 		node_shp_add_device(&w, SHP_CLASS_CPU, get_cpu_device(cpu));
 	}
@@ -916,12 +943,14 @@ struct node_shp_ranges {
 	struct shp_target *node;
 	struct shp_target *range;	/* the range the next block may extend */
 	struct memory_group *group;	/* the memory group of that range */
+	struct fwnode_handle *fwnode;	/* the firmware node of that range */
 };
 
 /*
  * Contiguous present blocks of the node, in one memory group or in none,
- * make one range: a range stays inside what one owner (an ACPI memory
- * device, say) adds and removes.
+ * and bound to one firmware node or to none, make one range: a range
+ * stays inside what one owner adds and removes (an ACPI memory device
+ * describes boot memory without a memory group).
  */
 static int node_shp_add_range_block(struct memory_block *mem, void *arg)
 {
@@ -935,7 +964,8 @@ static int node_shp_add_range_block(struct memory_block *mem, void *arg)
 		r->range = NULL;
 		return 0;
 	}
-	if (t && t->mem.start + t->mem.size == start && r->group == mem->group) {
+	if (t && t->mem.start + t->mem.size == start &&
+	    r->group == mem->group && r->fwnode == dev_fwnode(&mem->dev)) {
 		t->mem.size += memory_block_size_bytes();
 		return 0;
 	}
@@ -950,6 +980,7 @@ static int node_shp_add_range_block(struct memory_block *mem, void *arg)
 	t->mem.online_type = -1;
 	r->range = t;
 	r->group = mem->group;
+	r->fwnode = dev_fwnode(&mem->dev);
 	return 0;
 }
 

@@ -447,19 +447,28 @@ static struct acpi_device *acpi_shp_holder(struct device *dev)
  * node stage made them targets, the node their parent) become firmware
  * targets too, with the node as their parent, so that their ejects remove
  * what they hold. What no object of ours holds is left to its stage: the
- * memory stage removes memory itself, the CPU stage refuses a CPU.
+ * CPU stage refuses a CPU, the memory stage memory that nothing adds
+ * again. The objects of memory come first, of every node, then those of
+ * CPUs: commit ejects in target order, and QEMU (7.2) aborts when a
+ * memory device is ejected after a processor.
  */
 static int acpi_shp_name_holders(struct shp_request *req)
 {
-	unsigned int i, n = req->nr_targets;
+	unsigned int i, n = req->nr_targets, pass;
 	struct memory_block *mem;
 	struct acpi_device *adev;
 	struct shp_target *t, *f;
 
-	for (i = 0; i < n; i++) {
+	for (pass = 0; pass < 2 * n; pass++) {
+		bool cpus = pass >= n;
+		bool cpu;
+
+		i = pass % n;
 		t = req->targets[i];
+		cpu = t->class == SHP_CLASS_CPU;
 		if (t->parent < 0 ||
-		    req->targets[t->parent]->class != SHP_CLASS_NODE)
+		    req->targets[t->parent]->class != SHP_CLASS_NODE ||
+		    cpu != cpus)
 			continue;
 		if (t->class == SHP_CLASS_CPU) {
 			adev = acpi_shp_holder(t->dev);

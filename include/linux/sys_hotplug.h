@@ -95,7 +95,8 @@ enum shp_phase {
  * brings system devices up at boot: the node, then the firmware objects,
  * then memory (so that new CPUs find local memory), then CPUs. Hot-remove
  * and offline run them from last to first. Within a stage, handlers run in
- * registration order on the way up and in reverse on the way down.
+ * registration order on the way up and in reverse on the way down. (Expand
+ * steps, which only add and mark targets, always run from first to last.)
  *
  * Rules for adding a stage: it goes where the boot sequence brings its
  * devices up; every handler of a stage may rely on the stages before it
@@ -157,8 +158,9 @@ struct shp_handler;
  *	or that is named by its physical range
  * @nid: NUMA node of the target, or NUMA_NO_NODE
  * @parent: index of the target this one was expanded from (the range a
- *	memory block belongs to, the CPU or memory whose node this is), or
- *	-1 for a target the submitter named
+ *	memory block belongs to, the CPU or memory whose node this is, the
+ *	node whose CPUs, memory and firmware objects an offline or removal
+ *	of the node brings in), or -1 for a target the submitter named
  * @flags: SHP_TARGET_* flags; zero at submission
  * @mem: memory targets: physical range that has no memory block yet, and
  *	the online type (MMOP_*) to use, or -1 for the default policy (for
@@ -232,9 +234,13 @@ struct shp_request {
  * struct shp_steps - what a handler does for one operation
  * @expand: optional; runs before any validate step of the request and adds
  *	the targets that the named ones imply (the blocks of a range, the
- *	node of a CPU), setting their @parent; a firmware handler marks here
- *	the targets its objects hold (%SHP_TARGET_FW_REMOVES). Returns 0 or
- *	the errno of a target it cannot expand, reported as a blocker.
+ *	node of a CPU, the devices of a node), setting their @parent; a
+ *	firmware handler marks here the targets its objects hold
+ *	(%SHP_TARGET_FW_REMOVES). Expand steps run from the first stage to
+ *	the last whatever the operation, so that each sees what the stages
+ *	before it added. Returns 0 or the errno of a target it cannot
+ *	expand, reported as a blocker; the first failing expand step ends
+ *	the request before any validate step.
  * @validate: optional; checks the request and changes nothing, not even
  *	by a uevent: reports every blocker with shp_report_blocker() and
  *	returns the first errno

@@ -1094,7 +1094,11 @@ static void shp_hw_node_offline_rollback(struct kunit *test)
 	expect_record(test, req, "failed=memory/execute");
 	WRITE_ONCE(fail_pfn, -1UL);
 
-	/* The failed offline recorded nothing: online changes nothing. */
+	/*
+	 * The node step runs last on the way down, after the failure: the
+	 * failed offline left no record, so the next offline and online of
+	 * the node bring back only what that one took down.
+	 */
 	KUNIT_ASSERT_EQ(test, submit_cpus(test, SHP_OP_OFFLINE, &cpus[1], 1,
 					  &req), 0);
 	KUNIT_ASSERT_EQ(test, submit_node(test, SHP_OP_OFFLINE, nid, 0, &req), 0);
