@@ -1035,6 +1035,7 @@ def docs(results, commits):
 
 STUB_USER = r'''// SPDX-License-Identifier: GPL-2.0
 /* Scratch file of make check: the API compiles away when the framework is off. */
+#include <linux/gfp_types.h>
 #include <linux/sys_hotplug.h>
 
 int shp_stub_check(void);
@@ -1054,6 +1055,10 @@ int shp_stub_check(void)
 	shp_request_put(req);
 	ret = ret ?: shp_register_handler(&h);
 	shp_unregister_handler(&h);
+	if (shp_request_aborted(req) || shp_target_changed(req, NULL) ||
+	    *shp_request_failed_handler(req) ||
+	    shp_request_failed_phase(req) != SHP_PHASE_VALIDATE)
+		ret = -EINVAL;
 	return ret;
 }
 '''
