@@ -1193,14 +1193,15 @@ static int shp_execute(struct shp_sequencer *seq, struct shp_request *req,
 
 /*
  * Commit each target, handler by handler. Commit does not roll back: at
- * the first failure, the request says which commit steps did not run.
+ * the first failure, the request says which commit steps did not run,
+ * target by target (the ejects of a node's other objects, say).
  */
 static int shp_commit(struct shp_sequencer *seq, struct shp_request *req,
 		      unsigned int nr)
 {
 	u64 start = ktime_get_ns();
-	struct shp_handler *h;
-	unsigned int i, t;
+	struct shp_handler *h = NULL;
+	unsigned int i, t = 0;
 	int ret = 0;
 
 	for (i = 0; i < nr && !ret; i++) {
@@ -1217,13 +1218,16 @@ static int shp_commit(struct shp_sequencer *seq, struct shp_request *req,
 	trace_shp_phase(req, SHP_PHASE_COMMIT, ret, ktime_get_ns() - start);
 	if (!ret)
 		return 0;
+	/* The failing handler's targets after the failure, then the rest. */
 	req->p->cur_phase = SHP_PHASE_COMMIT;
-	for (; i < nr; i++) {
+	for (i--; i < nr; i++, t = 0) {
 		h = seq->run[i];
 		if (!h->steps[req->op]->commit || !shp_concerns(h, req))
 			continue;
 		req->p->cur_handler = h->name;
-		shp_report_left(req, -1, 0, "commit not run");
+		for (; t < req->nr_targets; t++)
+			if (shp_owns(h, req->targets[t]))
+				shp_report_left(req, t, 0, "commit not run");
 	}
 	req->p->cur_handler = NULL;
 	return ret;

@@ -591,9 +591,15 @@ static void shp_test_failure_matrix(struct kunit *test)
 		/* Commit does not roll back: everything executed stays. */
 		KUNIT_EXPECT_EQ(test, req->outcome, SHP_OUTCOME_PARTIAL);
 		expect_world(test, NR_TARGETS);
-		/* One report for the failure, one per commit not run. */
+		/*
+		 * One report for the failure, one per commit not run: the
+		 * failing handler's later targets, every target of the
+		 * handlers after it.
+		 */
 		KUNIT_EXPECT_EQ(test, count_reports(req),
-				(unsigned int)(NR_FAKES - c->pos));
+				(unsigned int)(1 + NR_TARGETS - 1 - c->target +
+					       (NR_FAKES - 1 - c->pos) *
+					       NR_TARGETS));
 	} else {
 		KUNIT_EXPECT_EQ(test, req->outcome, SHP_OUTCOME_FAILED);
 		expect_world(test, 0);
