@@ -582,8 +582,13 @@ class Results:
                  for s in ('PASS', 'FAIL', 'SKIP')}
         for name, state, detail in self.items:
             if state != 'PASS':
+                # A detail of several lines (a kernel log's last words)
+                # follows its name, indented.
+                first, *rest = (detail or '').split('\n')
                 print(f'  {state.lower()}: {name}' +
-                      (f': {detail}' if detail else ''))
+                      (f': {first}' if first else ''))
+                for ln in rest:
+                    print(f'      {ln}')
         line = f'{count["PASS"]} passed, {count["FAIL"]} failed'
         if count['SKIP']:
             line += f', {count["SKIP"]} skipped'
@@ -621,7 +626,15 @@ KUNIT_RUNS = {
                    'CONFIG_FAULT_INJECTION_DEBUG_FS=y',
                    'CONFIG_FAIL_SYS_HOTPLUG=y',
                    'CONFIG_SYS_HOTPLUG_RAW_RANGES=y',
-                   'CONFIG_SYS_HOTPLUG_KUNIT_TEST=y')],
+                   'CONFIG_SYS_HOTPLUG_KUNIT_TEST=y',
+                   # A case that hangs ends the run within minutes with
+                   # the blocked task's stack in the log (panic=-1 and
+                   # QEMU's -no-reboot), not after kunit.py's timeout
+                   # with nothing said.
+                   'CONFIG_DETECT_HUNG_TASK=y',
+                   'CONFIG_DEFAULT_HUNG_TASK_TIMEOUT=120',
+                   'CONFIG_BOOTPARAM_HUNG_TASK_PANIC=y')] +
+               ['--kernel_args=panic=-1'],
                'kunit-x86-64', 'about 5 minutes the first time'),
 }
 
@@ -692,6 +705,27 @@ def kunit(results, arch='UML', extra=(), tree=TREE, build_dir=None):
         results.add(f'kunit {arch}: suite ran', False,
                     f'kunit.py exit {res.returncode}')
         return
+    text = ''
+    if os.path.exists(raw):
+        with open(raw, errors='replace') as f:
+            text = f.read()
+    record_kunit(results, arch, cases, text, res.returncode)
+    # Figures the suite prints (benchmarks), passed on to the reader.
+    for line in text.splitlines():
+        if 'cost:' in line:
+            log('figure: ' + line.strip().lstrip('# '))
+
+
+def record_kunit(results, arch, cases, text, returncode):
+    """Record the (name, status) @cases of a KUnit run on @arch, whose
+    kernel log is @text, and the log check."""
+    # kunit.py reports the cases a kernel never reached (it stopped, hung
+    # or QEMU died) as unnamed ERROR cases: one failure for all of them,
+    # with the end of the log, rather than a screenful of empty names.
+    def unreached(name, status):
+        return status == 'ERROR' and (not name or name.endswith('.'))
+    lost = [n for n, s in cases if unreached(n, s)]
+    cases = [(n, s) for n, s in cases if not unreached(n, s)]
     for name, status in cases:
         name = f'kunit {arch}: {name}'
         state = verdict('patched', name, status)
@@ -699,19 +733,30 @@ def kunit(results, arch='UML', extra=(), tree=TREE, build_dir=None):
         if status == 'SKIP':
             why = EXPECTED_SKIPS.get(name, 'skipped on the patched kernel')
         results.record(name, state, why)
-    text = ''
-    if os.path.exists(raw):
-        with open(raw, errors='replace') as f:
-            text = f.read()
     bad = [ln.strip() for ln in text.splitlines()
            if KERNEL_BAD.search(ln) and KUNIT_BASE_WARNING not in ln]
     results.add(f'kunit {arch}: kernel log has no warning, BUG or lockdep report',
                 bool(text) and not bad, bad[0] if bad else
                 ('' if text else 'no test.log'))
-    # Figures the suite prints (benchmarks), passed on to the reader.
-    for line in text.splitlines():
-        if 'cost:' in line:
-            log('figure: ' + line.strip().lstrip('# '))
+    if lost:
+        suites = sorted({n.rstrip('.') for n in lost if n})
+        results.add(f'kunit {arch}: every case reported', False,
+                    f'{len(lost)} cases or suites never reported' +
+                    (f' (in {", ".join(suites)})' if suites else '') +
+                    f'; kunit.py exit {returncode}; the log ends:\n' +
+                    '\n'.join(log_end(text)))
+
+
+def log_end(text, lines=12):
+    """The last @lines lines of a KUnit log after its last result line
+    (what the kernel, or QEMU, said before it stopped), or its last
+    @lines lines if none follow one."""
+    all_lines = [ln.rstrip() for ln in text.splitlines() if ln.strip()]
+    last = max((i for i, ln in enumerate(all_lines)
+                if re.match(r'\s*(not )?ok \d+ ', ln)), default=-1)
+    after = all_lines[last + 1:] if last >= 0 else all_lines
+    head = [all_lines[last].strip()] if last >= 0 else []
+    return (head + after[-lines:]) or ['(empty)']
 
 
 def walk_kunit(node, prefix=''):

@@ -35,6 +35,27 @@ class Verdicts(unittest.TestCase):
             self.assertEqual(shp.verdict('patched', 'x', status), 'FAIL')
             self.assertEqual(shp.verdict('base', 'x', status), 'FAIL')
 
+    def test_kunit_crash_is_one_failure_with_the_log_end(self):
+        # kunit.py's JSON for a kernel that stopped in suite s after case
+        # s.a: the cases and suites it never reached have no name.
+        cases = [('s.a', 'PASS'), ('s.', 'ERROR'), ('s.', 'ERROR'),
+                 ('', 'ERROR'), ('t.x', 'ERROR')]
+        log = ('KTAP version 1\n    ok 1 a\n'
+               'qemu-system-x86_64: some assertion failed\n')
+        res = shp.Results()
+        with redirect_stdout(io.StringIO()) as out:
+            shp.record_kunit(res, 'x86_64', cases, log, 1)
+            failed = res.summary()
+        # t.x crashed on its own (a named case); s. and '' are one failure.
+        self.assertEqual(failed, 2)
+        text = out.getvalue()
+        self.assertIn('fail: kunit x86_64: t.x: ERROR', text)
+        self.assertIn('every case reported: 3 cases or suites never '
+                      'reported (in s); kunit.py exit 1', text)
+        self.assertIn('      ok 1 a\n      qemu-system-x86_64: some '
+                      'assertion failed\n', text)
+        self.assertNotIn('kunit x86_64: s.:', text)
+
     def test_summary_counts_skips(self):
         res = shp.Results()
         with redirect_stdout(io.StringIO()) as out:
