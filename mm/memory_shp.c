@@ -33,6 +33,8 @@
 #include <linux/mm.h>
 #include <linux/mmzone.h>
 #include <linux/nodemask.h>
+#include <linux/overflow.h>
+#include <linux/string.h>
 #include <linux/property.h>
 #include <linux/sys_hotplug.h>
 #include <linux/topology.h>
@@ -546,6 +548,159 @@ static const struct shp_steps mem_shp_hot_remove = {
 	.commit = mem_shp_commit,
 };
 
+/* ------------------------------------------------------------ request file */
+
+/* The physical range [@start, @end) that memory target @t covers. */
+static void mem_shp_span(const struct shp_target *t, u64 *start, u64 *end)
+{
+	const struct memory_block *mem;
+
+	if (!t->dev) {
+		*start = t->mem.start;
+		*end = t->mem.start + t->mem.size;
+		return;
+	}
+	mem = container_of(t->dev, struct memory_block, dev);
+	*start = PFN_PHYS(section_nr_to_pfn(mem->start_section_nr));
+	*end = *start + memory_block_size_bytes();
+}
+
+/* Whether a memory target of @req covers any of [@start, @end). */
+static bool mem_shp_named(struct shp_request *req, u64 start, u64 end)
+{
+	struct shp_target *t;
+	u64 s, e;
+
+	for (t = shp_next_target(req, NULL, SHP_CLASS_MEMORY); t;
+	     t = shp_next_target(req, t, SHP_CLASS_MEMORY)) {
+		mem_shp_span(t, &s, &e);
+		if (s < end && start < e)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * "mem:START+SIZE[@NID]": a physical range, for add (on node NID) and
+ * remove; for testing only (CONFIG_SYS_HOTPLUG_RAW_RANGES). Validate
+ * refuses a range that a driver owns.
+ */
+static int mem_shp_parse_range(struct shp_request *req, char *spec)
+{
+	char *size = strchr(spec, '+'), *node;
+	u64 start, len, end, nid = NUMA_NO_NODE;
+	struct shp_target *t;
+
+	if (!IS_ENABLED(CONFIG_SYS_HOTPLUG_RAW_RANGES))
+		return -EOPNOTSUPP;
+	if (req->op != SHP_OP_HOT_ADD && req->op != SHP_OP_HOT_REMOVE)
+		return -EINVAL;
+	if (!size)
+		return -EINVAL;
+	*size++ = '\0';
+	node = strchr(size, '@');
+	if (node) {
+		*node++ = '\0';
+		/* The node of a range that exists is its blocks'. */
+		if (req->op != SHP_OP_HOT_ADD ||
+		    shp_parse_u64(node, 0, &nid) || nid >= MAX_NUMNODES)
+			return -EINVAL;
+	}
+	if (shp_parse_u64(spec, 0, &start) || shp_parse_u64(size, 0, &len) ||
+	    !len || check_add_overflow(start, len, &end) ||
+	    mem_shp_named(req, start, end))
+		return -EINVAL;
+	t = shp_request_add_targets(req, 1);
+	if (!t)
+		return -ENOMEM;
+	t->class = SHP_CLASS_MEMORY;
+	t->mem.start = start;
+	t->mem.size = len;
+	t->nid = (int)nid;
+	return 0;
+}
+
+/*
+ * Memory block @id, held, in @mem: 0, -ENODEV, or -ERESTARTNOINTR while a
+ * request holds device_hotplug_lock, under which the lookup is made (the
+ * write is restarted, as a sysfs write is).
+ */
+static int mem_shp_parse_find(u64 id, struct memory_block **mem)
+{
+	u64 start;
+	int ret;
+
+	/* A block number past the physical address space names nothing. */
+	if (check_mul_overflow(id, (u64)memory_block_size_bytes(), &start) ||
+	    PHYS_PFN(start) > PHYS_PFN(PHYSMEM_END))
+		return -ENODEV;
+	ret = lock_device_hotplug_sysfs();
+	if (ret)
+		return ret;
+	*mem = mem_shp_find(start);
+	unlock_device_hotplug();
+	return *mem ? 0 : -ENODEV;
+}
+
+/*
+ * "memoryN", or "memoryN-M" for every block from N to M in that order;
+ * @how may pick the zone of an online as a block's state file does
+ * ("online_kernel", "online_movable").
+ */
+static int mem_shp_parse_blocks(struct shp_request *req, char *spec,
+				const char *how)
+{
+	u64 bs = memory_block_size_bytes(), first, last, id, lo, hi;
+	char *dash = strchr(spec, '-');
+	int type = -1, ret = 0;
+	struct memory_block *mem;
+	struct shp_target *t;
+
+	if (how) {
+		type = mhp_online_type_from_str(how);
+		if (type != MMOP_ONLINE_KERNEL && type != MMOP_ONLINE_MOVABLE)
+			return -EINVAL;
+	}
+	if (dash)
+		*dash++ = '\0';
+	if (shp_parse_u64(spec, 10, &first) ||
+	    shp_parse_u64(dash ?: spec, 10, &last) || last < first)
+		return -EINVAL;
+	if (last - first >= SHP_PARSE_MAX_TARGETS)
+		return -E2BIG;
+	/*
+	 * Blocks of one size: the span of the list is all it can overlap (a
+	 * span past 64 bits holds no block, which the lookup says).
+	 */
+	if (!check_mul_overflow(first, bs, &lo) &&
+	    !check_mul_overflow(last - first + 1, bs, &hi) &&
+	    !check_add_overflow(lo, hi, &hi) && mem_shp_named(req, lo, hi))
+		return -EINVAL;
+	t = shp_request_add_targets(req, last - first + 1);
+	if (!t)
+		return -ENOMEM;
+	for (id = first; id <= last && !ret; id++, t++) {
+		t->class = SHP_CLASS_MEMORY;
+		t->mem.online_type = type;
+		ret = mem_shp_parse_find(id, &mem);
+		if (ret)
+			break;
+		shp_target_set_device(t, &mem->dev);
+		put_device(&mem->dev);
+	}
+	return ret;
+}
+
+static int mem_shp_parse(struct shp_handler *h, struct shp_request *req,
+			 char *word, const char *how)
+{
+	if (!strncmp(word, "mem:", 4))
+		return how ? -EINVAL : mem_shp_parse_range(req, word + 4);
+	if (strncmp(word, "memory", 6))
+		return -ENOENT;
+	return mem_shp_parse_blocks(req, word + 6, how);
+}
+
 static struct shp_handler mem_shp_handler = {
 	.name = "memory",
 	.stage = SHP_STAGE_MEMORY,
@@ -554,6 +709,7 @@ static struct shp_handler mem_shp_handler = {
 		[SHP_OP_HOT_ADD] = &mem_shp_hot_add,
 		[SHP_OP_ONLINE] = &mem_shp_online,
 	},
+	.parse = mem_shp_parse,
 };
 
 /* ------------------------------------------------------------ nodes */
@@ -1161,6 +1317,25 @@ static const struct shp_steps node_shp_offline = {
 	.undo = node_shp_unrecord,
 };
 
+/* "nodeN" in the debugfs request file: any possible node number. */
+static int node_shp_parse(struct shp_handler *h, struct shp_request *req,
+			  char *word, const char *how)
+{
+	struct shp_target *t;
+	u64 nid;
+
+	if (strncmp(word, "node", 4))
+		return -ENOENT;
+	if (shp_parse_u64(word + 4, 10, &nid) || nid >= MAX_NUMNODES || how)
+		return -EINVAL;
+	t = shp_request_add_targets(req, 1);
+	if (!t)
+		return -ENOMEM;
+	t->class = SHP_CLASS_NODE;
+	t->nid = nid;
+	return 0;
+}
+
 static struct shp_handler node_shp_handler = {
 	.name = "node",
 	.stage = SHP_STAGE_NODE,
@@ -1170,6 +1345,7 @@ static struct shp_handler node_shp_handler = {
 		[SHP_OP_ONLINE] = &node_shp_online,
 		[SHP_OP_OFFLINE] = &node_shp_offline,
 	},
+	.parse = node_shp_parse,
 };
 
 static int __init mem_shp_init(void)

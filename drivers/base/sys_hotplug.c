@@ -656,7 +656,9 @@ VISIBLE_IF_KUNIT int shp_sequencer_register(struct shp_sequencer *seq,
 	seq->run = run;
 	seq->nr_handlers++;
 	h->seq = seq;
+	mutex_lock(&seq->list_lock);
 	list_add_tail(&h->node, &seq->stages[h->stage]);
+	mutex_unlock(&seq->list_lock);
 	shp_count_handler(seq, h, 1);
 out:
 	mutex_unlock(&seq->handlers_lock);
@@ -712,7 +714,9 @@ void shp_unregister_handler(struct shp_handler *h)
 	shp_count_handler(seq, h, -1);
 	/* ...and the running one, which may use it, ends first. */
 	mutex_lock(&seq->handlers_lock);
+	mutex_lock(&seq->list_lock);
 	list_del(&h->node);
+	mutex_unlock(&seq->list_lock);
 	seq->nr_handlers--;
 	h->seq = NULL;
 	h->unregistering = false;
@@ -1700,6 +1704,7 @@ shp_sequencer_create(const char *name, unsigned int history_len)
 	spin_lock_init(&seq->lock);
 	INIT_LIST_HEAD(&seq->queued);
 	mutex_init(&seq->handlers_lock);
+	mutex_init(&seq->list_lock);
 	mutex_init(&seq->history_lock);
 	for (s = 0; s < SHP_NR_STAGES; s++)
 		INIT_LIST_HEAD(&seq->stages[s]);

@@ -6,15 +6,11 @@
  * See Documentation/driver-api/sys_hotplug.rst.
  */
 
-#include <linux/cpu.h>
 #include <linux/ctype.h>
 #include <linux/debugfs.h>
 #include <linux/device.h>
-#include <linux/memory.h>
-#include <linux/memory_hotplug.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
-#include <linux/numa.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
@@ -261,7 +257,7 @@ static int shp_handlers_show(struct seq_file *m, void *unused)
 	struct shp_handler *h;
 	int s, op;
 
-	mutex_lock(&seq->handlers_lock);
+	mutex_lock(&seq->list_lock);
 	for (s = 0; s < SHP_NR_STAGES; s++) {
 		list_for_each_entry(h, &seq->stages[s], node) {
 			seq_printf(m, "%d %s classes=%#x", s, h->name,
@@ -274,259 +270,99 @@ static int shp_handlers_show(struct seq_file *m, void *unused)
 			seq_putc(m, '\n');
 		}
 	}
-	mutex_unlock(&seq->handlers_lock);
+	mutex_unlock(&seq->list_lock);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(shp_handlers);
 
-/*
- * A number of the request file: digits only (no sign, no space), in @base
- * (0: also 0x for hexadecimal and a leading 0 for octal), that fits.
+/**
+ * shp_parse_u64 - read a number of the debugfs request file
+ * @s: the text, NUL-terminated
+ * @base: as for kstrtou64(): 0 also takes 0x for hexadecimal and a leading
+ *	0 for octal
+ * @v: where to store the number
+ *
+ * For handlers' &shp_handler.parse: a number in the request file is digits
+ * only (no sign, no space) and fits in 64 bits.
+ *
+ * Context: any context.
+ *
+ * Return: 0, or -EINVAL for anything else.
  */
-static int shp_parse_u64(const char *s, unsigned int base, u64 *v)
+int shp_parse_u64(const char *s, unsigned int base, u64 *v)
 {
 	if (!isdigit(*s))
 		return -EINVAL;
 	return kstrtou64(s, base, v) ? -EINVAL : 0;
 }
 
-static int shp_parse_ulong(const char *s, unsigned long *v)
+/* Whether target @i of @req names a device or node an earlier one names. */
+static bool shp_named_before(const struct shp_request *req, unsigned int i)
 {
-	u64 val;
+	const struct shp_target *t = req->targets[i], *o;
+	unsigned int j;
 
-	if (shp_parse_u64(s, 10, &val) || val > ULONG_MAX)
-		return -EINVAL;
-	*v = val;
-	return 0;
-}
-
-#ifdef CONFIG_MEMORY_HOTPLUG
-/*
- * The memory block device memory@id, held, in @dev: 0, -ENODEV, or
- * -ERESTARTNOINTR while a request holds device_hotplug_lock (the lookup is
- * made under it, taken as sysfs writers take it, so that the write can be
- * interrupted and is restarted).
- */
-static int shp_find_memory_block(unsigned long id, struct device **dev)
-{
-	struct memory_block *mem;
-	u64 start;
-	int ret;
-
-	*dev = NULL;
-	/* A block number past the physical address space names nothing. */
-	if (check_mul_overflow((u64)id, (u64)memory_block_size_bytes(), &start) ||
-	    PHYS_PFN(start) > PHYS_PFN(PHYSMEM_END))
-		return -ENODEV;
-	ret = lock_device_hotplug_sysfs();
-	if (ret)
-		return ret;
-	mem = find_memory_block(pfn_to_section_nr(PHYS_PFN(start)));
-	unlock_device_hotplug();
-	if (!mem)
-		return -ENODEV;
-	*dev = &mem->dev;
-	return 0;
-}
-
-/* The physical range [@start, @end) that memory target @t covers. */
-static void shp_memory_span(const struct shp_target *t, u64 *start, u64 *end)
-{
-	const struct memory_block *mem;
-
-	if (!t->dev) {
-		*start = t->mem.start;
-		*end = t->mem.start + t->mem.size;
-		return;
+	for (j = 0; j < i; j++) {
+		o = req->targets[j];
+		if (o->class != t->class)
+			continue;
+		if (t->dev ? o->dev == t->dev :
+		    t->class == SHP_CLASS_NODE && !o->dev && o->nid == t->nid)
+			return true;
 	}
-	mem = container_of(t->dev, struct memory_block, dev);
-	*start = PFN_PHYS(section_nr_to_pfn(mem->start_section_nr));
-	*end = *start + memory_block_size_bytes();
-}
-#else
-static int shp_find_memory_block(unsigned long id, struct device **dev)
-{
-	*dev = NULL;
-	return -ENODEV;
+	return false;
 }
 
-static void shp_memory_span(const struct shp_target *t, u64 *start, u64 *end)
+/* One word, read by the first handler, in stage order, that knows it. */
+static int shp_parse_word(struct shp_sequencer *seq, struct shp_request *req,
+			  char *word, const char *how)
 {
-	*start = t->mem.start;
-	*end = t->mem.start + t->mem.size;
-}
-#endif
+	struct shp_handler *h;
+	int s, ret;
 
-#ifdef CONFIG_SYS_HOTPLUG_RAW_RANGES
-/*
- * "mem:START+SIZE[@NID]": a physical memory range, for add (on node NID)
- * and remove; for testing (CONFIG_SYS_HOTPLUG_RAW_RANGES). The memory
- * stage refuses a range that a driver owns.
- */
-static int shp_parse_range(struct shp_request *req, char *spec)
-{
-	char *size = strchr(spec, '+'), *node = NULL;
-	struct shp_target *t;
-	u64 start, len, end, nid = NUMA_NO_NODE;
-
-	if (req->op != SHP_OP_HOT_ADD && req->op != SHP_OP_HOT_REMOVE)
-		return -EINVAL;
-	if (!size)
-		return -EINVAL;
-	*size++ = '\0';
-	node = strchr(size, '@');
-	if (node) {
-		*node++ = '\0';
-		/* The node of a range that exists is its blocks'. */
-		if (req->op != SHP_OP_HOT_ADD ||
-		    shp_parse_u64(node, 0, &nid) || nid >= MAX_NUMNODES)
-			return -EINVAL;
+	for (s = 0; s < SHP_NR_STAGES; s++) {
+		list_for_each_entry(h, &seq->stages[s], node) {
+			if (!h->parse || READ_ONCE(h->unregistering))
+				continue;
+			ret = h->parse(h, req, word, how);
+			if (ret != -ENOENT)
+				return ret;
+		}
 	}
-	if (shp_parse_u64(spec, 0, &start) || shp_parse_u64(size, 0, &len) ||
-	    !len || check_add_overflow(start, len, &end))
-		return -EINVAL;
-	t = shp_request_add_targets(req, 1);
-	if (!t)
-		return -ENOMEM;
-	t->class = SHP_CLASS_MEMORY;
-	t->mem.start = start;
-	t->mem.size = len;
-	t->nid = (int)nid;
-	return 0;
-}
-#else
-static int shp_parse_range(struct shp_request *req, char *spec)
-{
-	return -EOPNOTSUPP;
-}
-#endif
-
-static int shp_match_id(struct device *dev, const void *id)
-{
-	return dev->id == *(const unsigned long *)id;
-}
-
-/*
- * The CPU or memory block device called @name ("cpu3", "memory32"), held,
- * in @dev: 0, -EINVAL for a name that is not one, -ENODEV for one that
- * does not exist, or -ERESTARTNOINTR (see shp_find_memory_block()).
- */
-static int shp_find_device(const char *name, enum shp_class *class,
-			   struct device **dev)
-{
-	unsigned long id;
-
-	*dev = NULL;
-	if (!strncmp(name, "cpu", 3)) {
-		if (shp_parse_ulong(name + 3, &id))
-			return -EINVAL;
-		*class = SHP_CLASS_CPU;
-		/* Held through the bus, safe against a CPU being unregistered. */
-		*dev = id < nr_cpu_ids ?
-		       bus_find_device(&cpu_subsys, NULL, &id, shp_match_id) :
-		       NULL;
-		return *dev ? 0 : -ENODEV;
-	}
-	if (!strncmp(name, "memory", 6)) {
-		if (shp_parse_ulong(name + 6, &id))
-			return -EINVAL;
-		*class = SHP_CLASS_MEMORY;
-		return shp_find_memory_block(id, dev);
-	}
+	/* Not in the grammar. */
 	return -EINVAL;
 }
 
-/* "memoryN-M": every block from N to M, in that order. */
-static int shp_parse_blocks(struct shp_request *req, char *spec)
+/*
+ * The words after the operation, as targets. Under the list lock only,
+ * not the lock a running request holds, so that a request can be queued
+ * behind a running one.
+ */
+VISIBLE_IF_KUNIT int shp_parse_targets(struct shp_sequencer *seq,
+				       struct shp_request *req, char *p,
+				       const char *how)
 {
-	char *dash = strchr(spec, '-');
-	unsigned long first, last, id;
-	struct shp_target *t;
-	struct device *dev;
-	int ret;
+	unsigned int from;
+	char *word;
+	int ret = 0;
 
-	*dash++ = '\0';
-	if (shp_parse_ulong(spec, &first) || shp_parse_ulong(dash, &last) ||
-	    last < first)
-		return -EINVAL;
-	if (last - first >= SHP_DEBUGFS_MAX_BLOCKS)
-		return -E2BIG;
-	t = shp_request_add_targets(req, last - first + 1);
-	if (!t)
-		return -ENOMEM;
-	for (id = first; id <= last; id++, t++) {
-		t->class = SHP_CLASS_MEMORY;
-		ret = shp_find_memory_block(id, &dev);
-		if (ret)
-			return ret;
-		shp_target_set_device(t, dev);
-		put_device(dev);
+	mutex_lock(&seq->list_lock);
+	while (!ret && (word = strsep(&p, " \t\n"))) {
+		if (!*word)
+			continue;
+		from = req->nr_targets;
+		ret = shp_parse_word(seq, req, word, how);
+		if (!ret && req->nr_targets > SHP_PARSE_MAX_TARGETS)
+			ret = -E2BIG;
+		/* A handler knows its own overlaps; a device named twice: */
+		for (; !ret && from < req->nr_targets; from++)
+			if (shp_named_before(req, from))
+				ret = -EINVAL;
 	}
-	return 0;
+	mutex_unlock(&seq->list_lock);
+	return ret;
 }
-
-/* One word of a request line as one or more targets. */
-static int shp_parse_target(struct shp_request *req, char *word)
-{
-	enum shp_class class = SHP_NR_CLASSES;
-	struct shp_target *t;
-	struct device *dev;
-	unsigned long nid;
-	int ret;
-
-	if (!strncmp(word, "mem:", 4))
-		return shp_parse_range(req, word + 4);
-	if (!strncmp(word, "memory", 6) && strchr(word, '-'))
-		return shp_parse_blocks(req, word + 6);
-	t = shp_request_add_targets(req, 1);
-	if (!t)
-		return -ENOMEM;
-	if (!strncmp(word, "node", 4)) {
-		if (shp_parse_ulong(word + 4, &nid) || nid >= MAX_NUMNODES)
-			return -EINVAL;
-		t->class = SHP_CLASS_NODE;
-		t->nid = nid;
-		return 0;
-	}
-	ret = shp_find_device(word, &class, &dev);
-	t->class = class;
-	if (ret)
-		return ret;
-	shp_target_set_device(t, dev);
-	put_device(dev);
-	return 0;
-}
-
-/* Whether targets @a and @b name the same device, node or memory. */
-static bool shp_same_target(const struct shp_target *a,
-			    const struct shp_target *b)
-{
-	u64 a_start, a_end, b_start, b_end;
-
-	if (a->class != b->class)
-		return false;
-	if (a->class == SHP_CLASS_MEMORY) {
-		/* Blocks and ranges: any overlap. */
-		shp_memory_span(a, &a_start, &a_end);
-		shp_memory_span(b, &b_start, &b_end);
-		return a_start < b_end && b_start < a_end;
-	}
-	if (a->dev || b->dev)
-		return a->dev == b->dev;
-	return a->class == SHP_CLASS_NODE && a->nid == b->nid;
-}
-
-/* A request that names something twice is refused before validate. */
-static bool shp_named_twice(const struct shp_request *req)
-{
-	unsigned int i, j;
-
-	for (i = 0; i < req->nr_targets; i++)
-		for (j = 0; j < i; j++)
-			if (shp_same_target(req->targets[i], req->targets[j]))
-				return true;
-	return false;
-}
+EXPORT_SYMBOL_IF_KUNIT(shp_parse_targets);
 
 static const char * const shp_request_ops[SHP_NR_OPS] = {
 	[SHP_OP_HOT_ADD] = "add",
@@ -537,22 +373,23 @@ static const char * const shp_request_ops[SHP_NR_OPS] = {
 
 /*
  * sys_hotplug/request: "[validate] OP TARGET..." runs one request and
- * returns its errno; the history shows the rest. OP is online (also
- * online_kernel and online_movable, for memory blocks), offline, add or
- * remove; a TARGET is cpuN, memoryN, memoryN-M (blocks N to M),
- * mem:START+SIZE[@NID] (a physical range) or nodeN. "abort ID" aborts
- * request ID, running or queued (-ESRCH if it is neither). For operators and tests; the
- * grammar and its errors are in Documentation/driver-api/sys_hotplug.rst.
- * A request has at most SHP_DEBUGFS_MAX_BLOCKS targets, so that checking
- * them stays cheap.
+ * returns its errno; the history shows the rest. OP is online, offline,
+ * add or remove, or online_TYPE for memory blocks (online_kernel,
+ * online_movable, as a block's state file takes them); the handlers read
+ * the targets (cpuN, memoryN, memoryN-M, mem:START+SIZE[@NID], nodeN).
+ * "abort ID" aborts request ID, running or queued (-ESRCH if it is
+ * neither). For operators and tests; the grammar and its errors are in
+ * Documentation/driver-api/sys_hotplug.rst.
  */
 static ssize_t shp_request_write(struct file *file, const char __user *ubuf,
 				 size_t count, loff_t *ppos)
 {
+	struct shp_sequencer *seq = file->private_data;
 	struct shp_request *req = NULL;
 	unsigned int flags = 0, i;
-	int op, ret, online_type = -1;
+	const char *how = NULL;
 	char *buf, *p, *word;
+	int op, ret;
 
 	if (count > PAGE_SIZE)
 		return -EINVAL;
@@ -564,8 +401,7 @@ static ssize_t shp_request_write(struct file *file, const char __user *ubuf,
 		u64 id;
 
 		p = skip_spaces(p + 5);
-		ret = shp_parse_u64(p, 10, &id) ?:
-		      shp_sequencer_abort(file->private_data, id);
+		ret = shp_parse_u64(p, 10, &id) ?: shp_sequencer_abort(seq, id);
 		goto out;
 	}
 	word = strsep(&p, " \t\n");
@@ -577,49 +413,30 @@ static ssize_t shp_request_write(struct file *file, const char __user *ubuf,
 		} while (word && !*word);
 	}
 	ret = -EINVAL;
-	/* Memory's online types pick the zone, as memoryN/state does. */
-	if (word && !strcmp(word, "online_kernel"))
-		online_type = MMOP_ONLINE_KERNEL;
-	else if (word && !strcmp(word, "online_movable"))
-		online_type = MMOP_ONLINE_MOVABLE;
-	if (online_type >= 0)
-		op = SHP_OP_ONLINE;
-	else
-		op = word ? match_string(shp_request_ops, SHP_NR_OPS, word) : -EINVAL;
-	if (op < 0)
+	if (!word)
 		goto out;
+	/* "online_movable": online, and the handlers read what follows. */
+	if (!strncmp(word, "online_", 7)) {
+		how = word;
+		op = SHP_OP_ONLINE;
+	} else {
+		op = match_string(shp_request_ops, SHP_NR_OPS, word);
+		if (op < 0)
+			goto out;
+	}
 	ret = -ENOMEM;
 	req = shp_request_alloc(op, SHP_ORIGIN_KERNEL, 0, GFP_KERNEL);
 	if (!req)
 		goto out;
 	req->flags = flags;
-	while ((word = strsep(&p, " \t\n"))) {
-		if (!*word)
-			continue;
-		ret = shp_parse_target(req, word);
-		if (!ret && req->nr_targets > SHP_DEBUGFS_MAX_BLOCKS)
-			ret = -E2BIG;
-		if (ret)
-			goto out;
-	}
-	ret = -EINVAL;
-	if (!req->nr_targets || shp_named_twice(req))
-		goto out;
-	for (i = 0; i < req->nr_targets; i++) {
-		bool block = req->targets[i]->class == SHP_CLASS_MEMORY &&
-			     req->targets[i]->dev;
-
-		/* A zone means something for memory blocks only. */
-		if (online_type >= 0 && !block)
-			goto out;
-		if (!shp_handles(req->targets[i]->class, op)) {
+	ret = shp_parse_targets(seq, req, p, how);
+	if (!ret && !req->nr_targets)
+		ret = -EINVAL;
+	for (i = 0; !ret && i < req->nr_targets; i++)
+		if (!shp_handles(req->targets[i]->class, op))
 			ret = -EOPNOTSUPP;
-			goto out;
-		}
-		if (block)
-			req->targets[i]->mem.online_type = online_type;
-	}
-	ret = shp_submit_wait(req);
+	if (!ret)
+		ret = shp_submit_wait(req);
 out:
 	shp_request_put(req);
 	kfree(buf);

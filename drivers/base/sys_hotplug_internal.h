@@ -24,8 +24,6 @@
 #define SHP_HISTORY_REPORTS	16
 #define SHP_HISTORY_TARGETS	6
 #define SHP_HISTORY_LEN		64
-/* A "memoryN-M" word of the debugfs request file names at most this many. */
-#define SHP_DEBUGFS_MAX_BLOCKS	4096
 /* Fault injection point for rollback steps, beside the phases. */
 #define SHP_FAULT_ROLLBACK	SHP_NR_PHASES
 
@@ -72,6 +70,11 @@ struct shp_sequencer {
 	bool interruptible;		/* under lock: in an execute step */
 
 	struct mutex handlers_lock;	/* held while a request runs */
+	/*
+	 * Taken inside handlers_lock to change the stage lists, alone by
+	 * readers that must not wait for the running request (debugfs).
+	 */
+	struct mutex list_lock;
 	struct list_head stages[SHP_NR_STAGES];
 	unsigned int nr_handlers;
 	/* Handlers with an execute step, per class and operation. */
@@ -177,6 +180,8 @@ int shp_sequencer_submit_wait(struct shp_sequencer *seq,
 struct shp_sequencer *shp_default_sequencer(void);
 char *shp_history_text(struct shp_sequencer *seq);
 char *shp_history_record(struct shp_sequencer *seq, u64 id);
+int shp_parse_targets(struct shp_sequencer *seq, struct shp_request *req,
+		      char *p, const char *how);
 
 #ifdef CONFIG_FAIL_SYS_HOTPLUG
 struct fault_attr *shp_fault_attr(struct shp_sequencer *seq);

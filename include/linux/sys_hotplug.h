@@ -146,6 +146,13 @@ enum shp_outcome {
 /* The name failures and reports of the sequencer itself carry. */
 #define SHP_CORE_NAME		"core"
 
+/*
+ * A request of the debugfs request file names at most this many targets
+ * (blocks of one "memoryN-M" word included), so that checking them for
+ * overlaps stays cheap.
+ */
+#define SHP_PARSE_MAX_TARGETS	4096
+
 struct shp_handler;
 
 /**
@@ -294,6 +301,17 @@ struct shp_steps {
  *	only for those it owns: &shp_target.fw.handler)
  * @steps: per operation, what the handler does, or NULL for an operation
  *	it does not act on (it is then neither called nor counted)
+ * @parse: optional; reads one word of the debugfs request file that names
+ *	devices of the handler's classes ("cpu3", "memory32-35") and appends
+ *	them to @req as targets. @how is the operation word when it says
+ *	more than the operation (memory's "online_movable"), else NULL.
+ *	Returns -ENOENT, with @word unchanged, for a word that is not the
+ *	handler's; otherwise 0, -EINVAL for a malformed word, a target named
+ *	twice or an @how it has no use for, -ENODEV for a device that does
+ *	not exist, -E2BIG past %SHP_PARSE_MAX_TARGETS, -ENOMEM, or
+ *	-ERESTARTNOINTR from lock_device_hotplug_sysfs() (the write is
+ *	restarted). Called in process context, before the request is
+ *	submitted, without device_hotplug_lock: a request may be running.
  *
  * Every step runs in process context under lock_device_hotplug(); it must
  * not call functions that take that lock again, nor wait for a request.
@@ -304,6 +322,8 @@ struct shp_handler {
 	enum shp_stage stage;
 	unsigned int classes;
 	const struct shp_steps *steps[SHP_NR_OPS];
+	int (*parse)(struct shp_handler *h, struct shp_request *req,
+		     char *word, const char *how);
 
 	/* private: */
 	struct list_head node;
@@ -384,6 +404,7 @@ __printf(4, 5)
 void shp_report_left(struct shp_request *req, int target, int err,
 		     const char *fmt, ...);
 const char *shp_op_name(enum shp_operation op);
+int shp_parse_u64(const char *s, unsigned int base, u64 *v);
 bool shp_handles(enum shp_class class, enum shp_operation op);
 int shp_sysfs_online(struct device *dev, const struct attribute *attr,
 		     enum shp_class class, bool online, int online_type);
@@ -461,6 +482,11 @@ static inline __printf(4, 5) void
 shp_report_left(struct shp_request *req, int target, int err,
 		const char *fmt, ...)
 {
+}
+
+static inline int shp_parse_u64(const char *s, unsigned int base, u64 *v)
+{
+	return -EINVAL;
 }
 
 static inline bool shp_handles(enum shp_class class, enum shp_operation op)

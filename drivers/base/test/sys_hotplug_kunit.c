@@ -2021,6 +2021,139 @@ static void shp_test_expand(struct kunit *test)
 	shp_unregister_handler(&expander);
 }
 
+/* ------------------------------------------------------------ request file */
+
+/* A handler's reading of request-file words: "nodeN", or "devN". */
+struct parser {
+	struct shp_handler h;
+	const char *prefix;
+	struct device *devs[2];	/* devN names devs[N % 2]; NULL: a node */
+	unsigned int calls;	/* words it was asked about */
+	const char *how;	/* the last @how it was given */
+};
+
+static int parser_parse(struct shp_handler *h, struct shp_request *req,
+			char *word, const char *how)
+{
+	struct parser *p = container_of(h, struct parser, h);
+	size_t len = strlen(p->prefix);
+	struct shp_target *t;
+	u64 n;
+
+	p->calls++;
+	p->how = how;
+	if (strncmp(word, p->prefix, len))
+		return -ENOENT;
+	if (!strcmp(word + len, "gone"))
+		return -ENODEV;
+	if (!strcmp(word + len, "many")) {
+		n = SHP_PARSE_MAX_TARGETS + 1;
+	} else {
+		if (shp_parse_u64(word + len, 10, &n))
+			return -EINVAL;
+		if (!p->devs[0] && how)
+			return -EINVAL;
+	}
+	t = shp_request_add_targets(req, p->devs[0] ? 1 : n);
+	if (!t)
+		return -ENOMEM;
+	t->class = p->devs[0] ? SHP_CLASS_CPU : SHP_CLASS_NODE;
+	t->nid = n;
+	if (p->devs[0])
+		shp_target_set_device(t, p->devs[n % 2]);
+	return 0;
+}
+
+static int parser_validate(struct shp_handler *h, struct shp_request *req)
+{
+	return 0;
+}
+
+static const struct shp_steps parser_steps = { .validate = parser_validate };
+
+static int parse_line(struct shp_test *ctx, struct shp_request **req,
+		      const char *line, const char *how)
+{
+	char *buf = kstrdup(line, GFP_KERNEL);
+	int ret;
+
+	KUNIT_ASSERT_NOT_NULL(ctx->test, buf);
+	shp_request_put(*req);
+	*req = shp_request_alloc(SHP_OP_OFFLINE, SHP_ORIGIN_KERNEL, 0,
+				 GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(ctx->test, *req);
+	ret = shp_parse_targets(ctx->seq, *req, buf, how);
+	kfree(buf);
+	return ret;
+}
+
+/*
+ * The core reads no target itself: each word goes to the first handler, in
+ * stage order, whose parse op knows it; a word none knows, and a device or
+ * node named twice, are refused; a handler's errno is the write's.
+ */
+static void shp_test_parse(struct kunit *test)
+{
+	struct shp_test *ctx = test->priv;
+	struct parser *nodes, *devs;
+	struct shp_request *req = NULL;
+
+	nodes = kunit_kzalloc(test, sizeof(*nodes), GFP_KERNEL);
+	devs = kunit_kzalloc(test, sizeof(*devs), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, nodes);
+	KUNIT_ASSERT_NOT_NULL(test, devs);
+	/* Registered in reverse stage order: stage order still rules. */
+	devs->h = (struct shp_handler){
+		.name = "parse-dev", .stage = SHP_STAGE_CPU,
+		.classes = BIT(SHP_CLASS_CPU), .parse = parser_parse,
+		.steps = { [SHP_OP_OFFLINE] = &parser_steps },
+	};
+	devs->prefix = "dev";
+	devs->devs[0] = kunit_device_register(test, "shp-parse-0");
+	devs->devs[1] = kunit_device_register(test, "shp-parse-1");
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, devs->devs[0]);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, devs->devs[1]);
+	nodes->h = (struct shp_handler){
+		.name = "parse-node", .stage = SHP_STAGE_NODE,
+		.classes = BIT(SHP_CLASS_NODE), .parse = parser_parse,
+		.steps = { [SHP_OP_OFFLINE] = &parser_steps },
+	};
+	nodes->prefix = "node";
+	KUNIT_ASSERT_EQ(test, shp_sequencer_register(ctx->seq, &devs->h), 0);
+	KUNIT_ASSERT_EQ(test, shp_sequencer_register(ctx->seq, &nodes->h), 0);
+
+	KUNIT_EXPECT_EQ(test, parse_line(ctx, &req, "node1  dev0\tdev1", NULL), 0);
+	KUNIT_ASSERT_EQ(test, req->nr_targets, 3U);
+	KUNIT_EXPECT_EQ(test, req->targets[0]->class, SHP_CLASS_NODE);
+	KUNIT_EXPECT_EQ(test, req->targets[0]->nid, 1);
+	KUNIT_EXPECT_PTR_EQ(test, req->targets[1]->dev, devs->devs[0]);
+	KUNIT_EXPECT_PTR_EQ(test, req->targets[2]->dev, devs->devs[1]);
+	/* The node handler comes first and is asked about every word. */
+	KUNIT_EXPECT_EQ(test, nodes->calls, 3U);
+	KUNIT_EXPECT_EQ(test, devs->calls, 2U);
+
+	KUNIT_EXPECT_EQ(test, parse_line(ctx, &req, "node1 frob", NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, parse_line(ctx, &req, "dev0 dev2", NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, parse_line(ctx, &req, "node3 node3", NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, parse_line(ctx, &req, "node3 node4", NULL), 0);
+	KUNIT_EXPECT_EQ(test, parse_line(ctx, &req, "dev1 devgone", NULL), -ENODEV);
+	KUNIT_EXPECT_EQ(test, parse_line(ctx, &req, "nodemany", NULL), -E2BIG);
+	KUNIT_EXPECT_EQ(test, parse_line(ctx, &req, "", NULL), 0);
+	KUNIT_EXPECT_EQ(test, req->nr_targets, 0U);
+	/* The operation's qualifier reaches the handler, which may refuse it. */
+	KUNIT_EXPECT_EQ(test, parse_line(ctx, &req, "dev1", "online_fast"), 0);
+	KUNIT_EXPECT_STREQ(test, devs->how, "online_fast");
+	KUNIT_EXPECT_EQ(test, parse_line(ctx, &req, "node1", "online_fast"), -EINVAL);
+
+	/* An unregistered handler is not asked. */
+	shp_unregister_handler(&nodes->h);
+	nodes->calls = 0;
+	KUNIT_EXPECT_EQ(test, parse_line(ctx, &req, "node1", NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, nodes->calls, 0U);
+	shp_unregister_handler(&devs->h);
+	shp_request_put(req);
+}
+
 /* ------------------------------------------------------------ fault injection */
 
 #ifdef CONFIG_FAIL_SYS_HOTPLUG
@@ -2391,6 +2524,7 @@ static struct kunit_case shp_test_cases[] = {
 	KUNIT_CASE_PARAM(shp_test_retry, retry_gen_params),
 	KUNIT_CASE(shp_test_expand),
 	KUNIT_CASE(shp_test_expand_fails),
+	KUNIT_CASE(shp_test_parse),
 #ifdef CONFIG_FAIL_SYS_HOTPLUG
 	KUNIT_CASE(shp_test_fault_knob),
 #endif
