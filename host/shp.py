@@ -796,7 +796,8 @@ def make(tree, build_dir, targets, extra=(), capture=False, arch='um'):
 
 OFF = ['# CONFIG_SYS_HOTPLUG is not set']
 OUR_FILES = ('sys_hotplug', 'cpu_shp', 'memory_shp', 'shp_acpi')
-CORE_OBJS = ['drivers/base/sys_hotplug.o', 'drivers/base/sys_hotplug_debugfs.o',
+CORE_OBJS = ['drivers/base/sys_hotplug.o', 'drivers/base/sys_hotplug_request.o',
+             'drivers/base/sys_hotplug_debugfs.o',
              'drivers/base/sys_hotplug_fault.o']
 UML_OBJS = CORE_OBJS + ['drivers/base/test/sys_hotplug_kunit.o']
 X86_OBJS = CORE_OBJS + [
@@ -1096,7 +1097,7 @@ int shp_stub_check(void)
 	shp_report_blocker(req, 0, -EBUSY, "%s", "busy");
 	shp_report_left(req, 0, -EBUSY, "%d", 1);
 	ret = shp_submit(req, &id) ?: shp_submit_wait(req);
-	shp_request_get(req);
+	ret = ret ?: shp_parse_u64("1", 10, &id);
 	shp_request_put(req);
 	ret = ret ?: shp_register_handler(&h);
 	shp_unregister_handler(&h);

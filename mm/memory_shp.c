@@ -650,11 +650,11 @@ static int mem_shp_parse_find(u64 id, struct memory_block **mem)
 static int mem_shp_parse_blocks(struct shp_request *req, char *spec,
 				const char *how)
 {
-	u64 bs = memory_block_size_bytes(), first, last, id, lo, hi;
+	u64 bs = memory_block_size_bytes(), first, last, n, i, lo, hi;
 	char *dash = strchr(spec, '-');
-	int type = -1, ret = 0;
 	struct memory_block *mem;
 	struct shp_target *t;
+	int type = -1, ret;
 
 	if (how) {
 		type = mhp_online_type_from_str(how);
@@ -666,29 +666,31 @@ static int mem_shp_parse_blocks(struct shp_request *req, char *spec,
 	if (shp_parse_u64(spec, 10, &first) ||
 	    shp_parse_u64(dash ?: spec, 10, &last) || last < first)
 		return -EINVAL;
-	if (last - first >= SHP_PARSE_MAX_TARGETS)
+	n = last - first + 1;
+	if (last - first >= SHP_PARSE_MAX_TARGETS ||
+	    req->nr_targets + n > SHP_PARSE_MAX_TARGETS)
 		return -E2BIG;
 	/*
 	 * Blocks of one size: the span of the list is all it can overlap (a
 	 * span past 64 bits holds no block, which the lookup says).
 	 */
 	if (!check_mul_overflow(first, bs, &lo) &&
-	    !check_mul_overflow(last - first + 1, bs, &hi) &&
+	    !check_mul_overflow(n, bs, &hi) &&
 	    !check_add_overflow(lo, hi, &hi) && mem_shp_named(req, lo, hi))
 		return -EINVAL;
-	t = shp_request_add_targets(req, last - first + 1);
+	t = shp_request_add_targets(req, n);
 	if (!t)
 		return -ENOMEM;
-	for (id = first; id <= last && !ret; id++, t++) {
+	for (i = 0; i < n; i++, t++) {
 		t->class = SHP_CLASS_MEMORY;
 		t->mem.online_type = type;
-		ret = mem_shp_parse_find(id, &mem);
+		ret = mem_shp_parse_find(first + i, &mem);
 		if (ret)
-			break;
+			return ret;
 		shp_target_set_device(t, &mem->dev);
 		put_device(&mem->dev);
 	}
-	return ret;
+	return 0;
 }
 
 static int mem_shp_parse(struct shp_handler *h, struct shp_request *req,
@@ -1072,13 +1074,6 @@ static int node_shp_block_node(struct memory_block *mem, void *arg)
 	return r->ret;
 }
 
-/* Whether target @t names a range that holds @start. */
-static bool node_shp_range_holds(const struct shp_target *t, u64 start)
-{
-	return t->class == SHP_CLASS_MEMORY && !t->dev &&
-	       start >= t->mem.start && start - t->mem.start < t->mem.size;
-}
-
 /* Whether @req names @mem, or a range that holds it. */
 static bool node_shp_names_block(struct shp_request *req,
 				 struct memory_block *mem)
@@ -1088,7 +1083,7 @@ static bool node_shp_names_block(struct shp_request *req,
 
 	for (i = 0; i < req->nr_targets; i++)
 		if (req->targets[i]->dev == &mem->dev ||
-		    node_shp_range_holds(req->targets[i], start))
+		    shp_range_holds(req->targets[i], start))
 			return true;
 	return false;
 }
@@ -1149,7 +1144,7 @@ static int node_shp_expand_remove(struct shp_request *req,
 				  struct shp_target *node)
 {
 	struct node_shp_ranges r = { .req = req, .node = node };
-	struct shp_target *t;
+	struct node_shp_walk w = { .req = req, .node = node };
 	struct device *dev;
 	unsigned int cpu;
 	int ret;
@@ -1160,18 +1155,10 @@ static int node_shp_expand_remove(struct shp_request *req,
 		return ret;
 	for_each_present_cpu(cpu) {
 		dev = get_cpu_device(cpu);
-		if (cpu_to_node(cpu) != node->nid || !dev ||
-		    node_shp_targets(req, dev))
-			continue;
-		t = shp_request_add_targets(req, 1);
-		if (!t)
-			return -ENOMEM;
-		t->class = SHP_CLASS_CPU;
-		t->nid = node->nid;
-		t->parent = node->index;
-		shp_target_set_device(t, dev);
+		if (cpu_to_node(cpu) == node->nid && dev)
+			node_shp_add_device(&w, SHP_CLASS_CPU, dev);
 	}
-	return 0;
+	return w.ret;
 }
 
 /*

@@ -165,8 +165,7 @@ static struct shp_target *acpi_shp_range_target(struct shp_request *req,
 
 	for (t = shp_next_target(req, NULL, SHP_CLASS_MEMORY); t;
 	     t = shp_next_target(req, t, SHP_CLASS_MEMORY))
-		if (!t->dev && start >= t->mem.start &&
-		    start - t->mem.start < t->mem.size)
+		if (shp_range_holds(t, start))
 			return t;
 	return NULL;
 }
@@ -443,6 +442,30 @@ static struct acpi_device *acpi_shp_holder(struct device *dev)
 }
 
 /*
+ * The object that ejects @t, a CPU or a memory range that the node stage
+ * added for the removal of its node, or NULL.
+ */
+static struct acpi_device *acpi_shp_node_holder(struct shp_request *req,
+						struct shp_target *t)
+{
+	struct memory_block *mem;
+	struct acpi_device *adev;
+
+	if (t->parent < 0 || req->targets[t->parent]->class != SHP_CLASS_NODE)
+		return NULL;
+	if (t->class == SHP_CLASS_CPU)
+		return acpi_shp_holder(t->dev);
+	if (t->class != SHP_CLASS_MEMORY || t->dev)
+		return NULL;
+	mem = find_memory_block(pfn_to_section_nr(PHYS_PFN(t->mem.start)));
+	if (!mem)
+		return NULL;
+	adev = acpi_shp_holder(&mem->dev);
+	put_device(&mem->dev);
+	return adev;
+}
+
+/*
  * Hot-remove of a node: the objects that hold its CPUs and memory (the
  * node stage made them targets, the node their parent) become firmware
  * targets too, with the node as their parent, so that their ejects remove
@@ -454,44 +477,29 @@ static struct acpi_device *acpi_shp_holder(struct device *dev)
  */
 static int acpi_shp_name_holders(struct shp_request *req)
 {
-	unsigned int i, n = req->nr_targets, pass;
-	struct memory_block *mem;
+	static const enum shp_class order[] = { SHP_CLASS_MEMORY, SHP_CLASS_CPU };
+	unsigned int i, k, n = req->nr_targets;
 	struct acpi_device *adev;
 	struct shp_target *t, *f;
 
-	for (pass = 0; pass < 2 * n; pass++) {
-		bool cpus = pass >= n;
-		bool cpu;
-
-		i = pass % n;
-		t = req->targets[i];
-		cpu = t->class == SHP_CLASS_CPU;
-		if (t->parent < 0 ||
-		    req->targets[t->parent]->class != SHP_CLASS_NODE ||
-		    cpu != cpus)
-			continue;
-		if (t->class == SHP_CLASS_CPU) {
-			adev = acpi_shp_holder(t->dev);
-		} else if (t->class == SHP_CLASS_MEMORY && !t->dev) {
-			mem = find_memory_block(pfn_to_section_nr(PHYS_PFN(t->mem.start)));
-			if (!mem)
+	for (k = 0; k < ARRAY_SIZE(order); k++) {
+		for (i = 0; i < n; i++) {
+			t = req->targets[i];
+			if (t->class != order[k])
 				continue;
-			adev = acpi_shp_holder(&mem->dev);
-			put_device(&mem->dev);
-		} else {
-			continue;
+			adev = acpi_shp_node_holder(req, t);
+			if (!adev || acpi_shp_object_target(req, adev))
+				continue;
+			f = shp_request_add_targets(req, 1);
+			if (!f)
+				return -ENOMEM;
+			f->class = SHP_CLASS_FIRMWARE;
+			f->nid = t->nid;
+			f->parent = t->parent;
+			shp_target_set_device(f, &adev->dev);
+			f->fw.handler = &acpi_shp_handler;
+			f->fw.handle = adev;
 		}
-		if (!adev || acpi_shp_object_target(req, adev))
-			continue;
-		f = shp_request_add_targets(req, 1);
-		if (!f)
-			return -ENOMEM;
-		f->class = SHP_CLASS_FIRMWARE;
-		f->nid = t->nid;
-		f->parent = t->parent;
-		shp_target_set_device(f, &adev->dev);
-		f->fw.handler = &acpi_shp_handler;
-		f->fw.handle = adev;
 	}
 	return 0;
 }

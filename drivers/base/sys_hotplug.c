@@ -55,9 +55,10 @@
  * debugfs (sys_hotplug/history), and with CONFIG_FAIL_SYS_HOTPLUG any step
  * can be made to fail, filtered by handler and phase (sys_hotplug/fail/).
  *
- * This file is the sequencer; sys_hotplug_debugfs.c has the history and
- * the debugfs files (the request file's parser among them), and
- * sys_hotplug_fault.c the fault injection.
+ * This file is the sequencer; sys_hotplug_request.c has the requests
+ * (targets, reports, what an ended request says), sys_hotplug_debugfs.c
+ * the history and the debugfs files, and sys_hotplug_fault.c the fault
+ * injection.
  */
 
 #include <linux/debugfs.h>
@@ -80,13 +81,15 @@
 #define CREATE_TRACE_POINTS
 #include <trace/events/sys_hotplug.h>
 
-/* For probes in modules, such as the KUnit suite. */
+#if IS_ENABLED(CONFIG_KUNIT)
+/* The sequencer's KUnit suite, which may be a module, probes them. */
 EXPORT_TRACEPOINT_SYMBOL_GPL(shp_request_queued);
 EXPORT_TRACEPOINT_SYMBOL_GPL(shp_request_start);
 EXPORT_TRACEPOINT_SYMBOL_GPL(shp_phase);
 EXPORT_TRACEPOINT_SYMBOL_GPL(shp_handler);
 EXPORT_TRACEPOINT_SYMBOL_GPL(shp_rollback);
 EXPORT_TRACEPOINT_SYMBOL_GPL(shp_request_done);
+#endif
 
 #include "base.h"
 #include "sys_hotplug_internal.h"
@@ -105,422 +108,7 @@ MODULE_PARM_DESC(firmware_remove_timeout_ms,
 static void shp_work_fn(struct work_struct *work);
 static void shp_deadline_fn(struct work_struct *work);
 
-static const char * const shp_op_names[SHP_NR_OPS] = {
-	[SHP_OP_HOT_ADD] = "hot-add",
-	[SHP_OP_HOT_REMOVE] = "hot-remove",
-	[SHP_OP_ONLINE] = "online",
-	[SHP_OP_OFFLINE] = "offline",
-};
-
-const char * const shp_class_names[SHP_NR_CLASSES] = {
-	[SHP_CLASS_CPU] = "cpu",
-	[SHP_CLASS_MEMORY] = "memory",
-	[SHP_CLASS_NODE] = "node",
-	[SHP_CLASS_FIRMWARE] = "firmware",
-};
-
-const char * const shp_origin_names[SHP_NR_ORIGINS] = {
-	[SHP_ORIGIN_KERNEL] = "kernel",
-	[SHP_ORIGIN_SYSFS] = "sysfs",
-	[SHP_ORIGIN_FIRMWARE] = "firmware",
-};
-
-const char * const shp_phase_names[SHP_NR_PHASES + 1] = {
-	[SHP_PHASE_VALIDATE] = "validate",
-	[SHP_PHASE_EXECUTE] = "execute",
-	[SHP_PHASE_COMMIT] = "commit",
-	[SHP_FAULT_ROLLBACK] = "rollback",
-};
-
-const char * const shp_outcome_names[] = {
-	[SHP_OUTCOME_PENDING] = "pending",
-	[SHP_OUTCOME_OK] = "ok",
-	[SHP_OUTCOME_FAILED] = "failed",
-	[SHP_OUTCOME_PARTIAL] = "partial",
-	[SHP_OUTCOME_CANCELLED] = "cancelled",
-};
-
-/**
- * shp_op_name - name of an operation
- * @op: the operation
- *
- * Context: any context.
- *
- * Return: "hot-add", "hot-remove", "online", "offline", or "?".
- */
-const char *shp_op_name(enum shp_operation op)
-{
-	return (unsigned int)op < SHP_NR_OPS ? shp_op_names[op] : "?";
-}
-EXPORT_SYMBOL_GPL(shp_op_name);
-
 /* ------------------------------------------------------------ requests */
-
-/* A request and the sequencer's state of it, in one allocation. */
-struct shp_request_full {
-	struct shp_request req;
-	struct shp_request_private p;
-};
-
-/* Targets added together; a chunk never moves, so neither do they. */
-struct shp_target_chunk {
-	struct list_head node;
-	struct shp_target targets[];
-};
-
-/*
- * Append @n targets, in one chunk. The index, an array of pointers, grows
- * by doubling, so that appending one at a time stays amortised O(1).
- */
-static struct shp_target *shp_grow_targets(struct shp_request *req,
-					   unsigned int n, gfp_t gfp)
-{
-	struct shp_target_chunk *chunk;
-	unsigned int i, total, max;
-	struct shp_target **index;
-
-	if (!n || check_add_overflow(req->nr_targets, n, &total))
-		return NULL;
-	if (total > req->p->max_targets) {
-		max = max(total, 2 * req->p->max_targets);
-		index = kvrealloc(req->targets, array_size(max, sizeof(*index)),
-				  gfp);
-		if (!index)
-			return NULL;
-		req->targets = index;
-		req->p->max_targets = max;
-	}
-	chunk = kvzalloc(struct_size(chunk, targets, n), gfp);
-	if (!chunk)
-		return NULL;
-	list_add_tail(&chunk->node, &req->p->chunks);
-	for (i = 0; i < n; i++) {
-		struct shp_target *t = &chunk->targets[i];
-
-		t->class = SHP_NR_CLASSES;
-		t->index = req->nr_targets + i;
-		t->nid = NUMA_NO_NODE;
-		t->parent = -1;
-		t->mem.online_type = -1;
-		req->targets[t->index] = t;
-	}
-	req->nr_targets = total;
-	return chunk->targets;
-}
-
-/**
- * shp_request_alloc - allocate a request and its targets
- * @op: the operation
- * @origin: who asks
- * @nr_targets: number of targets; the caller fills in req->targets[i]
- * @gfp: allocation flags
- *
- * Every target starts with class %SHP_NR_CLASSES (invalid, so that an
- * unfilled target is refused at submission), no device, %NUMA_NO_NODE, no
- * parent and the default memory online type.
- *
- * Context: may sleep if @gfp allows it.
- *
- * Return: the request with one reference held by the caller, or NULL if
- * out of memory.
- */
-struct shp_request *shp_request_alloc(enum shp_operation op,
-				      enum shp_origin origin,
-				      unsigned int nr_targets, gfp_t gfp)
-{
-	struct shp_request_full *full;
-	struct shp_request *req;
-
-	full = kzalloc(sizeof(*full), gfp);
-	if (!full)
-		return NULL;
-	req = &full->req;
-	req->p = &full->p;
-	req->p->req = req;
-	INIT_LIST_HEAD(&req->p->chunks);
-	if (nr_targets && !shp_grow_targets(req, nr_targets, gfp)) {
-		/* The index may have grown before the chunk failed. */
-		kvfree(req->targets);
-		kfree(full);
-		return NULL;
-	}
-	req->op = op;
-	req->origin = origin;
-	req->outcome = SHP_OUTCOME_PENDING;
-	kref_init(&req->p->kref);
-	INIT_WORK(&req->p->work, shp_work_fn);
-	INIT_DELAYED_WORK(&req->p->deadline, shp_deadline_fn);
-	INIT_LIST_HEAD(&req->p->queued);
-	init_completion(&req->p->completion);
-	INIT_LIST_HEAD(&req->p->reports);
-	return req;
-}
-EXPORT_SYMBOL_GPL(shp_request_alloc);
-
-/**
- * shp_request_get - take a reference on a request
- * @req: the request; the caller holds a reference on it
- *
- * Context: any context.
- */
-void shp_request_get(struct shp_request *req)
-{
-	kref_get(&req->p->kref);
-}
-EXPORT_SYMBOL_GPL(shp_request_get);
-
-static void shp_request_release(struct kref *kref)
-{
-	struct shp_request *req = container_of(kref, struct shp_request_private,
-					       kref)->req;
-	struct shp_target_chunk *chunk, *next;
-	struct shp_report *r, *tmp;
-	unsigned int i;
-
-	list_for_each_entry_safe(r, tmp, &req->p->reports, node)
-		kfree(r);
-	for (i = 0; i < req->nr_targets; i++)
-		put_device(req->targets[i]->dev);
-	list_for_each_entry_safe(chunk, next, &req->p->chunks, node)
-		kvfree(chunk);
-	kvfree(req->p->progress);
-	kvfree(req->targets);
-	kfree(container_of(req, struct shp_request_full, req));
-}
-
-/**
- * shp_request_put - drop a reference on a request
- * @req: the request, or NULL
- *
- * The request is freed with its targets and reports when the last
- * reference goes; the device reference of every target (taken by
- * shp_target_set_device()) is dropped then. A
- * submitted request holds its own reference until it has
- * ended, so the submitter may drop its reference at any time.
- *
- * Context: process context (the last put may free with kvfree()).
- */
-void shp_request_put(struct shp_request *req)
-{
-	if (req)
-		kref_put(&req->p->kref, shp_request_release);
-}
-EXPORT_SYMBOL_GPL(shp_request_put);
-
-/**
- * shp_request_add_targets - append targets to a request
- * @req: a request that is not submitted, or the request a step is running
- * @n: number of targets to add
- *
- * A firmware step that enumerates new hardware describes what it found as
- * targets, so that the stages after it act on them. The new targets start
- * as in shp_request_alloc(), with the next indexes, and lie next to each
- * other: the caller may walk them from the first. No target moves,
- * whatever is added after it. Amortised O(1) per target.
- *
- * Context: may sleep. A step calls it from the sequencer's worker, with
- * device_hotplug_lock held.
- *
- * Return: the first new target, or NULL if out of memory (nothing changed).
- */
-struct shp_target *shp_request_add_targets(struct shp_request *req,
-					   unsigned int n)
-{
-	return shp_grow_targets(req, n, GFP_KERNEL);
-}
-EXPORT_SYMBOL_GPL(shp_request_add_targets);
-
-/**
- * shp_target_set_device - name the device a target is
- * @t: a target of a request that is not submitted, or that a step of the
- *	running request added; it names no device yet
- * @dev: the device; the caller holds a reference on it
- *
- * The request takes a reference of its own on @dev, dropped when the
- * request is freed, so that the device outlives a step that unregisters it
- * and a submitter that is killed while the request runs. The caller keeps
- * and drops its own reference as it would without the request.
- *
- * Context: any context.
- */
-void shp_target_set_device(struct shp_target *t, struct device *dev)
-{
-	if (WARN_ON_ONCE(t->dev))
-		put_device(t->dev);
-	t->dev = get_device(dev);
-}
-EXPORT_SYMBOL_GPL(shp_target_set_device);
-
-/* One execute step that changed a target: what rollback undoes. */
-struct shp_progress {
-	struct shp_handler *h;
-	unsigned int target;
-	bool undone;
-	unsigned long data;
-};
-
-/**
- * shp_request_aborted - whether the request a step runs for must stop
- * @req: the request
- *
- * A step whose work for one target is long (validating every page of
- * many memory blocks) checks this between units of work and, once it is
- * true, returns -EINTR. The sequencer calls no further execute or commit
- * step of such a request; execute steps are also sent SIGINT, so that
- * waits that give up on a signal end.
- *
- * Context: any; reads without a lock a flag that only goes from false to
- * true.
- * Return: true once an operator has aborted the request ("abort ID" to
- * the debugfs request file) or its deadline (@req->timeout_ms) passed.
- */
-bool shp_request_aborted(const struct shp_request *req)
-{
-	return READ_ONCE(req->p->aborted);
-}
-EXPORT_SYMBOL_GPL(shp_request_aborted);
-
-/**
- * shp_request_failed_handler - the handler whose step failed a request
- * @req: a request that has ended
- *
- * Context: any context, once @req has ended.
- *
- * Return: the name of the handler whose validate, execute or commit step
- * failed first (%SHP_CORE_NAME for the sequencer's own checks, stop or
- * deadline), or "" if none did.
- */
-const char *shp_request_failed_handler(const struct shp_request *req)
-{
-	return req->p->failed_handler;
-}
-EXPORT_SYMBOL_GPL(shp_request_failed_handler);
-
-/**
- * shp_request_failed_phase - the phase of that failure
- * @req: a request that has ended
- *
- * Context: any context, once @req has ended.
- *
- * Return: the phase in which shp_request_failed_handler() failed; only
- * meaningful if it names a handler.
- */
-enum shp_phase shp_request_failed_phase(const struct shp_request *req)
-{
-	return req->p->failed_phase;
-}
-EXPORT_SYMBOL_GPL(shp_request_failed_phase);
-
-/**
- * shp_target_changed - whether a request changed a target
- * @req: a request that has ended, or whose step calls this
- * @t: one of its targets
- *
- * A sysfs writer tells "already in that state" from it; a later step of
- * the same request (the node stage recording what an offline of a node
- * took down) tells what an earlier one changed.
- *
- * Context: any context, once @req has ended; or a step of @req.
- *
- * Return: true if an execute step changed @t (returned 0 for it) and no
- * rollback undid that change (so far).
- */
-bool shp_target_changed(const struct shp_request *req,
-			const struct shp_target *t)
-{
-	unsigned int i, idx = shp_target_index(req, t);
-
-	for (i = 0; i < req->p->nr_progress; i++)
-		if (req->p->progress[i].target == idx && !req->p->progress[i].undone)
-			return true;
-	return false;
-}
-EXPORT_SYMBOL_GPL(shp_target_changed);
-
-static __printf(5, 0)
-void shp_report(struct shp_request *req, enum shp_report_kind kind,
-		int target, int err, const char *fmt, va_list args)
-{
-	struct shp_report *r;
-	va_list aq;
-	int len;
-
-	/* Even if the report itself is dropped below. */
-	if (kind == SHP_REPORT_LEFT && req->p->cur_handler)
-		req->p->left_by_step = true;
-	if (req->p->nr_reports >= SHP_MAX_REPORTS) {
-		req->p->nr_dropped++;
-		return;
-	}
-	va_copy(aq, args);
-	len = vsnprintf(NULL, 0, fmt, aq);
-	va_end(aq);
-	r = kzalloc(sizeof(*r) + len + 1, GFP_KERNEL);
-	if (!r) {
-		req->p->nr_dropped++;
-		return;
-	}
-	vsnprintf(r->reason, len + 1, fmt, args);
-	r->kind = kind;
-	r->phase = req->p->cur_phase;
-	r->target = target;
-	r->err = err;
-	strscpy(r->handler, req->p->cur_handler ?: SHP_CORE_NAME,
-		sizeof(r->handler));
-	list_add_tail(&r->node, &req->p->reports);
-	req->p->nr_reports++;
-}
-
-/**
- * shp_report_blocker - report why a target cannot go through a request
- * @req: the request being validated
- * @target: index of the target (shp_target_index()), or -1
- * @err: the errno this blocker would cause
- * @fmt: printf-style reason, short and for an administrator
- *
- * Called by validate steps. Validate-only requests return every blocker;
- * other requests stop at the first failing validate step. Reports past
- * the request's limit are counted, not kept.
- *
- * Context: a step of @req, in the sequencer's worker, with
- * device_hotplug_lock held; may sleep (allocates with GFP_KERNEL).
- */
-void shp_report_blocker(struct shp_request *req, int target, int err,
-			const char *fmt, ...)
-{
-	va_list args;
-
-	va_start(args, fmt);
-	shp_report(req, SHP_REPORT_BLOCKER, target, err, fmt, args);
-	va_end(args);
-}
-EXPORT_SYMBOL_GPL(shp_report_blocker);
-
-/**
- * shp_report_left - report a change that could not be undone
- * @req: the request being rolled back or committed
- * @target: index of the target (shp_target_index()), or -1
- * @err: the errno of the failed step, or 0 if the step did not fail but
- *	could not restore the state exactly
- * @fmt: printf-style description of the state that was left
- *
- * Called by rollback and commit steps that fail or cannot restore what
- * was, to say what was left where; the request ends
- * %SHP_OUTCOME_PARTIAL.
- *
- * Context: a step of @req, in the sequencer's worker, with
- * device_hotplug_lock held; may sleep (allocates with GFP_KERNEL).
- */
-void shp_report_left(struct shp_request *req, int target, int err,
-		     const char *fmt, ...)
-{
-	va_list args;
-
-	va_start(args, fmt);
-	shp_report(req, SHP_REPORT_LEFT, target, err, fmt, args);
-	va_end(args);
-}
-EXPORT_SYMBOL_GPL(shp_report_left);
 
 /* A target names something: a device, or the data to find or create it. */
 static bool shp_target_valid(enum shp_operation op, const struct shp_target *t)
@@ -688,7 +276,6 @@ int shp_register_handler(struct shp_handler *h)
 		return -ENODEV;
 	return shp_sequencer_register(shp_default, h);
 }
-EXPORT_SYMBOL_GPL(shp_register_handler);
 
 /**
  * shp_unregister_handler - unregister a handler
@@ -722,7 +309,7 @@ void shp_unregister_handler(struct shp_handler *h)
 	h->unregistering = false;
 	mutex_unlock(&seq->handlers_lock);
 }
-EXPORT_SYMBOL_GPL(shp_unregister_handler);
+EXPORT_SYMBOL_IF_KUNIT(shp_unregister_handler);
 
 /**
  * shp_handles - whether a handler changes devices of a class
@@ -744,14 +331,13 @@ bool shp_handles(enum shp_class class, enum shp_operation op)
 	       (unsigned int)op < SHP_NR_OPS &&
 	       atomic_read(&shp_default->handles[class][op]) > 0;
 }
-EXPORT_SYMBOL_GPL(shp_handles);
 
 #if IS_ENABLED(CONFIG_KUNIT)
 /**
  * shp_default_sequencer - the system's sequencer
  *
  * For the KUnit tests of the in-tree handlers, which submit to it and read
- * its history.
+ * its history. They are built in, so it is not exported.
  *
  * Return: the sequencer that shp_submit() uses, or NULL if it failed to
  * start.
@@ -760,7 +346,6 @@ VISIBLE_IF_KUNIT struct shp_sequencer *shp_default_sequencer(void)
 {
 	return shp_default;
 }
-EXPORT_SYMBOL_IF_KUNIT(shp_default_sequencer);
 #endif
 
 /* ------------------------------------------------------------ running */
@@ -947,6 +532,24 @@ static int shp_call(struct shp_sequencer *seq, struct shp_request *req,
  * An aborted request, or one past its deadline, runs no further execute
  * step, nor any commit step. Return: 0, -EINTR (aborted) or -ETIMEDOUT.
  */
+/*
+ * The errno of a request whose validate or execute step failed with @ret:
+ * if the request's deadline passed (the step saw shp_request_aborted(), or
+ * gave up on the signal), -ETIMEDOUT, with the reason reported.
+ */
+static int shp_deadline_errno(struct shp_request *req, int ret)
+{
+	if (!ret || ret == -ETIMEDOUT || !READ_ONCE(req->p->expired))
+		return ret;
+	if (req->p->cur_phase == SHP_PHASE_VALIDATE)
+		shp_report_blocker(req, -1, -ETIMEDOUT,
+				   "deadline of %u ms passed", req->timeout_ms);
+	else
+		shp_report_left(req, -1, -ETIMEDOUT, "deadline of %u ms passed",
+				req->timeout_ms);
+	return -ETIMEDOUT;
+}
+
 static int shp_stopped(struct shp_sequencer *seq, struct shp_request *req)
 {
 	bool aborted, expired;
@@ -959,13 +562,10 @@ static int shp_stopped(struct shp_sequencer *seq, struct shp_request *req)
 		return 0;
 	req->p->cur_phase = SHP_PHASE_EXECUTE;
 	shp_set_failed(req, SHP_CORE_NAME, SHP_PHASE_EXECUTE);
-	if (!expired) {
-		shp_report_left(req, -1, -EINTR, "aborted");
-		return -EINTR;
-	}
-	shp_report_left(req, -1, -ETIMEDOUT, "deadline of %u ms passed",
-			req->timeout_ms);
-	return -ETIMEDOUT;
+	if (expired)
+		return shp_deadline_errno(req, -EINTR);
+	shp_report_left(req, -1, -EINTR, "aborted");
+	return -EINTR;
 }
 
 /* Targets added by a step bring the handlers of their class in. */
@@ -1161,6 +761,8 @@ static int shp_validate(struct shp_sequencer *seq, struct shp_request *req,
 		first = first ?: ret;
 	}
 out:
+	req->p->cur_phase = SHP_PHASE_VALIDATE;
+	first = shp_deadline_errno(req, first);
 	trace_shp_phase(req, SHP_PHASE_VALIDATE, first, ktime_get_ns() - start);
 	return first;
 }
@@ -1181,15 +783,9 @@ static int shp_execute(struct shp_sequencer *seq, struct shp_request *req,
 	/* Stopped during the last step: nothing more runs, all is undone. */
 	if (!ret) {
 		ret = shp_stopped(seq, req);
-	} else if (ret != -ETIMEDOUT && READ_ONCE(req->p->expired)) {
-		/*
-		 * A step gave up on the deadline's signal: the request ends
-		 * as one stopped between steps does, with the reason.
-		 */
+	} else {
 		req->p->cur_phase = SHP_PHASE_EXECUTE;
-		shp_report_left(req, -1, -ETIMEDOUT, "deadline of %u ms passed",
-				req->timeout_ms);
-		ret = -ETIMEDOUT;
+		ret = shp_deadline_errno(req, ret);
 	}
 	trace_shp_phase(req, SHP_PHASE_EXECUTE, ret, ktime_get_ns() - start);
 	return ret;
@@ -1498,6 +1094,8 @@ VISIBLE_IF_KUNIT int shp_sequencer_submit(struct shp_sequencer *seq,
 		if (!req->timeout_ms && req->origin == SHP_ORIGIN_FIRMWARE &&
 		    req->op == SHP_OP_HOT_REMOVE)
 			req->timeout_ms = READ_ONCE(firmware_remove_timeout_ms);
+		INIT_WORK(&req->p->work, shp_work_fn);
+		INIT_DELAYED_WORK(&req->p->deadline, shp_deadline_fn);
 		list_add_tail(&req->p->queued, &seq->queued);
 		kref_get(&req->p->kref);
 		/*
@@ -1630,7 +1228,6 @@ int shp_submit(struct shp_request *req, u64 *id)
 		return -ENODEV;
 	return shp_sequencer_submit(shp_default, req, id);
 }
-EXPORT_SYMBOL_GPL(shp_submit);
 
 /**
  * shp_submit_wait - submit a request and wait for it to end
@@ -1662,7 +1259,6 @@ int shp_submit_wait(struct shp_request *req)
 		return -ENODEV;
 	return shp_sequencer_submit_wait(shp_default, req);
 }
-EXPORT_SYMBOL_GPL(shp_submit_wait);
 
 /* ------------------------------------------------------------ instances */
 

@@ -19,7 +19,6 @@
 #include <linux/uaccess.h>
 #include <kunit/visibility.h>
 
-#include "base.h"
 #include "sys_hotplug_internal.h"
 
 /* ------------------------------------------------------------ history */
@@ -295,6 +294,7 @@ int shp_parse_u64(const char *s, unsigned int base, u64 *v)
 		return -EINVAL;
 	return kstrtou64(s, base, v) ? -EINVAL : 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(shp_parse_u64);
 
 /* Whether target @i of @req names a device or node an earlier one names. */
 static bool shp_named_before(const struct shp_request *req, unsigned int i)
@@ -335,8 +335,10 @@ static int shp_parse_word(struct shp_sequencer *seq, struct shp_request *req,
 
 /*
  * The words after the operation, as targets. Under the list lock only,
- * not the lock a running request holds, so that a request can be queued
- * behind a running one.
+ * not handlers_lock, which a running request holds: a request for CPUs
+ * or nodes is queued behind a running one (a memory block's lookup takes
+ * device_hotplug_lock, so a write that names one is restarted until the
+ * running request ends, as a sysfs write is).
  */
 VISIBLE_IF_KUNIT int shp_parse_targets(struct shp_sequencer *seq,
 				       struct shp_request *req, char *p,

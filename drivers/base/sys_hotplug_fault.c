@@ -9,6 +9,7 @@
 #include <linux/debugfs.h>
 #include <linux/err.h>
 #include <linux/fault-inject.h>
+#include <linux/seq_file.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
 #include <linux/sys_hotplug.h>
@@ -137,10 +138,13 @@ VISIBLE_IF_KUNIT int shp_fault_set_phases(struct shp_sequencer *seq,
 }
 EXPORT_SYMBOL_IF_KUNIT(shp_fault_set_phases);
 
-static ssize_t shp_fault_write(struct file *file, const char __user *ubuf,
-			       size_t count, loff_t *ppos, bool phases)
+/* A write to a fail/ file, given whole to @set. */
+static ssize_t shp_fault_store(struct file *file, const char __user *ubuf,
+			       size_t count,
+			       int (*set)(struct shp_sequencer *seq,
+					  const char *buf))
 {
-	struct shp_sequencer *seq = file->private_data;
+	struct seq_file *m = file->private_data;
 	char buf[64];
 	int ret;
 
@@ -149,73 +153,53 @@ static ssize_t shp_fault_write(struct file *file, const char __user *ubuf,
 	if (copy_from_user(buf, ubuf, count))
 		return -EFAULT;
 	buf[count] = '\0';
-	ret = phases ? shp_fault_set_phases(seq, buf) :
-		       shp_fault_set_handler(seq, buf);
+	ret = set(m->private, buf);
 	return ret ? ret : count;
 }
 
-static ssize_t shp_fault_read(struct file *file, char __user *ubuf,
-			      size_t count, loff_t *ppos, bool phases)
+static int shp_fault_handler_show(struct seq_file *m, void *unused)
 {
-	struct shp_sequencer *seq = file->private_data;
-	char buf[64];
-	int len = 0, i;
+	struct shp_sequencer *seq = m->private;
 
 	spin_lock(&seq->fail.lock);
-	if (!phases) {
-		len = scnprintf(buf, sizeof(buf), "%s\n",
-				seq->fail.handler[0] ? seq->fail.handler : "any");
-	} else {
-		for (i = 0; i <= SHP_FAULT_ROLLBACK; i++)
-			if (seq->fail.phases & BIT(i))
-				len += scnprintf(buf + len, sizeof(buf) - len,
-						 "%s%s", len ? " " : "",
-						 shp_phase_names[i]);
-		len += scnprintf(buf + len, sizeof(buf) - len, "\n");
+	seq_printf(m, "%s\n", seq->fail.handler[0] ? seq->fail.handler : "any");
+	spin_unlock(&seq->fail.lock);
+	return 0;
+}
+
+static ssize_t shp_fault_handler_write(struct file *file,
+				       const char __user *ubuf, size_t count,
+				       loff_t *ppos)
+{
+	return shp_fault_store(file, ubuf, count, shp_fault_set_handler);
+}
+DEFINE_SHOW_STORE_ATTRIBUTE(shp_fault_handler);
+
+static int shp_fault_phase_show(struct seq_file *m, void *unused)
+{
+	struct shp_sequencer *seq = m->private;
+	const char *sep = "";
+	int i;
+
+	spin_lock(&seq->fail.lock);
+	for (i = 0; i <= SHP_FAULT_ROLLBACK; i++) {
+		if (seq->fail.phases & BIT(i)) {
+			seq_printf(m, "%s%s", sep, shp_phase_names[i]);
+			sep = " ";
+		}
 	}
 	spin_unlock(&seq->fail.lock);
-	return simple_read_from_buffer(ubuf, count, ppos, buf, len);
+	seq_putc(m, '\n');
+	return 0;
 }
 
-static ssize_t shp_fault_handler_write(struct file *file, const char __user *u,
-				       size_t count, loff_t *ppos)
+static ssize_t shp_fault_phase_write(struct file *file,
+				     const char __user *ubuf, size_t count,
+				     loff_t *ppos)
 {
-	return shp_fault_write(file, u, count, ppos, false);
+	return shp_fault_store(file, ubuf, count, shp_fault_set_phases);
 }
-
-static ssize_t shp_fault_handler_read(struct file *file, char __user *u,
-				      size_t count, loff_t *ppos)
-{
-	return shp_fault_read(file, u, count, ppos, false);
-}
-
-static ssize_t shp_fault_phase_write(struct file *file, const char __user *u,
-				     size_t count, loff_t *ppos)
-{
-	return shp_fault_write(file, u, count, ppos, true);
-}
-
-static ssize_t shp_fault_phase_read(struct file *file, char __user *u,
-				    size_t count, loff_t *ppos)
-{
-	return shp_fault_read(file, u, count, ppos, true);
-}
-
-static const struct file_operations shp_fault_handler_fops = {
-	.owner = THIS_MODULE,
-	.open = simple_open,
-	.read = shp_fault_handler_read,
-	.write = shp_fault_handler_write,
-	.llseek = default_llseek,
-};
-
-static const struct file_operations shp_fault_phase_fops = {
-	.owner = THIS_MODULE,
-	.open = simple_open,
-	.read = shp_fault_phase_read,
-	.write = shp_fault_phase_write,
-	.llseek = default_llseek,
-};
+DEFINE_SHOW_STORE_ATTRIBUTE(shp_fault_phase);
 
 void shp_fault_init(struct shp_sequencer *seq)
 {

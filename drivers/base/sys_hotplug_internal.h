@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * What the files of the system device hot-plug sequencer share (the
- * sequencer, its history and fault injection, its debugfs files), and its
- * private instances for its KUnit suite. Not for handlers or submitters:
- * they have include/linux/sys_hotplug.h.
+ * sequencer, its requests, its history and fault injection, its debugfs
+ * files), and its private instances for its KUnit suite. Not for
+ * handlers or submitters: they have include/linux/sys_hotplug.h.
  */
 #ifndef _DRIVERS_BASE_SYS_HOTPLUG_INTERNAL_H
 #define _DRIVERS_BASE_SYS_HOTPLUG_INTERNAL_H
@@ -93,7 +93,13 @@ struct shp_sequencer {
 	struct lockdep_map dep_map;
 };
 
-struct shp_progress;
+/* One execute step that changed a target: what rollback undoes. */
+struct shp_progress {
+	struct shp_handler *h;
+	unsigned int target;
+	bool undone;
+	unsigned long data;
+};
 
 /* The sequencer's state of a request: &shp_request.p. */
 struct shp_request_private {
@@ -128,11 +134,13 @@ struct shp_request_private {
 	u64 started_ns;
 };
 
+/* sys_hotplug_request.c */
 extern const char * const shp_class_names[SHP_NR_CLASSES];
 extern const char * const shp_origin_names[SHP_NR_ORIGINS];
 extern const char * const shp_phase_names[SHP_NR_PHASES + 1];
 extern const char * const shp_outcome_names[];
 
+/* sys_hotplug.c */
 int shp_sequencer_abort(struct shp_sequencer *seq, u64 id);
 
 /* sys_hotplug_debugfs.c */

@@ -64,4 +64,3 @@ int shp_sysfs_online(struct device *dev, const struct attribute *attr,
 	shp_request_put(req);
 	return ret;
 }
-EXPORT_SYMBOL_GPL(shp_sysfs_online);

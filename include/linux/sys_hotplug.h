@@ -308,10 +308,14 @@ struct shp_steps {
  *	Returns -ENOENT, with @word unchanged, for a word that is not the
  *	handler's; otherwise 0, -EINVAL for a malformed word, a target named
  *	twice or an @how it has no use for, -ENODEV for a device that does
- *	not exist, -E2BIG past %SHP_PARSE_MAX_TARGETS, -ENOMEM, or
- *	-ERESTARTNOINTR from lock_device_hotplug_sysfs() (the write is
- *	restarted). Called in process context, before the request is
- *	submitted, without device_hotplug_lock: a request may be running.
+ *	not exist, -E2BIG past %SHP_PARSE_MAX_TARGETS, -EOPNOTSUPP for a
+ *	word the configuration does not allow, -ENOMEM, or -ERESTARTNOINTR
+ *	from lock_device_hotplug_sysfs() (the write is restarted). Called in
+ *	process context, before the request is submitted, under the
+ *	sequencer's handler list lock and without device_hotplug_lock, which
+ *	a running request may hold: it may take that lock only with
+ *	lock_device_hotplug_sysfs() (never wait for it), and must not
+ *	register or unregister a handler.
  *
  * Every step runs in process context under lock_device_hotplug(); it must
  * not call functions that take that lock again, nor wait for a request.
@@ -368,6 +372,20 @@ static inline int shp_target_index(const struct shp_request *req,
 }
 
 /**
+ * shp_range_holds - whether a range target holds a physical address
+ * @t: a target
+ * @addr: a physical address, in bytes
+ *
+ * Return: true if @t is a memory target named by its range (not a memory
+ * block device) and @addr is in [@t->mem.start, @t->mem.start + size).
+ */
+static inline bool shp_range_holds(const struct shp_target *t, u64 addr)
+{
+	return t->class == SHP_CLASS_MEMORY && !t->dev &&
+	       addr >= t->mem.start && addr - t->mem.start < t->mem.size;
+}
+
+/**
  * shp_is_up - whether an operation runs the stages upwards
  * @op: the operation
  *
@@ -383,7 +401,6 @@ static inline bool shp_is_up(enum shp_operation op)
 struct shp_request *shp_request_alloc(enum shp_operation op,
 				      enum shp_origin origin,
 				      unsigned int nr_targets, gfp_t gfp);
-void shp_request_get(struct shp_request *req);
 void shp_request_put(struct shp_request *req);
 struct shp_target *shp_request_add_targets(struct shp_request *req,
 					   unsigned int n);
@@ -418,7 +435,6 @@ shp_request_alloc(enum shp_operation op, enum shp_origin origin,
 	return NULL;
 }
 
-static inline void shp_request_get(struct shp_request *req) { }
 static inline void shp_request_put(struct shp_request *req) { }
 
 static inline struct shp_target *

@@ -1666,6 +1666,40 @@ static void shp_test_deadline_interrupts_step(struct kunit *test)
 	shp_unregister_handler(&g->h);
 }
 
+/* A deadline that passes in validate ends the request as in execute. */
+static void shp_test_deadline_in_validate(struct kunit *test)
+{
+	struct shp_test *ctx = test->priv;
+	struct shp_request *req;
+	const char *want;
+	struct gate *g;
+	char *rec;
+
+	g = kunit_kzalloc(test, sizeof(*g), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, g);
+	gate_init(g, true);
+	g->steps.validate = gate_validate;
+	KUNIT_ASSERT_EQ(test, shp_sequencer_register(ctx->seq, &g->h), 0);
+
+	req = mem_request(test, SHP_OP_HOT_ADD, 1);
+	req->timeout_ms = 20;
+	KUNIT_EXPECT_EQ(test, run_request(ctx, req), -ETIMEDOUT);
+	KUNIT_EXPECT_TRUE(test, g->saw_abort);
+	KUNIT_EXPECT_EQ(test, req->outcome, SHP_OUTCOME_FAILED);
+	KUNIT_EXPECT_EQ(test, req->p->failed_phase, SHP_PHASE_VALIDATE);
+	rec = shp_history_record(ctx->seq, req->id);
+	KUNIT_ASSERT_NOT_NULL(test, rec);
+	want = "blocker: handler=core phase=validate target=-1 err=-110 deadline of 20 ms passed";
+	KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(rec, want), "%s", rec);
+	kfree(rec);
+	shp_request_put(req);
+	KUNIT_EXPECT_EQ(test, count_steps(ctx, STEP_E, 1), 0U);
+	expect_world(test, 0);
+
+	expect_clean_after_abort(test, g);
+	shp_unregister_handler(&g->h);
+}
+
 /*
  * A step that does not give up on a signal outlives the deadline: the
  * sequencer runs no further step (-ETIMEDOUT, its own failure) and rolls
@@ -2516,6 +2550,7 @@ static struct kunit_case shp_test_cases[] = {
 	KUNIT_CASE(shp_test_abort_queued_by_id),
 	KUNIT_CASE(shp_test_deadline_interrupts_step),
 	KUNIT_CASE(shp_test_deadline_between_steps),
+	KUNIT_CASE(shp_test_deadline_in_validate),
 #if IS_BUILTIN(CONFIG_SYS_HOTPLUG_KUNIT_TEST)
 	KUNIT_CASE(shp_test_signal_waiting_for_lock),
 #endif
