@@ -223,7 +223,7 @@ VISIBLE_IF_KUNIT int shp_sequencer_register(struct shp_sequencer *seq,
 	if (!h || !shp_handler_valid(h))
 		return -EINVAL;
 	/* The running request holds the handler list. */
-	if (WARN_ON(seq->runner == current))
+	if (WARN_ON(READ_ONCE(seq->runner) == current))
 		return -EDEADLK;
 
 	mutex_lock(&seq->handlers_lock);
@@ -294,7 +294,7 @@ void shp_unregister_handler(struct shp_handler *h)
 
 	if (WARN_ON(!seq))
 		return;
-	if (WARN_ON(seq->runner == current))
+	if (WARN_ON(READ_ONCE(seq->runner) == current))
 		return;
 	/* Requests that start from now on leave it out... */
 	WRITE_ONCE(h->unregistering, true);
@@ -1020,7 +1020,7 @@ static void shp_work_fn(struct work_struct *work)
 		req->p->started = true;
 		list_del_init(&req->p->queued);
 		if (!cancelled) {
-			seq->runner = current;
+			WRITE_ONCE(seq->runner, current);
 			seq->running = req;
 		}
 		spin_unlock(&seq->lock);
@@ -1035,7 +1035,6 @@ static void shp_work_fn(struct work_struct *work)
 		req->outcome = SHP_OUTCOME_CANCELLED;
 	} else {
 		mutex_lock(&seq->handlers_lock);
-		req->p->started_ns = start;
 		trace_shp_request_start(req, wait_ns);
 		if (req->timeout_ms)
 			schedule_delayed_work(&req->p->deadline,
@@ -1043,7 +1042,7 @@ static void shp_work_fn(struct work_struct *work)
 		shp_execute_request(seq, req);
 		cancel_delayed_work_sync(&req->p->deadline);
 		spin_lock(&seq->lock);
-		seq->runner = NULL;
+		WRITE_ONCE(seq->runner, NULL);
 		seq->running = NULL;
 		spin_unlock(&seq->lock);
 		mutex_unlock(&seq->handlers_lock);
@@ -1129,7 +1128,7 @@ VISIBLE_IF_KUNIT int shp_sequencer_submit_wait(struct shp_sequencer *seq,
 
 	might_sleep();
 	/* A step waiting for a request would wait for itself. */
-	if (WARN_ON_ONCE(seq->runner == current))
+	if (WARN_ON_ONCE(READ_ONCE(seq->runner) == current))
 		return -EDEADLK;
 	/* Tell lockdep that waiting depends on everything the worker takes. */
 	lock_map_acquire(&seq->dep_map);

@@ -114,8 +114,6 @@ void shp_history_add(struct shp_sequencer *seq, struct shp_request *req,
 	seq->history_next = (seq->history_next + 1) % seq->history_len;
 	kfree(rec->text);
 	rec->id = req->id;
-	rec->result = req->result;
-	rec->outcome = req->outcome;
 	rec->text = text;
 	mutex_unlock(&seq->history_lock);
 }

@@ -81,7 +81,9 @@ VISIBLE_IF_KUNIT int shp_fault_set_handler(struct shp_sequencer *seq,
 	char name[SHP_NAME_LEN];
 	size_t len = strcspn(buf, "\n");
 
-	if (len >= sizeof(name) || strpbrk(buf, " \t"))
+	/* One word, and nothing after its newline. */
+	if (len >= sizeof(name) || strpbrk(buf, " \t") ||
+	    (buf[len] && buf[len + 1]))
 		return -EINVAL;
 	memcpy(name, buf, len);
 	name[len] = '\0';

@@ -44,8 +44,6 @@ struct shp_report {
 
 struct shp_record {
 	u64 id;
-	int result;
-	enum shp_outcome outcome;
 	char *text;
 };
 
@@ -131,7 +129,6 @@ struct shp_request_private {
 	char failed_handler[SHP_NAME_LEN];
 	enum shp_phase failed_phase;
 	u64 queued_ns;
-	u64 started_ns;
 };
 
 /* sys_hotplug_request.c */

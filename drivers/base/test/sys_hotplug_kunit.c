@@ -2218,6 +2218,7 @@ static void shp_test_fault_knob(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, shp_fault_set_phases(ctx->seq, "sometimes"), -EINVAL);
 	KUNIT_EXPECT_EQ(test, shp_fault_set_phases(ctx->seq, "\t"), -EINVAL);
 	KUNIT_EXPECT_EQ(test, shp_fault_set_handler(ctx->seq, "two words"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, shp_fault_set_handler(ctx->seq, "cpu\nfoo"), -EINVAL);
 
 	/* mem-a execute only: its execute is never called. */
 	arm_fault(ctx, "mem-a\n", "execute\n", ENOSPC);
