@@ -1093,6 +1093,19 @@ static struct gate *gate_add(struct kunit *test, bool hold)
 	return g;
 }
 
+/* A gate whose validate step holds the request until it is aborted. */
+static struct gate *gate_add_validate(struct kunit *test)
+{
+	struct shp_test *ctx = test->priv;
+	struct gate *g = kunit_kzalloc(test, sizeof(*g), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, g);
+	gate_init(g, true);
+	g->steps.validate = gate_validate;
+	KUNIT_ASSERT_EQ(test, shp_sequencer_register(ctx->seq, &g->h), 0);
+	return g;
+}
+
 #define NR_SUBMITTERS	4
 #define PER_SUBMITTER	25
 
@@ -1579,11 +1592,7 @@ static void shp_test_abort_in_validate(struct kunit *test)
 	struct gate *g;
 	int i;
 
-	g = kunit_kzalloc(test, sizeof(*g), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, g);
-	gate_init(g, true);
-	g->steps.validate = gate_validate;
-	KUNIT_ASSERT_EQ(test, shp_sequencer_register(ctx->seq, &g->h), 0);
+	g = gate_add_validate(test);
 
 	req = mem_request(test, SHP_OP_HOT_ADD, 1);
 	KUNIT_ASSERT_EQ(test, shp_sequencer_submit(ctx->seq, req, NULL), 0);
@@ -1675,11 +1684,7 @@ static void shp_test_deadline_in_validate(struct kunit *test)
 	struct gate *g;
 	char *rec;
 
-	g = kunit_kzalloc(test, sizeof(*g), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, g);
-	gate_init(g, true);
-	g->steps.validate = gate_validate;
-	KUNIT_ASSERT_EQ(test, shp_sequencer_register(ctx->seq, &g->h), 0);
+	g = gate_add_validate(test);
 
 	req = mem_request(test, SHP_OP_HOT_ADD, 1);
 	req->timeout_ms = 20;
