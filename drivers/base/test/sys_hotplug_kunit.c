@@ -1675,14 +1675,33 @@ static void shp_test_deadline_interrupts_step(struct kunit *test)
 	shp_unregister_handler(&g->h);
 }
 
+/*
+ * The end of a request stopped by its deadline: its record says @why, no
+ * execute step of mem-a, mem-b or cpu ran, nothing is left changed, and
+ * gate @g lets the next request through.
+ */
+static void expect_deadline_end(struct kunit *test, struct shp_request *req,
+				struct gate *g, const char *why)
+{
+	struct shp_test *ctx = test->priv;
+	char *rec = shp_history_record(ctx->seq, req->id);
+
+	KUNIT_ASSERT_NOT_NULL(test, rec);
+	KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(rec, why), "%s", rec);
+	kfree(rec);
+	shp_request_put(req);
+	KUNIT_EXPECT_EQ(test, count_steps(ctx, STEP_E, 1), 0U);
+	expect_world(test, 0);
+	expect_clean_after_abort(test, g);
+	shp_unregister_handler(&g->h);
+}
+
 /* A deadline that passes in validate ends the request as in execute. */
 static void shp_test_deadline_in_validate(struct kunit *test)
 {
 	struct shp_test *ctx = test->priv;
 	struct shp_request *req;
-	const char *want;
 	struct gate *g;
-	char *rec;
 
 	g = gate_add_validate(test);
 
@@ -1692,17 +1711,8 @@ static void shp_test_deadline_in_validate(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, g->saw_abort);
 	KUNIT_EXPECT_EQ(test, req->outcome, SHP_OUTCOME_FAILED);
 	KUNIT_EXPECT_EQ(test, req->p->failed_phase, SHP_PHASE_VALIDATE);
-	rec = shp_history_record(ctx->seq, req->id);
-	KUNIT_ASSERT_NOT_NULL(test, rec);
-	want = "blocker: handler=core phase=validate target=-1 err=-110 deadline of 20 ms passed";
-	KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(rec, want), "%s", rec);
-	kfree(rec);
-	shp_request_put(req);
-	KUNIT_EXPECT_EQ(test, count_steps(ctx, STEP_E, 1), 0U);
-	expect_world(test, 0);
-
-	expect_clean_after_abort(test, g);
-	shp_unregister_handler(&g->h);
+	expect_deadline_end(test, req, g,
+			    "blocker: handler=core phase=validate target=-1 err=-110 deadline of 20 ms passed");
 }
 
 /*
@@ -1715,7 +1725,6 @@ static void shp_test_deadline_between_steps(struct kunit *test)
 	struct shp_test *ctx = test->priv;
 	struct shp_request *req;
 	struct gate *g;
-	char *rec;
 
 	g = gate_add(test, true);
 	req = mem_request(test, SHP_OP_HOT_ADD, 1);
@@ -1727,17 +1736,7 @@ static void shp_test_deadline_between_steps(struct kunit *test)
 	wait_for_completion(&req->p->completion);
 	KUNIT_EXPECT_EQ(test, req->result, -ETIMEDOUT);
 	KUNIT_EXPECT_STREQ(test, req->p->failed_handler, "core");
-	rec = shp_history_record(ctx->seq, req->id);
-	KUNIT_ASSERT_NOT_NULL(test, rec);
-	KUNIT_EXPECT_NOT_NULL(test, strstr(rec, "deadline of 20 ms passed"));
-	kfree(rec);
-	shp_request_put(req);
-	/* As after an abort: mem-a, mem-b and cpu never ran. */
-	KUNIT_EXPECT_EQ(test, count_steps(ctx, STEP_E, 1), 0U);
-	expect_world(test, 0);
-
-	expect_clean_after_abort(test, g);
-	shp_unregister_handler(&g->h);
+	expect_deadline_end(test, req, g, "deadline of 20 ms passed");
 }
 
 #if IS_BUILTIN(CONFIG_SYS_HOTPLUG_KUNIT_TEST)
