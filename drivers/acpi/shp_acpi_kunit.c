@@ -448,24 +448,29 @@ static void shp_acpi_node_remove_names_objects(struct kunit *test)
 	int nid = pick_cpu_node(test);
 	struct shp_request *req = node_request(test, nid, SHP_REQ_VALIDATE_ONLY);
 	struct shp_target *t, *f;
-	unsigned int cpus = 0;
+	unsigned int cpu, cpus = 0;
 
 	KUNIT_EXPECT_EQ(test, shp_submit_wait(req), 0);
+	/* The request has ended: its targets no longer name their devices. */
 	for (t = shp_next_target(req, NULL, SHP_CLASS_CPU); t;
 	     t = shp_next_target(req, t, SHP_CLASS_CPU)) {
 		cpus++;
 		KUNIT_EXPECT_EQ(test, t->parent, 0);
 		KUNIT_EXPECT_TRUE(test, t->flags & SHP_TARGET_FW_REMOVES);
-		for (f = shp_next_target(req, NULL, SHP_CLASS_FIRMWARE); f;
-		     f = shp_next_target(req, f, SHP_CLASS_FIRMWARE))
-			if (f->fw.handle == ACPI_COMPANION(t->dev))
-				break;
-		KUNIT_ASSERT_NOT_NULL_MSG(test, f, "no firmware target for %s",
-					  dev_name(t->dev));
-		KUNIT_EXPECT_EQ(test, f->parent, 0);
-		KUNIT_EXPECT_TRUE(test, cpu_online(t->dev->id));
 	}
 	KUNIT_EXPECT_EQ(test, cpus, (unsigned int)nr_cpus_node(nid));
+	for_each_cpu(cpu, cpumask_of_node(nid)) {
+		struct acpi_device *adev = ACPI_COMPANION(get_cpu_device(cpu));
+
+		for (f = shp_next_target(req, NULL, SHP_CLASS_FIRMWARE); f;
+		     f = shp_next_target(req, f, SHP_CLASS_FIRMWARE))
+			if (f->fw.handle == adev)
+				break;
+		KUNIT_ASSERT_NOT_NULL_MSG(test, f, "no firmware target for cpu%u",
+					  cpu);
+		KUNIT_EXPECT_EQ(test, f->parent, 0);
+		KUNIT_EXPECT_TRUE(test, cpu_online(cpu));
+	}
 }
 
 /*
@@ -477,18 +482,19 @@ static void shp_acpi_node_remove_rolls_back(struct kunit *test)
 	struct shp_acpi_test *ctx = test->priv;
 	int nid = pick_cpu_node(test);
 	struct shp_request *req = node_request(test, nid, 0);
-	struct shp_target *t;
+	unsigned int cpu;
 
 	add_tail(test);
 	KUNIT_EXPECT_EQ(test, shp_submit_wait(req), TAIL_ERR);
 	expect_history(test, req, "failed=kunit-tail/execute");
 	KUNIT_EXPECT_TRUE(test, ctx->tail_saw_offline);
-	for (t = shp_next_target(req, NULL, SHP_CLASS_CPU); t;
-	     t = shp_next_target(req, t, SHP_CLASS_CPU)) {
-		KUNIT_EXPECT_TRUE(test, cpu_online(t->dev->id));
+	for_each_cpu(cpu, cpumask_of_node(nid)) {
+		struct device *dev = get_cpu_device(cpu);
+
+		KUNIT_EXPECT_TRUE(test, cpu_online(cpu));
 		KUNIT_EXPECT_PTR_EQ(test,
-				    acpi_get_first_physical_node(ACPI_COMPANION(t->dev)),
-				    t->dev);
+				    acpi_get_first_physical_node(ACPI_COMPANION(dev)),
+				    dev);
 	}
 	KUNIT_EXPECT_TRUE(test, node_online(nid));
 }

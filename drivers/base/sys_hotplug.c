@@ -1054,6 +1054,7 @@ static void shp_work_fn(struct work_struct *work)
 
 	if (req->done)
 		req->done(req);
+	shp_request_put_devices(req);
 	complete_all(&req->p->completion);
 	shp_request_put(req);
 }

@@ -136,6 +136,7 @@ extern const char * const shp_class_names[SHP_NR_CLASSES];
 extern const char * const shp_origin_names[SHP_NR_ORIGINS];
 extern const char * const shp_phase_names[SHP_NR_PHASES + 1];
 extern const char * const shp_outcome_names[];
+void shp_request_put_devices(struct shp_request *req);
 
 /* sys_hotplug.c */
 int shp_sequencer_abort(struct shp_sequencer *seq, u64 id);

@@ -166,18 +166,34 @@ struct shp_request *shp_request_alloc(enum shp_operation op,
 }
 EXPORT_SYMBOL_IF_KUNIT(shp_request_alloc);
 
+/*
+ * A request holds its devices only while it can act on them. A CPU's
+ * device is static per-CPU storage that register_cpu() reinitializes when
+ * the CPU comes back: a reference that outlived the request that removed
+ * the CPU would be dropped on the new registration (see
+ * cpu_device_release()). So the sequencer calls this when a request ends,
+ * before the next one starts.
+ */
+void shp_request_put_devices(struct shp_request *req)
+{
+	unsigned int i;
+
+	for (i = 0; i < req->nr_targets; i++) {
+		put_device(req->targets[i]->dev);
+		req->targets[i]->dev = NULL;
+	}
+}
+
 static void shp_request_release(struct kref *kref)
 {
 	struct shp_request *req = container_of(kref, struct shp_request_private,
 					       kref)->req;
 	struct shp_target_chunk *chunk, *next;
 	struct shp_report *r, *tmp;
-	unsigned int i;
 
 	list_for_each_entry_safe(r, tmp, &req->p->reports, node)
 		kfree(r);
-	for (i = 0; i < req->nr_targets; i++)
-		put_device(req->targets[i]->dev);
+	shp_request_put_devices(req);
 	list_for_each_entry_safe(chunk, next, &req->p->chunks, node)
 		kvfree(chunk);
 	kvfree(req->p->progress);
@@ -190,10 +206,8 @@ static void shp_request_release(struct kref *kref)
  * @req: the request, or NULL
  *
  * The request is freed with its targets and reports when the last
- * reference goes; the device reference of every target (taken by
- * shp_target_set_device()) is dropped then. A
- * submitted request holds its own reference until it has
- * ended, so the submitter may drop its reference at any time.
+ * reference goes. A submitted request holds its own reference until it
+ * has ended, so the submitter may drop its reference at any time.
  *
  * Context: process context (the last put may free with kvfree()).
  */
@@ -233,10 +247,13 @@ EXPORT_SYMBOL_IF_KUNIT(shp_request_add_targets);
  *	running request added; it names no device yet
  * @dev: the device; the caller holds a reference on it
  *
- * The request takes a reference of its own on @dev, dropped when the
- * request is freed, so that the device outlives a step that unregisters it
- * and a submitter that is killed while the request runs. The caller keeps
- * and drops its own reference as it would without the request.
+ * The request takes a reference of its own on @dev, so that the device
+ * outlives a step that unregisters it and a submitter that is killed while
+ * the request runs. The sequencer drops it, and sets @t->dev to NULL, when
+ * the request has ended (before its waiter wakes and before the next
+ * request starts), or the last shp_request_put() of a request that never
+ * ran does. The caller keeps and drops its own reference as it would
+ * without the request.
  *
  * Context: any context.
  */

@@ -4,6 +4,7 @@
  */
 
 #include <linux/device.h>
+#include <linux/kernfs.h>
 #include <linux/slab.h>
 #include <linux/sys_hotplug.h>
 #include <linux/sysfs.h>
@@ -20,7 +21,9 @@
  * what a signal to the writer does: as upstream, a memory offline gives up
  * with -EINTR, a CPU offline completes). While waiting,
  * the attribute's active reference is released, so that a request that
- * removes @dev (and drains its attributes) does not wait for this writer.
+ * removes @dev (and drains its attributes) does not wait for this writer;
+ * @dev is not used once the request has ended, and the caller must not
+ * use it after this returns either (it may be gone).
  *
  * Context: the sysfs store of @attr, in the writer's process context,
  * holding the attribute's active reference and no hot-plug lock; sleeps
@@ -55,10 +58,21 @@ int shp_sysfs_online(struct device *dev, const struct attribute *attr,
 	shp_target_set_device(req->targets[0], dev);
 	req->targets[0]->mem.online_type = online_type;
 
-	kn = sysfs_break_active_protection(&dev->kobj, attr);
-	ret = shp_submit_wait(req);
+	/*
+	 * As sysfs_break_active_protection(), but without pinning the
+	 * kobject: a CPU's device is static and register_cpu() reinitializes
+	 * it, so no reference may outlive a request that removes the CPU
+	 * (the request drops its own when it ends). Nothing here or in the
+	 * store method uses @dev once the request has ended.
+	 */
+	kn = kernfs_find_and_get(dev->kobj.sd, attr->name);
 	if (kn)
-		sysfs_unbreak_active_protection(kn);
+		kernfs_break_active_protection(kn);
+	ret = shp_submit_wait(req);
+	if (kn) {
+		kernfs_unbreak_active_protection(kn);
+		kernfs_put(kn);
+	}
 	if (!ret && !shp_target_changed(req, req->targets[0]))
 		ret = 1;
 	shp_request_put(req);

@@ -161,8 +161,9 @@ struct shp_handler;
  * @index: its index in the request's @targets, set by the sequencer
  * @dev: the existing device (CPU, memory block, node or firmware device),
  *	set with shp_target_set_device(), which gives the request its own
- *	reference; NULL only for hardware that has no device yet (hot-add)
- *	or that is named by its physical range
+ *	reference until the request has ended (NULL from then on); NULL
+ *	also for hardware that has no device yet (hot-add) or that is named
+ *	by its physical range
  * @nid: NUMA node of the target, or NUMA_NO_NODE
  * @parent: index of the target this one was expanded from (the range a
  *	memory block belongs to, the CPU or memory whose node this is, the

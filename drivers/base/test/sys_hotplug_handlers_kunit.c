@@ -512,9 +512,10 @@ static unsigned int count_blocks(struct shp_request *req)
 	struct shp_target *t;
 	unsigned int n = 0;
 
+	/* Blocks, not ranges (an ended request names no device). */
 	for (t = shp_next_target(req, NULL, SHP_CLASS_MEMORY); t;
 	     t = shp_next_target(req, t, SHP_CLASS_MEMORY))
-		n += !!t->dev;
+		n += !t->mem.size;
 	return n;
 }
 

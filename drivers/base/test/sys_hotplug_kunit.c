@@ -219,8 +219,23 @@ static void fake_set_ops(struct kunit *test, struct fake *f, unsigned int ops)
  */
 static struct device fake_block;
 
+static unsigned int fake_block_releases;
+
 static void fake_block_release(struct device *dev)
 {
+	fake_block_releases++;
+}
+
+/*
+ * Register the fake block afresh, as register_cpu() does a CPU's static
+ * device: the storage is reused and reinitialized.
+ */
+static void fake_block_init(struct kunit *test)
+{
+	memset(&fake_block, 0, sizeof(fake_block));
+	device_initialize(&fake_block);
+	fake_block.release = fake_block_release;
+	KUNIT_ASSERT_EQ(test, dev_set_name(&fake_block, "memory-fake"), 0);
 }
 
 static int shp_test_init(struct kunit *test)
@@ -232,10 +247,8 @@ static int shp_test_init(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, ctx);
 	ctx->test = test;
 	spin_lock_init(&ctx->lock);
-	memset(&fake_block, 0, sizeof(fake_block));
-	device_initialize(&fake_block);
-	fake_block.release = fake_block_release;
-	KUNIT_ASSERT_EQ(test, dev_set_name(&fake_block, "memory-fake"), 0);
+	fake_block_init(test);
+	fake_block_releases = 0;
 	ctx->seq = shp_sequencer_create("sys_hotplug-kunit", 8);
 	KUNIT_ASSERT_NOT_NULL(test, ctx->seq);
 	for (i = 0; i < NR_FAKES; i++) {
@@ -2427,6 +2440,32 @@ static void shp_test_tracepoints(struct kunit *test)
 }
 
 /*
+ * A request holds its devices only until it ends. A CPU's device is static
+ * storage that register_cpu() reinitializes when the CPU comes back: a
+ * reference still held by an ended request (whose waiter has not put it
+ * yet) would be dropped on the new registration and free it.
+ */
+static void shp_test_devices_dropped_at_end(struct kunit *test)
+{
+	struct shp_test *ctx = test->priv;
+	struct shp_request *req = mem_request(test, SHP_OP_OFFLINE, 1);
+
+	KUNIT_EXPECT_EQ(test, kref_read(&fake_block.kobj.kref), 2);
+	KUNIT_EXPECT_EQ(test, shp_sequencer_submit_wait(ctx->seq, req), 0);
+	KUNIT_EXPECT_EQ(test, kref_read(&fake_block.kobj.kref), 1);
+	KUNIT_EXPECT_NULL(test, req->targets[0]->dev);
+	KUNIT_EXPECT_TRUE(test, shp_target_changed(req, req->targets[0]));
+
+	/* Unregistered and registered again while the waiter holds @req. */
+	put_device(&fake_block);
+	KUNIT_EXPECT_EQ(test, fake_block_releases, 1U);
+	fake_block_init(test);
+	shp_request_put(req);
+	KUNIT_EXPECT_EQ(test, kref_read(&fake_block.kobj.kref), 1);
+	KUNIT_EXPECT_EQ(test, fake_block_releases, 1U);
+}
+
+/*
  * Targets added one at a time, as a firmware step describing what it
  * found adds them, never move: a pointer taken before stays the target,
  * and every target knows its index.
@@ -2569,6 +2608,7 @@ static struct kunit_case shp_test_cases[] = {
 	KUNIT_CASE(shp_test_fault_knob),
 #endif
 	KUNIT_CASE(shp_test_tracepoints),
+	KUNIT_CASE(shp_test_devices_dropped_at_end),
 	KUNIT_CASE(shp_test_targets_stay),
 	KUNIT_CASE(shp_test_history),
 	KUNIT_CASE_SLOW(shp_test_many_targets),
