@@ -3,7 +3,7 @@
 
 SHP := python3 host/shp.py
 
-.PHONY: help demo base assemble diff series kunit check test guest baseline fresh-check clean
+.PHONY: help demo base assemble diff series kunit check test guest baseline bench fresh-check clean
 
 help:
 	@echo "make demo       the tour: boot the patched kernel, hot-plug through the framework, show each request"
@@ -16,6 +16,7 @@ help:
 	@echo "make diff DIFF=name.diff [FILES='a b']   regenerate patches/name.diff from build/linux"
 	@echo "make guest [KIND=base] [SCENARIOS='a b']  build the x86_64 guest, run scenarios under QEMU"
 	@echo "make baseline   every scenario on the patched kernel, then on the unpatched base"
+	@echo "make bench [BENCH_BOOTS=3]  time hot-plug operations on the patched and the base kernel, side by side"
 	@echo "make fresh-check  make test of a clone of HEAD in a new minimal Debian (debootstrap, chroot; root)"
 	@echo "make clean      remove build/"
 
@@ -50,6 +51,9 @@ guest:
 
 baseline:
 	python3 host/guest.py patched base
+
+bench:
+	python3 host/bench.py
 
 fresh-check:
 	bash host/fresh-check.sh

@@ -32,7 +32,13 @@ BUSYBOX = '/bin/busybox'
 # Options only the patched tree has; the base builds without them.
 PATCHED_ONLY = ('CONFIG_SYS_HOTPLUG', 'CONFIG_FAIL_SYS_HOTPLUG',
                 'CONFIG_SYS_HOTPLUG_RAW_RANGES')
-
+# What the bench's kernels ("patched-perf", "base-perf") leave out: the
+# checkers that make every test kernel slow, ftrace, and the framework's
+# fault injection, which an administrator's kernel does not have. Its
+# profile kernel ("patched-trace") keeps ftrace, for the tracepoints.
+TRACING = ('CONFIG_FTRACE', 'CONFIG_ENABLE_DEFAULT_TRACERS')
+PERF_OFF = ('CONFIG_PROVE_LOCKING', 'CONFIG_DEBUG_ATOMIC_SLEEP',
+            'CONFIG_DEBUG_KMEMLEAK', 'CONFIG_FAIL_SYS_HOTPLUG') + TRACING
 
 
 def out_dir(kind):
@@ -40,7 +46,7 @@ def out_dir(kind):
 
 
 def tree(kind):
-    if kind == 'patched':
+    if kind.startswith('patched'):
         shp.cmd_assemble()
         return shp.TREE
     shp.cmd_base()
@@ -57,7 +63,13 @@ def wanted_options(kind):
         for line in f:
             line = line.strip()
             if line.startswith('CONFIG_'):
-                if kind == 'base' and line.split('=')[0] in PATCHED_ONLY:
+                name = line.split('=')[0]
+                if kind.startswith('base') and name in PATCHED_ONLY:
+                    continue
+                if kind.endswith('-perf') and name in PERF_OFF:
+                    continue
+                if (kind.endswith('-trace') and name in PERF_OFF and
+                        name not in TRACING):
                     continue
                 opts.append(line)
     return opts
@@ -318,7 +330,7 @@ def boot(kind, scenario, actions=None, timeout=300, on_line=None):
                     except HostCheckFailed as e:
                         shp.log(f'host check: {e}')
                         host_failed.append(str(e))
-                    except QMPError as e:
+                    except (QMPError, OSError) as e:
                         # The guest may finish (and QEMU exit) meanwhile;
                         # its verdict says whether that was right.
                         shp.log(f'QMP action {line[8:]}: {e}')

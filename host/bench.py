@@ -1,0 +1,274 @@
+# SPDX-License-Identifier: GPL-2.0
+"""make bench: the patched kernel against the base it patches, side by side.
+
+Builds both guest kernels from the bench's configuration (the guest config
+without lockdep, DEBUG_ATOMIC_SLEEP, kmemleak, ftrace and the framework's
+fault injection), boots them alternately (BENCH_BOOTS each, 3 by default)
+with the bench scenario (host/guest/scenarios/bench.sh), and prints per
+operation the median of each kernel, their ratio, the samples, and the
+spread of the per-boot medians. It fails only if a boot fails; a slow
+machine gives slower figures, not a failure. The README explains how to
+read the table. Then one boot of the patched kernel with ftrace
+("patched-trace") records the framework's tracepoints, and a second table
+shows where each operation's time goes: the queue, each phase, the
+handlers' steps, and what lies outside the request.
+"""
+
+import os
+import re
+import statistics
+import sys
+import time
+
+import guest
+import shp
+
+KINDS = ('base-perf', 'patched-perf')
+PROFILE = 'patched-trace'
+
+# (row, base operation, patched operation): most rows compare an operation
+# with itself; the range rows compare one request on the patched kernel
+# with the base's per-block writes of the same blocks.
+ROWS = (
+    ('cpu1 offline + online (sysfs)', 'cpu-offline-online',
+     'cpu-offline-online'),
+    ('one block offline (online file)', 'block-offline', 'block-offline'),
+    ('one block online (online file)', 'block-online', 'block-online'),
+    ('16 blocks offline, per-block writes', 'blocks-offline-writes',
+     'blocks-offline-writes'),
+    ('16 blocks online movable, per-block writes', 'blocks-online-writes',
+     'blocks-online-writes'),
+    ('16 blocks offline: one request vs writes', 'blocks-offline-writes',
+     'blocks-offline-request'),
+    ('16 blocks online: one request vs writes', 'blocks-online-writes',
+     'blocks-online-request'),
+    ('2 GiB DIMM hot-add (QMP, until _OST)', 'dimm-add', 'dimm-add'),
+    ('2 GiB DIMM hot-remove (QMP, until deleted)', 'dimm-del', 'dimm-del'),
+    ('CPU hot-add (QMP, until _OST)', 'cpu-add', 'cpu-add'),
+    ('CPU hot-remove (QMP, until deleted)', 'cpu-del', 'cpu-del'),
+    ('validate offline node2 (request)', None, 'node-validate-offline'),
+)
+
+
+def event_ns(ev):
+    """QEMU's wall-clock time stamp of a QMP event, in ns."""
+    ts = ev['timestamp']
+    return ts['seconds'] * 10**9 + ts['microseconds'] * 1000
+
+
+class HostTimer:
+    """The QMP actions the bench scenario asks for, timed from the command
+    to QEMU's event; samples go to @samples[op]."""
+
+    def __init__(self, samples):
+        self.samples = samples
+
+    def _time(self, op, qmp, command, args, event, match):
+        start = time.time_ns()
+        qmp.cmd(command, **args)
+        ev = qmp.wait_event(event, timeout=120, match=match)
+        if not ev:
+            raise guest.HostCheckFailed(f'{op}: no {event} within 120 s')
+        self.samples.setdefault(op, []).append(event_ns(ev) - start)
+        return ev
+
+    def dimm_add(self, qmp, node, size_mb):
+        n = qmp.dimms = getattr(qmp, 'dimms', -1) + 1
+        qmp.cmd('object-add', **{'qom-type': 'memory-backend-ram',
+                                 'id': f'mem{n}', 'size': int(size_mb) << 20})
+        dev_id = f'dimm{n}'
+        ev = self._time('dimm-add', qmp, 'device_add',
+                        {'driver': 'pc-dimm', 'id': dev_id,
+                         'memdev': f'mem{n}', 'node': int(node)},
+                        'ACPI_DEVICE_OST',
+                        lambda d: d['info'].get('device') == dev_id and
+                        d['info']['source'] in (0, 1))
+        guest.expect_status(dev_id, 'insertion', ev['data']['info']['status'], 0)
+
+    def dimm_del(self, qmp, dev_id):
+        self._time('dimm-del', qmp, 'device_del', {'id': dev_id},
+                   'DEVICE_DELETED', lambda d: d.get('device') == dev_id)
+        qmp.cmd('object-del', id='mem' + dev_id[len('dimm'):])
+
+    def cpu_add(self, qmp, socket, core):
+        dev_id = f'cpu-{socket}-{core}'
+        ev = self._time('cpu-add', qmp, 'device_add',
+                        {'driver': 'qemu64-x86_64-cpu', 'id': dev_id,
+                         'socket-id': int(socket), 'core-id': int(core),
+                         'thread-id': 0},
+                        'ACPI_DEVICE_OST',
+                        lambda d: d['info'].get('device') == dev_id and
+                        d['info']['source'] in (0, 1))
+        guest.expect_status(dev_id, 'insertion', ev['data']['info']['status'], 0)
+
+    def cpu_del(self, qmp, socket, core):
+        dev_id = f'cpu-{socket}-{core}'
+        path = f'/machine/peripheral/{dev_id}'
+        # QEMU 7.2 may report only the deletion of the CPU's lapic child.
+        self._time('cpu-del', qmp, 'device_del', {'id': dev_id},
+                   'DEVICE_DELETED',
+                   lambda d: d.get('device') == dev_id or
+                   d.get('path', '').startswith(path))
+
+    def actions(self):
+        return {'bench-dimm-add': self.dimm_add,
+                'bench-dimm-del': self.dimm_del,
+                'bench-cpu-add': self.cpu_add,
+                'bench-cpu-del': self.cpu_del}
+
+
+def guest_samples(text, samples):
+    for line in text.splitlines():
+        if line.startswith('SHP-BENCH '):
+            _, op, ns = line.split()
+            samples.setdefault(op, []).append(int(ns))
+
+
+def run_boot(kind, results):
+    """One boot of @kind; return ({op: [ns, ...]}, serial log), or None if
+    it failed."""
+    samples = {}
+    timer = HostTimer(samples)
+    state, why, text = guest.boot(kind, 'bench', actions=timer.actions(),
+                                  timeout=1800)
+    results.record(f'bench ({kind}): boot', state, why)
+    if state != 'PASS':
+        return None
+    guest_samples(text, samples)
+    return samples, text
+
+
+# An event, or a marker (shown as an address when the kernel has no
+# kallsyms).
+TRACE_EVENT = re.compile(r':\s+(shp_\w+|tracing_mark_write|0x[0-9a-f]+):\s+(.*)$')
+
+
+def trace_requests(text):
+    """The framework's trace from a profile boot: {id: request}, each with
+    the operation the bench had marked when it was queued."""
+    reqs, op, inside = {}, None, False
+    for line in text.splitlines():
+        if line.startswith('SHP-TRACE-'):
+            inside = line == 'SHP-TRACE-BEGIN'
+            continue
+        m = TRACE_EVENT.search(line) if inside else None
+        if not m:
+            continue
+        event, rest = m.groups()
+        if not event.startswith('shp_'):
+            op = rest.split('op=', 1)[-1].strip()
+            continue
+        f = dict(kv.split('=', 1) for kv in rest.split() if '=' in kv)
+        ns = int(f.get('duration', '0ns')[:-2] or 0)
+        r = reqs.setdefault(f['id'], {'op': op, 'steps': {}})
+        if event == 'shp_request_start':
+            r['queued'] = int(f['queued_for'][:-2])
+        elif event == 'shp_phase':
+            r[f['phase']] = r.get(f['phase'], 0) + ns
+        elif event in ('shp_handler', 'shp_rollback'):
+            key = f"{f['handler']}/{f['phase']}"
+            r['steps'][key] = r['steps'].get(key, 0) + ns
+        elif event == 'shp_request_done':
+            r['run'] = ns
+    return reqs
+
+
+def profile(samples, text):
+    """Where the patched kernel's time goes, per operation: medians over
+    the requests of one boot of the profile kernel, in microseconds."""
+    by_op = {}
+    for r in trace_requests(text).values():
+        if 'run' in r and r['op']:
+            by_op.setdefault(r['op'], []).append(r)
+    head = ('operation', 'sample', 'req/sample', 'queued', 'validate',
+            'execute', 'commit', 'request', 'outside', 'steps (median us)')
+    rows = []
+    for op, reqs in by_op.items():
+        def med(key):
+            return statistics.median(r.get(key, 0) for r in reqs) / 1000
+        per = len(reqs) / len(samples[op]) if samples.get(op) else 1
+        sample = statistics.median(samples[op]) / 1000 if samples.get(op) \
+            else None
+        inside = per * (med('queued') + med('run'))
+        steps = {}
+        for r in reqs:
+            for k, v in r['steps'].items():
+                steps.setdefault(k, []).append(v)
+        top = sorted(((statistics.median(v) / 1000, k)
+                      for k, v in steps.items()), reverse=True)[:4]
+        rows.append((op, f'{sample:.0f}' if sample else '-', f'{per:.0f}',
+                     f"{med('queued'):.0f}", f"{med('validate'):.0f}",
+                     f"{med('execute'):.0f}", f"{med('commit'):.0f}",
+                     f"{med('run'):.0f}",
+                     f'{sample - inside:.0f}' if sample else '-',
+                     ', '.join(f'{k} {v:.0f}' for v, k in top)))
+    print('Profile (patched-trace, one boot; microseconds, medians per '
+          'request; "outside" is the sample less its requests)')
+    print_rows(head, rows)
+
+
+def print_rows(head, rows):
+    widths = [max(len(str(r[i])) for r in rows + [head])
+              for i in range(len(head))]
+    fmt = '  '.join('%-' + str(w) + 's' for w in widths)
+    print()
+    print(fmt % head)
+    for r in rows:
+        print(fmt % r)
+    print()
+
+
+def ms(ns):
+    return f'{ns / 1e6:.2f}'
+
+
+def table(boots):
+    """The report: @boots is {kind: [{op: [ns, ...]} per boot]}."""
+    def pooled(kind, op):
+        return [v for b in boots[kind] for v in b.get(op, [])]
+
+    def spread(kind, op):
+        meds = [statistics.median(b[op]) for b in boots[kind] if b.get(op)]
+        return f'{ms(min(meds))}-{ms(max(meds))}' if meds else '-'
+
+    head = ('operation', 'base ms', 'patched ms', 'ratio', 'samples',
+            'base per boot', 'patched per boot')
+    rows = []
+    for name, bop, pop in ROWS:
+        b = pooled('base-perf', bop) if bop else []
+        p = pooled('patched-perf', pop)
+        bm = statistics.median(b) if b else None
+        pm = statistics.median(p) if p else None
+        rows.append((name, ms(bm) if bm else '-', ms(pm) if pm else '-',
+                     f'{pm / bm:.2f}' if bm and pm else '-',
+                     f'{len(b)} / {len(p)}',
+                     spread('base-perf', bop) if bop else '-',
+                     spread('patched-perf', pop)))
+    print_rows(head, rows)
+
+
+def main():
+    nboots = int(os.environ.get('BENCH_BOOTS', '3'))
+    results = shp.Results()
+    for kind in KINDS:
+        guest.build_kernel(kind)
+        guest.build_initramfs(kind)
+    boots = {k: [] for k in KINDS}
+    for i in range(nboots):
+        for kind in KINDS:
+            shp.log(f'bench boot {i + 1} of {nboots}: {kind}')
+            got = run_boot(kind, results)
+            if got:
+                boots[kind].append(got[0])
+    table(boots)
+    # The profile: one boot of the patched kernel with its tracepoints on.
+    guest.build_kernel(PROFILE)
+    guest.build_initramfs(PROFILE)
+    got = run_boot(PROFILE, results)
+    if got:
+        profile(*got)
+    sys.exit(1 if results.summary() else 0)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,144 @@
+#!/bin/sh
+# The side-by-side bench (make bench; host/bench.py), not a test: times each
+# operation on whichever kernel booted, the base or the patched one, and
+# prints one "SHP-BENCH OP NS" line per sample. Writes are timed inside one
+# process (timed-writes), so that no process start-up is counted; QMP
+# hot-plug is timed by the host, from the command to QEMU's event.
+#
+# Each of the five DIMM cycles hot-adds 2 GiB (16 blocks) on node 2, times
+# the block operations on its blocks, and hot-removes it; then both CPUs of
+# socket 1 are hot-added and hot-removed. Operations that
+# only the patched kernel has (one request for many blocks, a validate-only
+# request) are skipped on the base: the host compares them with the base's
+# per-block writes.
+. /scenarios/lib.sh
+
+MEM=/sys/devices/system/memory
+CPU=/sys/devices/system/cpu
+REPS=20			# samples per boot of the short operations
+CYCLES=5		# DIMM hot-plug cycles per boot
+DIMM_MB=2048
+
+# The profile kernel (patched-trace) has the framework's tracepoints: record
+# them, with a marker before each operation, and print the trace at the end.
+TRACE=/sys/kernel/debug/tracing
+traced=0
+if [ -d $TRACE/events/sys_hotplug ]; then
+	echo 8192 > $TRACE/buffer_size_kb
+	echo 1 > $TRACE/events/sys_hotplug/enable
+	traced=1
+fi
+
+# mark OP: what the trace records from now on belongs to OP
+mark() {
+	[ $traced = 0 ] || echo "bench op=$1" > $TRACE/trace_marker
+}
+
+# sample OP FILE TEXT [FILE TEXT ...]: time the writes as one sample of OP
+sample() {
+	op=$1
+	shift
+	mark $op
+	out=$(timed-writes "$@") || fail "$op: $out"
+	echo "SHP-BENCH $op ${out#ns=}"
+}
+
+# blocks_args FIRST LAST TEXT: "FILE TEXT" for the state file of each block
+blocks_args() {
+	i=$1
+	while [ $i -le $2 ]; do
+		printf '%s %s ' $MEM/memory$i/state $3
+		i=$((i + 1))
+	done
+}
+
+state() { cat $MEM/memory$1/state 2>/dev/null || echo absent; }
+
+# range_is STATE: every block of the DIMM is in STATE (else say which is not)
+range_is() {
+	b=$first
+	while [ $b -le $last ]; do
+		[ "$(state $b)" = "$1" ] || { not="memory$b is $(state $b)"; return 1; }
+		b=$((b + 1))
+	done
+}
+
+# expect_range STATE WHEN: every block of the DIMM is in STATE
+expect_range() {
+	range_is $1 || fail "$not, expected $1 ($2)"
+}
+
+echo online_movable > $MEM/auto_online_blocks
+bs=$((0x$(cat $MEM/block_size_bytes)))
+nblocks=$((DIMM_MB * 1024 * 1024 / bs))	# (wait_for uses n)
+echo "SHP-INFO bench: $(nproc) CPUs online, block size $((bs >> 20)) MiB, $nblocks blocks per DIMM, patched=$patched"
+
+i=0
+while [ $i -lt $REPS ]; do
+	sample cpu-offline-online $CPU/cpu1/online 0 $CPU/cpu1/online 1
+	i=$((i + 1))
+done
+
+c=0
+while [ $c -lt $CYCLES ]; do
+	before=$(nr_blocks)
+	mark dimm-add
+	echo "SHP-QMP bench-dimm-add 2 $DIMM_MB"
+	wait_for "[ \$(nr_blocks) -ge $((before + nblocks)) ]" 120 ||
+		fail "the DIMM's blocks did not all appear"
+	last=$(ls -d $MEM/memory* | sed 's/.*memory//' | sort -n | tail -1)
+	first=$((last - nblocks + 1))
+	# A block is registered before the auto-online policy onlines it.
+	wait_for "range_is online" 60 || fail "$not after the DIMM was added"
+
+	i=0
+	while [ $i -lt $((REPS / CYCLES)) ]; do
+		sample block-offline $MEM/memory$first/online 0
+		sample block-online $MEM/memory$first/online 1
+		i=$((i + 1))
+	done
+	expect_range online "after one block went offline and online"
+
+	# shellcheck disable=SC2046 # one argument per word
+	sample blocks-offline-writes $(blocks_args $first $last offline)
+	expect_range offline "after per-block offline writes"
+	sample blocks-online-writes $(blocks_args $first $last online_movable)
+	expect_range online "after per-block online writes"
+	if [ $patched = 1 ]; then
+		sample blocks-offline-request $REQ "offline memory$first-$last"
+		expect_range offline "after one offline request"
+		sample blocks-online-request $REQ "online_movable memory$first-$last"
+		expect_range online "after one online request"
+		sample node-validate-offline $REQ "validate offline node2"
+	fi
+
+	mark dimm-del
+	echo "SHP-QMP bench-dimm-del dimm$c"
+	wait_for "[ \$(nr_blocks) -le $before ]" 120 ||
+		fail "the DIMM's blocks did not go"
+	c=$((c + 1))
+done
+
+# QEMU 7.2 crashes on a vCPU device_add after any vCPU unplug: add both CPUs
+# of socket 1 first, then remove them.
+for core in 0 1; do
+	cpu=$((core + 2))
+	mark cpu-add
+	echo "SHP-QMP bench-cpu-add 1 $core"
+	wait_for "[ -e $CPU/cpu$cpu/online ]" 60 || fail "cpu$cpu did not appear"
+	mark cpu-online
+	echo 1 > $CPU/cpu$cpu/online || fail "cpu$cpu did not come online"
+done
+for core in 0 1; do
+	mark cpu-del
+	echo "SHP-QMP bench-cpu-del 1 $core"
+	wait_for "[ ! -e $CPU/cpu$((core + 2)) ]" 60 || fail "cpu$((core + 2)) did not go"
+done
+
+if [ $traced = 1 ]; then
+	echo 0 > $TRACE/events/sys_hotplug/enable
+	echo SHP-TRACE-BEGIN
+	grep -v '^#' $TRACE/trace
+	echo SHP-TRACE-END
+fi
+echo "SHP-RESULT PASS bench done"
