@@ -40,7 +40,7 @@
 #include <linux/topology.h>
 #include <linux/xarray.h>
 
-static struct memory_block *mem_shp_block(struct shp_target *t)
+static struct memory_block *mem_shp_block(const struct shp_target *t)
 {
 	return container_of(t->dev, struct memory_block, dev);
 }
@@ -278,7 +278,8 @@ static bool mem_shp_has_holes(struct memory_block *mem)
 
 /*
  * As page isolation in offline_pages() finds them, once the block is known
- * to have no holes: reserved pages never move (-EBUSY).
+ * to have no holes: reserved pages never move (-EBUSY). Reads every struct
+ * page of the block.
  */
 static bool mem_shp_has_reserved(struct memory_block *mem)
 {
@@ -291,7 +292,8 @@ static bool mem_shp_has_reserved(struct memory_block *mem)
 	return false;
 }
 
-static int mem_shp_check_block(struct shp_request *req, struct shp_target *t)
+static int mem_shp_check_block(struct shp_request *req, struct shp_target *t,
+			       bool walk_pages)
 {
 	struct memory_block *mem = mem_shp_block(t);
 	int idx = shp_target_index(req, t);
@@ -334,7 +336,7 @@ static int mem_shp_check_block(struct shp_request *req, struct shp_target *t)
 				   dev_name(t->dev));
 		return -EINVAL;
 	}
-	if (mem_shp_has_reserved(mem)) {
+	if (walk_pages && mem_shp_has_reserved(mem)) {
 		shp_report_blocker(req, idx, -EBUSY,
 				   "%s holds reserved (unmovable) pages",
 				   dev_name(t->dev));
@@ -345,8 +347,23 @@ static int mem_shp_check_block(struct shp_request *req, struct shp_target *t)
 
 static int mem_shp_validate(struct shp_handler *h, struct shp_request *req)
 {
+	unsigned int blocks = 0;
 	struct shp_target *t;
+	bool walk_pages;
 	int ret = 0, err;
+
+	/*
+	 * Reading every page for reserved ones is what keeps a request for
+	 * several blocks all or nothing: no block goes offline before the one
+	 * that cannot. A request for one block leaves it to offline_pages(),
+	 * as a write of its state file does: isolation fails on a reserved
+	 * page with the same -EBUSY, before anything changed, so the walk is
+	 * not made twice. A dry run changes nothing, so it always reads.
+	 */
+	for (t = shp_next_target(req, NULL, SHP_CLASS_MEMORY); t && blocks < 2;
+	     t = shp_next_target(req, t, SHP_CLASS_MEMORY))
+		blocks += !!t->dev;
+	walk_pages = blocks > 1 || (req->flags & SHP_REQ_VALIDATE_ONLY);
 
 	for (t = shp_next_target(req, NULL, SHP_CLASS_MEMORY); t;
 	     t = shp_next_target(req, t, SHP_CLASS_MEMORY)) {
@@ -355,12 +372,12 @@ static int mem_shp_validate(struct shp_handler *h, struct shp_request *req)
 			ret = ret ?: err;
 			continue;
 		}
-		/* Every page of every block is read: stop on abort. */
+		/* Every page of every block may be read: stop on abort. */
 		if (shp_request_aborted(req)) {
 			shp_report_blocker(req, -1, -EINTR, "aborted");
 			return -EINTR;
 		}
-		err = mem_shp_check_block(req, t);
+		err = mem_shp_check_block(req, t, walk_pages);
 		ret = ret ?: err;
 		/* A block's pages are many: let others run between. */
 		cond_resched();
@@ -560,7 +577,7 @@ static void mem_shp_span(const struct shp_target *t, u64 *start, u64 *end)
 		*end = t->mem.start + t->mem.size;
 		return;
 	}
-	mem = container_of(t->dev, struct memory_block, dev);
+	mem = mem_shp_block(t);
 	*start = PFN_PHYS(section_nr_to_pfn(mem->start_section_nr));
 	*end = *start + memory_block_size_bytes();
 }
@@ -621,25 +638,17 @@ static int mem_shp_parse_range(struct shp_request *req, char *spec)
 }
 
 /*
- * Memory block @id, held, in @mem: 0, -ENODEV, or -ERESTARTNOINTR while a
- * request holds device_hotplug_lock, under which the lookup is made (the
- * write is restarted, as a sysfs write is).
+ * Memory block @id, held; NULL if there is none (a block number past the
+ * physical address space names nothing). Called with device_hotplug_lock.
  */
-static int mem_shp_parse_find(u64 id, struct memory_block **mem)
+static struct memory_block *mem_shp_parse_find(u64 id)
 {
 	u64 start;
-	int ret;
 
-	/* A block number past the physical address space names nothing. */
 	if (check_mul_overflow(id, (u64)memory_block_size_bytes(), &start) ||
 	    PHYS_PFN(start) > PHYS_PFN(PHYSMEM_END))
-		return -ENODEV;
-	ret = lock_device_hotplug_sysfs();
-	if (ret)
-		return ret;
-	*mem = mem_shp_find(start);
-	unlock_device_hotplug();
-	return *mem ? 0 : -ENODEV;
+		return NULL;
+	return mem_shp_find(start);
 }
 
 /*
@@ -681,16 +690,27 @@ static int mem_shp_parse_blocks(struct shp_request *req, char *spec,
 	t = shp_request_add_targets(req, n);
 	if (!t)
 		return -ENOMEM;
+	/*
+	 * The lookups are made under device_hotplug_lock, taken once for the
+	 * word; while a request holds it, the write is restarted, as a sysfs
+	 * write is (-ERESTARTNOINTR).
+	 */
+	ret = lock_device_hotplug_sysfs();
+	if (ret)
+		return ret;
 	for (i = 0; i < n; i++, t++) {
 		t->class = SHP_CLASS_MEMORY;
 		t->mem.online_type = type;
-		ret = mem_shp_parse_find(first + i, &mem);
-		if (ret)
-			return ret;
+		mem = mem_shp_parse_find(first + i);
+		if (!mem) {
+			ret = -ENODEV;
+			break;
+		}
 		shp_target_set_device(t, &mem->dev);
 		put_device(&mem->dev);
 	}
-	return 0;
+	unlock_device_hotplug();
+	return ret;
 }
 
 static int mem_shp_parse(struct shp_handler *h, struct shp_request *req,

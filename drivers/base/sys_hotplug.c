@@ -1027,10 +1027,6 @@ static void shp_work_fn(struct work_struct *work)
 	}
 
 	if (cancelled) {
-		if (req->p->started) {
-			unlock_device_hotplug();
-			lock_map_release(&seq->dep_map);
-		}
 		req->result = -EINTR;
 		req->outcome = SHP_OUTCOME_CANCELLED;
 	} else {
@@ -1046,15 +1042,22 @@ static void shp_work_fn(struct work_struct *work)
 		seq->running = NULL;
 		spin_unlock(&seq->lock);
 		mutex_unlock(&seq->handlers_lock);
-		unlock_device_hotplug();
-		lock_map_release(&seq->dep_map);
 	}
 	trace_shp_request_done(req, ktime_get_ns() - start);
 	shp_history_add(seq, req, wait_ns, ktime_get_ns() - start);
+	/*
+	 * Still under device_hotplug_lock (if it was taken), so that no CPU
+	 * is registered again before the request lets its device go: see
+	 * shp_request_put_devices().
+	 */
+	shp_request_put_devices(req);
+	if (req->p->started) {
+		unlock_device_hotplug();
+		lock_map_release(&seq->dep_map);
+	}
 
 	if (req->done)
 		req->done(req);
-	shp_request_put_devices(req);
 	complete_all(&req->p->completion);
 	shp_request_put(req);
 }

@@ -214,7 +214,8 @@ struct shp_target {
  * @result: 0 or the errno of the first failure, valid once complete
  * @outcome: how the request ended
  * @done: optional callback, run exactly once when the request has ended,
- *	from the sequencer's worker, without any sequencer lock held
+ *	from the sequencer's worker, without any sequencer lock or
+ *	device_hotplug_lock held; the targets name no device any more
  * @data: for the submitter
  *
  * What the sequencer keeps of the request is private to it (@p); a
