@@ -3,7 +3,7 @@
 
 Builds both guest kernels from the bench's configuration (the guest config
 without lockdep, DEBUG_ATOMIC_SLEEP, kmemleak, ftrace and the framework's
-fault injection), boots them alternately (BENCH_BOOTS each, 3 by default)
+fault injection), boots them alternately (BENCH_BOOTS each, 5 by default)
 with the bench scenario (host/guest/scenarios/bench.sh), and prints per
 operation the median of each kernel, their ratio, the samples, and the
 spread of the per-boot medians. It fails only if a boot fails; a slow
@@ -117,11 +117,15 @@ class HostTimer:
                 'bench-cpu-del': self.cpu_del}
 
 
-def guest_samples(text, samples):
+def guest_samples(text, samples, by_seq=None):
+    """The guest's samples: "SHP-BENCH OP NS SEQ" lines into @samples[op];
+    with @by_seq, also {seq: ns}, which ties a sample to its trace."""
     for line in text.splitlines():
         if line.startswith('SHP-BENCH '):
-            _, op, ns = line.split()
+            _, op, ns, seq = line.split()
             samples.setdefault(op, []).append(int(ns))
+            if by_seq is not None:
+                by_seq[int(seq)] = int(ns)
 
 
 def run_boot(kind, results):
@@ -129,7 +133,8 @@ def run_boot(kind, results):
     it failed."""
     samples = {}
     timer = HostTimer(samples)
-    state, why, text = guest.boot(kind, 'bench', actions=timer.actions(),
+    state, why, text = guest.boot(kind, 'bench',
+                                  actions={**guest.ACTIONS, **timer.actions()},
                                   timeout=1800)
     results.record(f'bench ({kind}): boot', state, why)
     if state != 'PASS':
@@ -145,8 +150,9 @@ TRACE_EVENT = re.compile(r':\s+(shp_\w+|tracing_mark_write|0x[0-9a-f]+):\s+(.*)$
 
 def trace_requests(text):
     """The framework's trace from a profile boot: {id: request}, each with
-    the operation the bench had marked when it was queued."""
-    reqs, op, inside = {}, None, False
+    the operation the bench had marked when it was queued, and the number
+    of the sample it belongs to (None outside a timed sample)."""
+    reqs, op, mark, inside = {}, None, None, False
     for line in text.splitlines():
         if line.startswith('SHP-TRACE-'):
             inside = line == 'SHP-TRACE-BEGIN'
@@ -156,11 +162,13 @@ def trace_requests(text):
             continue
         event, rest = m.groups()
         if not event.startswith('shp_'):
-            op = rest.split('op=', 1)[-1].strip()
+            f = dict(kv.split('=', 1) for kv in rest.split() if '=' in kv)
+            op, mark = f.get('op'), f.get('seq')
+            mark = int(mark) if mark else None
             continue
         f = dict(kv.split('=', 1) for kv in rest.split() if '=' in kv)
         ns = int(f.get('duration', '0ns')[:-2] or 0)
-        r = reqs.setdefault(f['id'], {'op': op, 'steps': {}})
+        r = reqs.setdefault(f['id'], {'op': op, 'mark': mark, 'steps': {}})
         if event == 'shp_request_start':
             r['queued'] = int(f['queued_for'][:-2])
         elif event == 'shp_phase':
@@ -176,6 +184,8 @@ def trace_requests(text):
 def profile(samples, text):
     """Where the patched kernel's time goes, per operation: medians over
     the requests of one boot of the profile kernel, in microseconds."""
+    by_seq = {}
+    guest_samples(text, {}, by_seq)
     by_op = {}
     for r in trace_requests(text).values():
         if 'run' in r and r['op']:
@@ -186,10 +196,15 @@ def profile(samples, text):
     for op, reqs in by_op.items():
         def med(key):
             return statistics.median(r.get(key, 0) for r in reqs) / 1000
-        per = len(reqs) / len(samples[op]) if samples.get(op) else 1
-        sample = statistics.median(samples[op]) / 1000 if samples.get(op) \
-            else None
-        inside = per * (med('queued') + med('run'))
+        marks = {r['mark'] for r in reqs}
+        got = samples.get(op, [])
+        # Requests outside a timed sample (QMP hot-plug) are one each.
+        per = len(reqs) / len(marks) if None not in marks else 1
+        sample = statistics.median(got) / 1000 if got else None
+        # Per sample of the guest's: its time less that of its requests.
+        outside = [by_seq[m] - sum(r.get('queued', 0) + r['run']
+                                   for r in reqs if r['mark'] == m)
+                   for m in marks if m in by_seq]
         steps = {}
         for r in reqs:
             for k, v in r['steps'].items():
@@ -200,10 +215,11 @@ def profile(samples, text):
                      f"{med('queued'):.0f}", f"{med('validate'):.0f}",
                      f"{med('execute'):.0f}", f"{med('commit'):.0f}",
                      f"{med('run'):.0f}",
-                     f'{sample - inside:.0f}' if sample else '-',
+                     f'{statistics.median(outside) / 1000:.0f}'
+                     if outside else '-',
                      ', '.join(f'{k} {v:.0f}' for v, k in top)))
     print('Profile (patched-trace, one boot; microseconds, medians per '
-          'request; "outside" is the sample less its requests)')
+          'request; "outside": per sample, the sample less its requests)')
     print_rows(head, rows)
 
 
@@ -248,14 +264,15 @@ def table(boots):
 
 
 def main():
-    nboots = int(os.environ.get('BENCH_BOOTS', '3'))
+    nboots = int(os.environ.get('BENCH_BOOTS', '5'))
     results = shp.Results()
     for kind in KINDS:
         guest.build_kernel(kind)
         guest.build_initramfs(kind)
     boots = {k: [] for k in KINDS}
     for i in range(nboots):
-        for kind in KINDS:
+        # Each kernel goes first in every other round.
+        for kind in KINDS if i % 2 == 0 else reversed(KINDS):
             shp.log(f'bench boot {i + 1} of {nboots}: {kind}')
             got = run_boot(kind, results)
             if got:

@@ -9,10 +9,10 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import bench  # noqa: E402
 
 # A marker as a kernel without kallsyms shows it, then one request.
-TRACE = '''SHP-BENCH block-offline 2000000
+TRACE = '''SHP-BENCH block-offline 2000000 3
 shp_request_queued: id=1 before the trace: not read
 SHP-TRACE-BEGIN
-   bench.sh-42 [000] ..... 1.0: 0xffffffff810bebc1: bench op=block-offline
+   bench.sh-42 [000] ..... 1.0: 0xffffffff810bebc1: bench op=block-offline seq=3
    timed-writes-46 [001] ..... 1.1: shp_request_queued: id=7 op=offline origin=sysfs flags=0x0 targets=1
    kworker/u16:0-10 [000] ..... 1.2: shp_request_start: id=7 queued_for=5000ns
    kworker/u16:0-10 [000] ..... 1.3: shp_handler: id=7 handler=memory stage=memory phase=execute target=0 ret=0 duration=900000ns
@@ -27,20 +27,23 @@ SHP-TRACE-END
 
 class BenchLog(unittest.TestCase):
     def test_samples(self):
-        samples = {}
-        bench.guest_samples(TRACE, samples)
+        samples, by_seq = {}, {}
+        bench.guest_samples(TRACE, samples, by_seq)
         self.assertEqual(samples, {'block-offline': [2000000]})
+        self.assertEqual(by_seq, {3: 2000000})
 
     def test_trace_requests_by_marker(self):
         reqs = bench.trace_requests(TRACE)
         self.assertEqual(set(reqs), {'7', '8'})
         self.assertEqual(reqs['7']['op'], 'block-offline')
+        self.assertEqual(reqs['7']['mark'], 3)
         self.assertEqual(reqs['7']['queued'], 5000)
         self.assertEqual(reqs['7']['execute'], 1001000)
         self.assertEqual(reqs['7']['run'], 1010000)
         # Steps of one handler and phase add up over the targets.
         self.assertEqual(reqs['7']['steps'], {'memory/execute': 1000000})
         self.assertEqual(reqs['8']['op'], 'cpu-add')
+        self.assertIsNone(reqs['8']['mark'])
         self.assertNotIn('run', reqs['8'])
 
 
