@@ -347,23 +347,18 @@ static int mem_shp_check_block(struct shp_request *req, struct shp_target *t,
 
 static int mem_shp_validate(struct shp_handler *h, struct shp_request *req)
 {
-	unsigned int blocks = 0;
-	struct shp_target *t;
-	bool walk_pages;
-	int ret = 0, err;
-
 	/*
-	 * Reading every page for reserved ones is what keeps a request for
-	 * several blocks all or nothing: no block goes offline before the one
-	 * that cannot. A request for one block leaves it to offline_pages(),
-	 * as a write of its state file does: isolation fails on a reserved
-	 * page with the same -EBUSY, before anything changed, so the walk is
-	 * not made twice. A dry run changes nothing, so it always reads.
+	 * Reading every page for reserved ones is what keeps a request of
+	 * several targets all or nothing: nothing changes before the block
+	 * that cannot go. A request whose one target is a block leaves it to
+	 * offline_pages(), as a write of its state file does: isolation fails
+	 * on a reserved page with the same -EBUSY before anything changed, so
+	 * the walk is not made twice. A dry run changes nothing: it reads.
 	 */
-	for (t = shp_next_target(req, NULL, SHP_CLASS_MEMORY); t && blocks < 2;
-	     t = shp_next_target(req, t, SHP_CLASS_MEMORY))
-		blocks += !!t->dev;
-	walk_pages = blocks > 1 || (req->flags & SHP_REQ_VALIDATE_ONLY);
+	bool walk_pages = req->nr_targets > 1 ||
+			  (req->flags & SHP_REQ_VALIDATE_ONLY);
+	struct shp_target *t;
+	int ret = 0, err;
 
 	for (t = shp_next_target(req, NULL, SHP_CLASS_MEMORY); t;
 	     t = shp_next_target(req, t, SHP_CLASS_MEMORY)) {
