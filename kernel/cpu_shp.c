@@ -107,35 +107,28 @@ static int cpu_shp_add(struct shp_handler *h, struct shp_request *req,
 	return READ_ONCE(auto_online) ? device_online(t->dev) : 1;
 }
 
-static int cpu_shp_match_id(struct device *dev, const void *id)
-{
-	return dev->id == *(const u64 *)id;
-}
-
 /* "cpuN" in the debugfs request file. */
 static int cpu_shp_parse(struct shp_handler *h, struct shp_request *req,
 			 char *word, const char *how)
 {
 	struct shp_target *t;
-	struct device *dev;
 	u64 cpu;
 
 	if (strncmp(word, "cpu", 3))
 		return -ENOENT;
 	if (shp_parse_u64(word + 3, 10, &cpu) || how)
 		return -EINVAL;
-	/* Held through the bus, safe against a CPU being unregistered. */
-	dev = cpu < nr_cpu_ids ?
-	      bus_find_device(&cpu_subsys, NULL, &cpu, cpu_shp_match_id) : NULL;
-	if (!dev)
+	/*
+	 * Only a check for the writer: the sequencer looks the CPU up again
+	 * when the request starts, and fails it if it is gone by then.
+	 */
+	if (cpu >= nr_cpu_ids || !get_cpu_device(cpu))
 		return -ENODEV;
 	t = shp_request_add_targets(req, 1);
-	if (t) {
-		t->class = SHP_CLASS_CPU;
-		shp_target_set_device(t, dev);
-	}
-	put_device(dev);
-	return t ? 0 : -ENOMEM;
+	if (!t)
+		return -ENOMEM;
+	shp_target_set_cpu(t, cpu);
+	return 0;
 }
 
 static const struct shp_steps cpu_shp_online = {

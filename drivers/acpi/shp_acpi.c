@@ -152,7 +152,7 @@ static struct shp_target *acpi_shp_cpu_target(struct shp_request *req,
 
 	for (t = shp_next_target(req, NULL, SHP_CLASS_CPU); t;
 	     t = shp_next_target(req, t, SHP_CLASS_CPU))
-		if (t->dev == dev)
+		if (t->cpu == dev->id)
 			return t;
 	return NULL;
 }
@@ -170,21 +170,27 @@ static struct shp_target *acpi_shp_range_target(struct shp_request *req,
 	return NULL;
 }
 
-/* Append @dev, a CPU or a memory block, as a target of its own. */
-static int acpi_shp_add_device(struct shp_request *req, struct device *dev)
+/*
+ * Append @dev, a CPU or a memory block, as a target of its own. A request
+ * that is not running yet names a CPU by number (see shp_target_set_cpu()).
+ */
+static int acpi_shp_add_device(struct shp_request *req, struct device *dev,
+			       bool running)
 {
 	struct shp_target *t = shp_request_add_targets(req, 1);
 
 	if (!t)
 		return -ENOMEM;
-	shp_target_set_device(t, dev);
-	if (dev->bus == &cpu_subsys) {
-		t->class = SHP_CLASS_CPU;
-		t->nid = cpu_to_node(dev->id);
-	} else {
+	if (dev->bus != &cpu_subsys) {
+		shp_target_set_device(t, dev);
 		t->class = SHP_CLASS_MEMORY;
 		t->nid = acpi_shp_block(dev)->nid;
+		return 0;
 	}
+	shp_target_set_cpu(t, dev->id);
+	t->nid = cpu_to_node(dev->id);
+	if (running)
+		shp_target_set_device(t, dev);
 	return 0;
 }
 
@@ -195,7 +201,7 @@ static int acpi_shp_add(struct acpi_shp_walk *w, struct device *dev)
 	struct shp_target *t;
 
 	if (dev->bus == &cpu_subsys)
-		return acpi_shp_add_device(w->req, dev);
+		return acpi_shp_add_device(w->req, dev, false);
 	start = acpi_shp_block_start(dev);
 	if (w->last_range >= 0) {
 		t = w->req->targets[w->last_range];
@@ -315,7 +321,7 @@ static int acpi_shp_describe(struct acpi_device *adev, void *data)
 			if (pn->dev->bus != &cpu_subsys &&
 			    !is_memory_block_device(pn->dev))
 				continue;
-			ret = acpi_shp_add_device(f->req, pn->dev);
+			ret = acpi_shp_add_device(f->req, pn->dev, true);
 			if (ret)
 				break;
 		}

@@ -87,8 +87,7 @@ static void add_cpu_target(struct kunit *test, struct shp_request *req,
 	struct shp_target *t = shp_request_add_targets(req, 1);
 
 	KUNIT_ASSERT_NOT_NULL(test, t);
-	t->class = SHP_CLASS_CPU;
-	shp_target_set_device(t, get_cpu_device(cpu));
+	shp_target_set_cpu(t, cpu);
 	t->nid = cpu_to_node(cpu);
 }
 
@@ -474,6 +473,9 @@ static void shp_acpi_node_remove_names_objects(struct kunit *test)
 		cpus++;
 		KUNIT_EXPECT_EQ(test, t->parent, 0);
 		KUNIT_EXPECT_TRUE(test, t->flags & SHP_TARGET_FW_REMOVES);
+		/* A CPU target keeps its number. */
+		KUNIT_EXPECT_TRUE(test, t->cpu >= 0 &&
+				  cpumask_test_cpu(t->cpu, before));
 	}
 	KUNIT_EXPECT_EQ(test, cpus, cpumask_weight(before));
 	for_each_cpu(cpu, before) {

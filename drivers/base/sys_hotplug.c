@@ -61,6 +61,7 @@
  * injection.
  */
 
+#include <linux/cpu.h>
 #include <linux/debugfs.h>
 #include <linux/delay.h>
 #include <linux/device.h>
@@ -117,9 +118,11 @@ static bool shp_target_valid(enum shp_operation op, const struct shp_target *t)
 		return false;
 	if (t->dev)
 		return true;
-	/* A node is named by its number, whatever the operation. */
+	/* A node, or a CPU, is named by its number, whatever the operation. */
 	if (t->class == SHP_CLASS_NODE)
 		return t->nid >= 0 && t->nid < MAX_NUMNODES;
+	if (t->class == SHP_CLASS_CPU && t->cpu >= 0)
+		return true;
 	if (op == SHP_OP_ONLINE || op == SHP_OP_OFFLINE)
 		return false;
 	switch (t->class) {
@@ -128,7 +131,7 @@ static bool shp_target_valid(enum shp_operation op, const struct shp_target *t)
 	case SHP_CLASS_FIRMWARE:
 		return t->fw.handle;
 	default:
-		/* A CPU without a device is named by its firmware object. */
+		/* A CPU without a number is named by its firmware object. */
 		return false;
 	}
 }
@@ -865,6 +868,7 @@ static unsigned int shp_select(struct shp_sequencer *seq,
  * A device may have been removed while the request waited in the queue (a
  * sysfs write to a memory block that an eject removed meanwhile). Removals
  * take device_hotplug_lock, so what this finds holds for the whole request.
+ * A CPU named by number gets its device here (see shp_target_set_cpu()).
  */
 static int shp_check_devices(struct shp_request *req)
 {
@@ -873,8 +877,20 @@ static int shp_check_devices(struct shp_request *req)
 
 	req->p->cur_phase = SHP_PHASE_VALIDATE;
 	for (i = 0; i < req->nr_targets; i++) {
-		struct device *dev = req->targets[i]->dev;
+		struct shp_target *t = req->targets[i];
+		struct device *dev = t->dev;
 
+		if (!dev && t->class == SHP_CLASS_CPU && t->cpu >= 0) {
+			dev = get_cpu_device(t->cpu);
+			if (!dev) {
+				shp_report_blocker(req, i, -ENODEV,
+						   "cpu%d is not registered",
+						   t->cpu);
+				ret = -ENODEV;
+				continue;
+			}
+			shp_target_set_device(t, dev);
+		}
 		if (dev && dev->p && dev->p->dead) {
 			shp_report_blocker(req, i, -ENODEV, "%s is gone",
 					   dev_name(dev));

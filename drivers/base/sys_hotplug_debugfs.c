@@ -45,6 +45,9 @@ static int shp_format_targets(const struct shp_request *req, char *buf,
 		else if (t->class == SHP_CLASS_NODE)
 			len += scnprintf(buf + len, size - len, "node%d",
 					 t->nid);
+		else if (t->class == SHP_CLASS_CPU && t->cpu >= 0)
+			len += scnprintf(buf + len, size - len, "cpu%d",
+					 t->cpu);
 		else
 			len += scnprintf(buf + len, size - len, "(firmware)");
 	}
@@ -304,9 +307,14 @@ static bool shp_named_before(const struct shp_request *req, unsigned int i)
 		o = req->targets[j];
 		if (o->class != t->class)
 			continue;
-		if (t->dev ? o->dev == t->dev :
-		    t->class == SHP_CLASS_NODE && !o->dev && o->nid == t->nid)
+		if (t->class == SHP_CLASS_CPU && t->cpu >= 0) {
+			if (o->cpu == t->cpu)
+				return true;
+		} else if (t->dev ? o->dev == t->dev :
+			   t->class == SHP_CLASS_NODE && !o->dev &&
+			   o->nid == t->nid) {
 			return true;
+		}
 	}
 	return false;
 }

@@ -6,6 +6,7 @@
  * which runs them, is sys_hotplug.c.
  */
 
+#include <linux/cpu.h>
 #include <linux/device.h>
 #include <linux/kref.h>
 #include <linux/list.h>
@@ -112,6 +113,7 @@ static struct shp_target *shp_grow_targets(struct shp_request *req,
 		t->index = req->nr_targets + i;
 		t->nid = NUMA_NO_NODE;
 		t->parent = -1;
+		t->cpu = -1;
 		t->mem.online_type = -1;
 		req->targets[t->index] = t;
 	}
@@ -127,8 +129,8 @@ static struct shp_target *shp_grow_targets(struct shp_request *req,
  * @gfp: allocation flags
  *
  * Every target starts with class %SHP_NR_CLASSES (invalid, so that an
- * unfilled target is refused at submission), no device, %NUMA_NO_NODE, no
- * parent and the default memory online type.
+ * unfilled target is refused at submission), no device, no CPU (-1),
+ * %NUMA_NO_NODE, no parent and the default memory online type.
  *
  * Context: may sleep if @gfp allows it.
  *
@@ -172,7 +174,8 @@ EXPORT_SYMBOL_IF_KUNIT(shp_request_alloc);
  * the CPU comes back: a reference that outlived the request that removed
  * the CPU would be dropped on the new registration (see
  * cpu_device_release()). So the sequencer calls this when a request ends,
- * before the next one starts.
+ * before the next one starts, and a queued request names its CPUs by
+ * number (shp_target_set_cpu()).
  */
 void shp_request_put_devices(struct shp_request *req)
 {
@@ -245,7 +248,9 @@ EXPORT_SYMBOL_IF_KUNIT(shp_request_add_targets);
  * shp_target_set_device - name the device a target is
  * @t: a target of a request that is not submitted, or that a step of the
  *	running request added; it names no device yet
- * @dev: the device; the caller holds a reference on it
+ * @dev: the device; the caller holds a reference on it. A submitter names
+ *	a CPU with shp_target_set_cpu() instead: only a step may give a
+ *	target a CPU's device.
  *
  * The request takes a reference of its own on @dev, so that the device
  * outlives a step that unregisters it and a submitter that is killed while
@@ -262,8 +267,34 @@ void shp_target_set_device(struct shp_target *t, struct device *dev)
 	if (WARN_ON_ONCE(t->dev))
 		put_device(t->dev);
 	t->dev = get_device(dev);
+	if (dev->bus == &cpu_subsys)
+		t->cpu = dev->id;
 }
 EXPORT_SYMBOL_IF_KUNIT(shp_target_set_device);
+
+/**
+ * shp_target_set_cpu - name a CPU target by its logical number
+ * @t: a target of a request that is not submitted
+ * @cpu: the logical CPU; it need not be registered
+ *
+ * Makes @t a %SHP_CLASS_CPU target. The request holds no reference while
+ * it waits in the queue: a CPU's device is static per-CPU storage, and
+ * register_cpu() reinitializes it when the CPU is removed and added again
+ * by a path that does not pass through the sequencer (an ACPI Bus Check
+ * of a container), so a reference held across that would be dropped on
+ * the new registration. When the request starts, under
+ * device_hotplug_lock, the sequencer looks the CPU up (get_cpu_device())
+ * and the request holds its device until it ends; a CPU that is not
+ * registered then fails the request with -ENODEV before any step runs.
+ *
+ * Context: any context.
+ */
+void shp_target_set_cpu(struct shp_target *t, unsigned int cpu)
+{
+	t->class = SHP_CLASS_CPU;
+	t->cpu = cpu;
+}
+EXPORT_SYMBOL_IF_KUNIT(shp_target_set_cpu);
 
 /**
  * shp_request_aborted - whether the request a step runs for must stop

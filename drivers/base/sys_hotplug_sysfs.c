@@ -53,17 +53,24 @@ int shp_sysfs_online(struct device *dev, const struct attribute *attr,
 	req = shp_request_alloc(op, SHP_ORIGIN_SYSFS, 1, GFP_KERNEL);
 	if (!req)
 		return -ENOMEM;
-	req->targets[0]->class = class;
-	/* Held by the request, even if the writer is killed while it runs. */
-	shp_target_set_device(req->targets[0], dev);
-	req->targets[0]->mem.online_type = online_type;
+	/*
+	 * Held by the request, even if the writer is killed while it runs;
+	 * a CPU's static device only from when the request starts.
+	 */
+	if (class == SHP_CLASS_CPU) {
+		shp_target_set_cpu(req->targets[0], dev->id);
+	} else {
+		req->targets[0]->class = class;
+		shp_target_set_device(req->targets[0], dev);
+		req->targets[0]->mem.online_type = online_type;
+	}
 
 	/*
 	 * As sysfs_break_active_protection(), but without pinning the
 	 * kobject: a CPU's device is static and register_cpu() reinitializes
-	 * it, so no reference may outlive a request that removes the CPU
-	 * (the request drops its own when it ends). Nothing here or in the
-	 * store method uses @dev once the request has ended.
+	 * it, so no reference may outlive a request that removes the CPU, or
+	 * be held while one waits. Nothing here or in the store method uses
+	 * @dev once the request has started.
 	 */
 	kn = kernfs_find_and_get(dev->kobj.sd, attr->name);
 	if (kn)

@@ -163,13 +163,16 @@ struct shp_handler;
  *	set with shp_target_set_device(), which gives the request its own
  *	reference until the request has ended (NULL from then on); NULL
  *	also for hardware that has no device yet (hot-add) or that is named
- *	by its physical range
+ *	by its physical range. A CPU named at submission gets its device
+ *	when the request starts (see @cpu).
  * @nid: NUMA node of the target, or NUMA_NO_NODE
  * @parent: index of the target this one was expanded from (the range a
  *	memory block belongs to, the CPU or memory whose node this is, the
  *	node whose CPUs, memory and firmware objects an offline or removal
  *	of the node brings in), or -1 for a target the submitter named
  * @flags: SHP_TARGET_* flags; zero at submission
+ * @cpu: CPU targets: the logical CPU, set with shp_target_set_cpu() or by
+ *	shp_target_set_device(); -1 for a CPU that has no number yet
  * @mem: memory targets: physical range that has no memory block yet, and
  *	the online type (MMOP_*) to use, or -1 for the default policy (for
  *	a block that the offline of its node takes down: how it was online)
@@ -183,6 +186,7 @@ struct shp_target {
 	int nid;
 	int parent;
 	unsigned int flags;
+	int cpu;
 	union {
 		struct {
 			u64 start;
@@ -407,6 +411,7 @@ void shp_request_put(struct shp_request *req);
 struct shp_target *shp_request_add_targets(struct shp_request *req,
 					   unsigned int n);
 void shp_target_set_device(struct shp_target *t, struct device *dev);
+void shp_target_set_cpu(struct shp_target *t, unsigned int cpu);
 bool shp_request_aborted(const struct shp_request *req);
 const char *shp_request_failed_handler(const struct shp_request *req);
 enum shp_phase shp_request_failed_phase(const struct shp_request *req);
@@ -447,6 +452,10 @@ shp_request_add_targets(struct shp_request *req, unsigned int n)
 
 static inline void shp_target_set_device(struct shp_target *t,
 					 struct device *dev)
+{
+}
+
+static inline void shp_target_set_cpu(struct shp_target *t, unsigned int cpu)
 {
 }
 

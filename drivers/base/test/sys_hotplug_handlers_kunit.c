@@ -156,8 +156,7 @@ static void expect_record(struct kunit *test, struct shp_request *req,
 
 static void set_cpu(struct shp_target *t, unsigned int cpu)
 {
-	t->class = SHP_CLASS_CPU;
-	shp_target_set_device(t, get_cpu_device(cpu));
+	shp_target_set_cpu(t, cpu);
 	t->nid = cpu_to_node(cpu);
 }
 

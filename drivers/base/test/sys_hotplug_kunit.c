@@ -12,6 +12,7 @@
 #include <kunit/device.h>
 #include <kunit/test.h>
 #include <linux/completion.h>
+#include <linux/cpu.h>
 #include <linux/delay.h>
 #include <linux/device.h>
 #include <linux/fault-inject.h>
@@ -1117,6 +1118,100 @@ static struct gate *gate_add_validate(struct kunit *test)
 	g->steps.validate = gate_validate;
 	KUNIT_ASSERT_EQ(test, shp_sequencer_register(ctx->seq, &g->h), 0);
 	return g;
+}
+
+/* What the CPU step of shp_test_cpu_by_number() saw of its target. */
+static struct device *cpu_step_dev;
+static unsigned int cpu_step_refs;
+
+static int cpu_execute(struct shp_handler *h, struct shp_request *req,
+		       struct shp_target *t, unsigned long *data)
+{
+	cpu_step_dev = t->dev;
+	cpu_step_refs = t->dev ? kref_read(&t->dev->kobj.kref) : 0;
+	return 0;
+}
+
+static int cpu_undo(struct shp_handler *h, struct shp_request *req,
+		    struct shp_target *t, unsigned long *data)
+{
+	return 0;
+}
+
+static const struct shp_steps cpu_steps = {
+	.execute = cpu_execute,
+	.undo = cpu_undo,
+};
+
+static struct shp_handler cpu_handler = {
+	.name = "cpu-numbers", .stage = SHP_STAGE_CPU,
+	.classes = BIT(SHP_CLASS_CPU),
+	.steps = { [SHP_OP_OFFLINE] = &cpu_steps },
+};
+
+/*
+ * A CPU is named by number. A queued request holds no reference on the
+ * CPU's static device, which register_cpu() may reinitialize while the
+ * request waits; it gets the device registered under that number when it
+ * starts, and drops it when it ends. A number without a CPU fails the
+ * request before any step.
+ */
+static void shp_test_cpu_by_number(struct kunit *test)
+{
+	struct shp_test *ctx = test->priv;
+	struct device *dev = get_cpu_device(cpumask_first(cpu_online_mask));
+	struct shp_request *first, *req;
+	unsigned int refs;
+	struct gate *g;
+	char *text;
+
+	KUNIT_ASSERT_NOT_NULL(test, dev);
+	cpu_step_dev = NULL;
+	KUNIT_ASSERT_EQ(test, shp_sequencer_register(ctx->seq, &cpu_handler), 0);
+	g = gate_add(test, true);
+	first = mem_request(test, SHP_OP_HOT_ADD, 1);
+	KUNIT_EXPECT_EQ(test, shp_sequencer_submit(ctx->seq, first, NULL), 0);
+	wait_for_completion(&g->entered);
+
+	refs = kref_read(&dev->kobj.kref);
+	req = shp_request_alloc(SHP_OP_OFFLINE, SHP_ORIGIN_KERNEL, 1, GFP_KERNEL);
+	KUNIT_EXPECT_NOT_NULL(test, req);
+	if (req) {
+		shp_target_set_cpu(req->targets[0], dev->id);
+		KUNIT_EXPECT_EQ(test, shp_sequencer_submit(ctx->seq, req, NULL), 0);
+		KUNIT_EXPECT_NULL(test, req->targets[0]->dev);
+		KUNIT_EXPECT_EQ(test, kref_read(&dev->kobj.kref), refs);
+	}
+	complete(&g->open);
+	wait_for_completion(&first->p->completion);
+	shp_request_put(first);
+	if (req) {
+		wait_for_completion(&req->p->completion);
+		KUNIT_EXPECT_EQ(test, req->result, 0);
+		KUNIT_EXPECT_PTR_EQ(test, cpu_step_dev, dev);
+		KUNIT_EXPECT_EQ(test, cpu_step_refs, refs + 1);
+		KUNIT_EXPECT_EQ(test, kref_read(&dev->kobj.kref), refs);
+		shp_request_put(req);
+	}
+
+	cpu_step_dev = NULL;
+	req = shp_request_alloc(SHP_OP_OFFLINE, SHP_ORIGIN_KERNEL, 1, GFP_KERNEL);
+	KUNIT_EXPECT_NOT_NULL(test, req);
+	if (req) {
+		shp_target_set_cpu(req->targets[0], nr_cpu_ids);
+		KUNIT_EXPECT_EQ(test, run_request(ctx, req), -ENODEV);
+		KUNIT_EXPECT_EQ(test, req->outcome, SHP_OUTCOME_FAILED);
+		KUNIT_EXPECT_NULL(test, cpu_step_dev);
+		shp_request_put(req);
+	}
+	shp_unregister_handler(&cpu_handler);
+	shp_unregister_handler(&g->h);
+	text = shp_history_text(ctx->seq);
+	KUNIT_ASSERT_NOT_NULL(test, text);
+	KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(text, "is not registered"),
+				  "%s", text);
+	KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(text, "cpu:cpu"), "%s", text);
+	kfree(text);
 }
 
 #define NR_SUBMITTERS	4
@@ -2574,6 +2669,7 @@ static struct kunit_case shp_test_cases[] = {
 	KUNIT_CASE_PARAM(shp_test_failure_matrix, matrix_gen),
 	KUNIT_CASE(shp_test_rollback_failure),
 	KUNIT_CASE(shp_test_gone_device),
+	KUNIT_CASE(shp_test_cpu_by_number),
 	KUNIT_CASE(shp_test_validate_only),
 	KUNIT_CASE(shp_test_validate_only_clean),
 	KUNIT_CASE(shp_test_sync_errno),
