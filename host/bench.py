@@ -144,15 +144,21 @@ def run_boot(kind, results):
 
 
 # An event, or a marker (shown as an address when the kernel has no
-# kallsyms).
-TRACE_EVENT = re.compile(r':\s+(shp_\w+|tracing_mark_write|0x[0-9a-f]+):\s+(.*)$')
+# kallsyms); the task's PID and the time stamp (s) before it.
+TRACE_EVENT = re.compile(r'-(\d+)\s+\[\d+\]\s+\S+\s+(\d+\.\d+):\s+'
+                         r'(shp_\w+|sys_enter|sys_exit|tracing_mark_write|'
+                         r'0x[0-9a-f]+):\s+(.*)$')
 
 
 def trace_requests(text):
     """The framework's trace from a profile boot: {id: request}, each with
     the operation the bench had marked when it was queued, and the number
-    of the sample it belongs to (None outside a timed sample)."""
+    of the sample it belongs to (None outside a timed sample). A request
+    that a write system call submitted also has "submit", from that call
+    to the request's queueing, and "return", from the request's end to
+    the call's return (ns)."""
     reqs, op, mark, inside = {}, None, None, False
+    entered, writer = {}, {}  # by PID: its write's start; its request
     for line in text.splitlines():
         if line.startswith('SHP-TRACE-'):
             inside = line == 'SHP-TRACE-BEGIN'
@@ -160,24 +166,37 @@ def trace_requests(text):
         m = TRACE_EVENT.search(line) if inside else None
         if not m:
             continue
-        event, rest = m.groups()
+        pid, stamp, event, rest = m.groups()
+        ns = round(float(stamp) * 1e9)
+        if event == 'sys_enter':
+            entered[pid] = ns
+            continue
+        if event == 'sys_exit':
+            r = writer.pop(pid, None)
+            if r and 'ended' in r:
+                r['return'] = ns - r['ended']
+            continue
         if not event.startswith('shp_'):
             f = dict(kv.split('=', 1) for kv in rest.split() if '=' in kv)
             op, mark = f.get('op'), f.get('seq')
             mark = int(mark) if mark else None
             continue
         f = dict(kv.split('=', 1) for kv in rest.split() if '=' in kv)
-        ns = int(f.get('duration', '0ns')[:-2] or 0)
+        took = int(f.get('duration', '0ns')[:-2] or 0)
         r = reqs.setdefault(f['id'], {'op': op, 'mark': mark, 'steps': {}})
-        if event == 'shp_request_start':
+        if event == 'shp_request_queued' and pid in entered:
+            r['submit'] = ns - entered.pop(pid)
+            writer[pid] = r
+        elif event == 'shp_request_start':
             r['queued'] = int(f['queued_for'][:-2])
         elif event == 'shp_phase':
-            r[f['phase']] = r.get(f['phase'], 0) + ns
+            r[f['phase']] = r.get(f['phase'], 0) + took
         elif event in ('shp_handler', 'shp_rollback'):
             key = f"{f['handler']}/{f['phase']}"
-            r['steps'][key] = r['steps'].get(key, 0) + ns
+            r['steps'][key] = r['steps'].get(key, 0) + took
         elif event == 'shp_request_done':
-            r['run'] = ns
+            r['run'] = took
+            r['ended'] = ns
     return reqs
 
 
@@ -190,12 +209,17 @@ def profile(samples, text):
     for r in trace_requests(text).values():
         if 'run' in r and r['op']:
             by_op.setdefault(r['op'], []).append(r)
-    head = ('operation', 'sample', 'req/sample', 'queued', 'validate',
-            'execute', 'commit', 'request', 'outside', 'steps (median us)')
+    head = ('operation', 'sample', 'req/sample', 'submit', 'queued',
+            'validate', 'execute', 'commit', 'request', 'return', 'outside',
+            'steps (median us)')
     rows = []
     for op, reqs in by_op.items():
         def med(key):
             return statistics.median(r.get(key, 0) for r in reqs) / 1000
+
+        def med_some(key):
+            got = [r[key] for r in reqs if key in r]
+            return f'{statistics.median(got) / 1000:.0f}' if got else '-'
         marks = {r['mark'] for r in reqs}
         got = samples.get(op, [])
         # Requests outside a timed sample (QMP hot-plug) are one each.
@@ -212,9 +236,10 @@ def profile(samples, text):
         top = sorted(((statistics.median(v) / 1000, k)
                       for k, v in steps.items()), reverse=True)[:4]
         rows.append((op, f'{sample:.0f}' if sample else '-', f'{per:.0f}',
+                     med_some('submit'),
                      f"{med('queued'):.0f}", f"{med('validate'):.0f}",
                      f"{med('execute'):.0f}", f"{med('commit'):.0f}",
-                     f"{med('run'):.0f}",
+                     f"{med('run'):.0f}", med_some('return'),
                      f'{statistics.median(outside) / 1000:.0f}'
                      if outside else '-',
                      ', '.join(f'{k} {v:.0f}' for v, k in top)))

@@ -12,15 +12,20 @@ import bench  # noqa: E402
 TRACE = '''SHP-BENCH block-offline 2000000 3
 shp_request_queued: id=1 before the trace: not read
 SHP-TRACE-BEGIN
-   bench.sh-42 [000] ..... 1.0: 0xffffffff810bebc1: bench op=block-offline seq=3
-   timed-writes-46 [001] ..... 1.1: shp_request_queued: id=7 op=offline origin=sysfs flags=0x0 targets=1
-   kworker/u16:0-10 [000] ..... 1.2: shp_request_start: id=7 queued_for=5000ns
-   kworker/u16:0-10 [000] ..... 1.3: shp_handler: id=7 handler=memory stage=memory phase=execute target=0 ret=0 duration=900000ns
-   kworker/u16:0-10 [000] ..... 1.3: shp_handler: id=7 handler=memory stage=memory phase=execute target=1 ret=0 duration=100000ns
-   kworker/u16:0-10 [000] ..... 1.3: shp_phase: id=7 phase=execute ret=0 duration=1001000ns
-   kworker/u16:0-10 [000] ..... 1.4: shp_request_done: id=7 outcome=ok result=0 duration=1010000ns
-   bench.sh-42 [000] ..... 2.0: tracing_mark_write: bench op=cpu-add
-   kworker/u16:0-10 [000] ..... 2.1: shp_request_queued: id=8 op=hot-add origin=firmware flags=0x0 targets=1
+   bench.sh-42 [000] ..... 1.000000: 0xffffffff810bebc1: bench op=block-offline seq=3
+   timed-writes-46 [001] ..... 1.099000: sys_enter: NR 1 (3, 7ffc7d491f9d, 1, 0, 0, 0)
+   timed-writes-46 [001] ..... 1.099050: sys_exit: NR 1 = 2
+   timed-writes-46 [001] ..... 1.099960: sys_enter: NR 1 (3, 7ffc7d491f9d, 1, 0, 0, 0)
+   timed-writes-46 [001] ..... 1.100000: shp_request_queued: id=7 op=offline origin=sysfs flags=0x0 targets=1
+   kworker/u16:0-10 [000] ..... 1.200000: shp_request_start: id=7 queued_for=5000ns
+   kworker/u16:0-10 [000] ..... 1.300000: shp_handler: id=7 handler=memory stage=memory phase=execute target=0 ret=0 duration=900000ns
+   kworker/u16:0-10 [000] ..... 1.300000: shp_handler: id=7 handler=memory stage=memory phase=execute target=1 ret=0 duration=100000ns
+   kworker/u16:0-10 [000] ..... 1.300000: shp_phase: id=7 phase=execute ret=0 duration=1001000ns
+   kworker/u16:0-10 [000] ..... 1.400000: shp_request_done: id=7 outcome=ok result=0 duration=1010000ns
+   bench.sh-42 [000] ..... 1.400100: sys_exit: NR 1 = 9
+   timed-writes-46 [001] ..... 1.400300: sys_exit: NR 1 = 1
+   bench.sh-42 [000] ..... 2.000000: tracing_mark_write: bench op=cpu-add
+   kworker/u16:0-10 [000] ..... 2.100000: shp_request_queued: id=8 op=hot-add origin=firmware flags=0x0 targets=1
 SHP-TRACE-END
 '''
 
@@ -40,6 +45,11 @@ class BenchLog(unittest.TestCase):
         self.assertEqual(reqs['7']['queued'], 5000)
         self.assertEqual(reqs['7']['execute'], 1001000)
         self.assertEqual(reqs['7']['run'], 1010000)
+        # From its own write, not the one before, nor another task's.
+        self.assertEqual(reqs['7']['submit'], 40000)
+        self.assertEqual(reqs['7']['return'], 300000)
+        self.assertNotIn('submit', reqs['8'])
+        self.assertNotIn('return', reqs['8'])
         # Steps of one handler and phase add up over the targets.
         self.assertEqual(reqs['7']['steps'], {'memory/execute': 1000000})
         self.assertEqual(reqs['8']['op'], 'cpu-add')

@@ -26,6 +26,14 @@ traced=0
 if [ -d $TRACE/events/sys_hotplug ]; then
 	echo 8192 > $TRACE/buffer_size_kb
 	echo 1 > $TRACE/events/sys_hotplug/enable
+	# write(2) calls too (x86_64 number 1): what a sysfs write spends
+	# before its request is queued, and after it ends
+	if [ -d $TRACE/events/raw_syscalls ]; then
+		for e in sys_enter sys_exit; do
+			echo 'id == 1' > $TRACE/events/raw_syscalls/$e/filter
+			echo 1 > $TRACE/events/raw_syscalls/$e/enable
+		done
+	fi
 	traced=1
 fi
 
@@ -155,7 +163,7 @@ for core in 0 1; do
 done
 
 if [ $traced = 1 ]; then
-	echo 0 > $TRACE/events/sys_hotplug/enable
+	echo 0 > $TRACE/tracing_on
 	echo SHP-TRACE-BEGIN
 	grep -v '^#' $TRACE/trace
 	echo SHP-TRACE-END
