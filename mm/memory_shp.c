@@ -615,7 +615,7 @@ static int mem_shp_parse_range(struct shp_request *req, char *spec)
 		*node++ = '\0';
 		/* The node of a range that exists is its blocks'. */
 		if (req->op != SHP_OP_HOT_ADD ||
-		    shp_parse_u64(node, 0, &nid) || nid >= MAX_NUMNODES)
+		    shp_parse_u64(node, 10, &nid) || nid >= MAX_NUMNODES)
 			return -EINVAL;
 	}
 	if (shp_parse_u64(spec, 0, &start) || shp_parse_u64(size, 0, &len) ||

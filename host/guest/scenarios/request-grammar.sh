@@ -58,11 +58,12 @@ add mem:0x40000000+0|Invalid argument
 add mem:0xffffffffffffffff+0x2|Invalid argument
 add mem:-1+0x1000|Invalid argument
 add mem:0x100000000+0x8000000@99999|Invalid argument
+add mem:0x100000000+0x8000000@0x1|Invalid argument
 abort|Invalid argument
 abort x|Invalid argument
 abort -1|Invalid argument
 abort 99999|No such process
 CASES
-[ $n -ge 31 ] || fail "only $n cases ran"
+[ $n -eq 35 ] || fail "$n cases ran, not 35"
 echo "SHP-INFO $n malformed lines refused, nothing changed, no request ran"
 echo "SHP-RESULT PASS"
