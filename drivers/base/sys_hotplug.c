@@ -12,7 +12,10 @@
  * where there is one), its origin and flags. Requests are queued on one
  * ordered workqueue and run strictly one at a time, in the order they were
  * submitted, each under lock_device_hotplug(), so paths that do not go
- * through the sequencer are excluded as well.
+ * through the sequencer are excluded as well. A sysfs write that finds
+ * nothing queued or running, and device_hotplug_lock free, runs its
+ * request itself, as the write does without the framework, instead of
+ * waking the worker and being woken by it.
  *
  * Modules register handlers (&struct shp_handler) for a stage of the
  * in-tree &enum shp_stage, with steps (&struct shp_steps) for each
@@ -77,6 +80,7 @@
 #include <linux/spinlock.h>
 #include <linux/string.h>
 #include <linux/sys_hotplug.h>
+#include <linux/task_work.h>
 #include <kunit/visibility.h>
 
 #define CREATE_TRACE_POINTS
@@ -408,24 +412,47 @@ static void shp_set_failed(struct shp_request *req, const char *name,
 }
 
 /*
- * An execute step can be aborted (shp_sequencer_abort()): the worker takes
- * SIGINT while it runs, so that waits that give up on a signal give up, as
- * they would for a user who interrupts the write that started them (memory
- * offline retries migration until then). The signal never outlives the
- * step: the worker returns to its pool with none pending.
+ * Interrupt the execute step that @req runs, so that waits that give up on
+ * a signal give up, as they would for a user who interrupts the write that
+ * started them (memory offline retries migration until then). The worker
+ * takes SIGINT. A submitter that runs its own request is not sent a
+ * signal, which its process would see: it gets TIF_NOTIFY_SIGNAL, which
+ * signal_pending() reports as one, as io_uring and task_work do, and
+ * which is cleared when the step returns.
+ */
+static void shp_interrupt(struct shp_sequencer *seq, struct shp_request *req)
+{
+	lockdep_assert_held(&seq->lock);
+	if (!req->p->here) {
+		send_sig(SIGINT, seq->runner, 1);
+	} else if (!req->p->notified) {
+		req->p->notified = true;
+		set_notify_signal(seq->runner);
+	}
+}
+
+/*
+ * An execute step can be aborted (shp_sequencer_abort()), and a signal to
+ * the waiter of a request on the worker reaches it (the steps of a request
+ * that runs in its submitter's context see the submitter's signals
+ * anyway). The interruption never outlives the step: the worker returns
+ * to its pool with no signal pending, a submitter to the rest of its
+ * request with no TIF_NOTIFY_SIGNAL of the sequencer's.
  */
 static int shp_execute_interruptible(struct shp_sequencer *seq,
 				     struct shp_request *req,
 				     struct shp_handler *h, struct shp_target *t,
 				     unsigned long *data, unsigned int delay_ms)
 {
+	bool worker = !req->p->here, notified;
 	int ret;
 
-	allow_signal(SIGINT);
+	if (worker)
+		allow_signal(SIGINT);
 	spin_lock(&seq->lock);
 	seq->interruptible = true;
-	if (req->p->aborted || req->p->signalled)
-		send_sig(SIGINT, current, 1);
+	if (req->p->aborted || (worker && req->p->signalled))
+		shp_interrupt(seq, req);
 	spin_unlock(&seq->lock);
 
 	/* An injected delay ends as the step's own wait would: on a signal. */
@@ -436,9 +463,18 @@ static int shp_execute_interruptible(struct shp_sequencer *seq,
 
 	spin_lock(&seq->lock);
 	seq->interruptible = false;
+	notified = req->p->notified;
+	req->p->notified = false;
 	spin_unlock(&seq->lock);
-	/* Ignoring SIGINT again also discards one still pending. */
-	disallow_signal(SIGINT);
+	if (worker) {
+		/* Ignoring SIGINT again also discards one still pending. */
+		disallow_signal(SIGINT);
+	} else if (notified) {
+		clear_notify_signal();
+		/* Task work queued meanwhile (io_uring's) still needs it. */
+		if (task_work_pending(current))
+			set_notify_signal(current);
+	}
 	return ret;
 }
 
@@ -704,12 +740,22 @@ fail:
 	return ret;
 }
 
-/* Undo every recorded change, newest first. Return: whether all were. */
+/*
+ * Undo every recorded change, newest first. Undo steps are not interrupted:
+ * the worker has no signal pending, and a submitter that runs its own
+ * request blocks its signals meanwhile (all but SIGKILL and SIGSTOP).
+ * Return: whether all were undone.
+ */
 static bool shp_rollback(struct shp_sequencer *seq, struct shp_request *req)
 {
+	sigset_t all, saved;
 	bool clean = true;
 	unsigned int i;
 
+	if (req->p->here) {
+		sigfillset(&all);
+		sigprocmask(SIG_BLOCK, &all, &saved);
+	}
 	for (i = req->p->nr_progress; i-- > 0; ) {
 		struct shp_progress *p = &req->p->progress[i];
 
@@ -719,6 +765,8 @@ static bool shp_rollback(struct shp_sequencer *seq, struct shp_request *req)
 		else
 			p->undone = true;
 	}
+	if (req->p->here)
+		sigprocmask(SIG_SETMASK, &saved, NULL);
 	return clean;
 }
 
@@ -983,7 +1031,7 @@ static void __shp_abort(struct shp_sequencer *seq, struct shp_request *req)
 	/* Steps read it without the lock: shp_request_aborted(). */
 	WRITE_ONCE(req->p->aborted, true);
 	if (seq->running == req && seq->interruptible)
-		send_sig(SIGINT, seq->runner, 1);
+		shp_interrupt(seq, req);
 }
 
 /* The deadline of a running request passed: stop it as an abort does. */
@@ -1011,6 +1059,53 @@ static bool shp_cancelled(struct shp_sequencer *seq, struct shp_request *req)
 		list_del_init(&req->p->queued);
 	spin_unlock(&seq->lock);
 	return cancelled;
+}
+
+/*
+ * Run @req, which has started: its runner holds device_hotplug_lock and
+ * is recorded as running it.
+ */
+static void shp_run(struct shp_sequencer *seq, struct shp_request *req,
+		    u64 wait_ns)
+{
+	mutex_lock(&seq->handlers_lock);
+	trace_shp_request_start(req, wait_ns);
+	if (req->timeout_ms)
+		schedule_delayed_work(&req->p->deadline,
+				      msecs_to_jiffies(req->timeout_ms));
+	shp_execute_request(seq, req);
+	cancel_delayed_work_sync(&req->p->deadline);
+	spin_lock(&seq->lock);
+	WRITE_ONCE(seq->runner, NULL);
+	seq->running = NULL;
+	spin_unlock(&seq->lock);
+	mutex_unlock(&seq->handlers_lock);
+}
+
+/*
+ * The end of every request, run or withdrawn: the history, its devices
+ * dropped, the locks of one that started released, then its submitter
+ * told.
+ */
+static void shp_end(struct shp_sequencer *seq, struct shp_request *req,
+		    u64 start, u64 wait_ns)
+{
+	trace_shp_request_done(req, ktime_get_ns() - start);
+	shp_history_add(seq, req, wait_ns, ktime_get_ns() - start);
+	/*
+	 * Still under device_hotplug_lock (if it was taken), so that no CPU
+	 * is registered again before the request lets its device go: see
+	 * shp_request_put_devices().
+	 */
+	shp_request_put_devices(req);
+	if (req->p->started) {
+		unlock_device_hotplug();
+		lock_map_release(&seq->dep_map);
+	}
+
+	if (req->done)
+		req->done(req);
+	complete_all(&req->p->completion);
 }
 
 static void shp_work_fn(struct work_struct *work)
@@ -1046,39 +1141,75 @@ static void shp_work_fn(struct work_struct *work)
 		req->result = -EINTR;
 		req->outcome = SHP_OUTCOME_CANCELLED;
 	} else {
-		mutex_lock(&seq->handlers_lock);
-		trace_shp_request_start(req, wait_ns);
-		if (req->timeout_ms)
-			schedule_delayed_work(&req->p->deadline,
-					      msecs_to_jiffies(req->timeout_ms));
-		shp_execute_request(seq, req);
-		cancel_delayed_work_sync(&req->p->deadline);
-		spin_lock(&seq->lock);
-		WRITE_ONCE(seq->runner, NULL);
-		seq->running = NULL;
-		spin_unlock(&seq->lock);
-		mutex_unlock(&seq->handlers_lock);
+		shp_run(seq, req, wait_ns);
 	}
-	trace_shp_request_done(req, ktime_get_ns() - start);
-	shp_history_add(seq, req, wait_ns, ktime_get_ns() - start);
-	/*
-	 * Still under device_hotplug_lock (if it was taken), so that no CPU
-	 * is registered again before the request lets its device go: see
-	 * shp_request_put_devices().
-	 */
-	shp_request_put_devices(req);
-	if (req->p->started) {
-		unlock_device_hotplug();
-		lock_map_release(&seq->dep_map);
-	}
-
-	if (req->done)
-		req->done(req);
-	complete_all(&req->p->completion);
+	shp_end(seq, req, start, wait_ns);
 	shp_request_put(req);
 }
 
 /* ------------------------------------------------------------ submission */
+
+/*
+ * Queue @req, or, if *@here is set and nothing is running or queued, start
+ * it in the caller's context (*@here says which on return): the caller
+ * holds device_hotplug_lock then, so no worker can start another request
+ * before it.
+ */
+static int __shp_submit(struct shp_sequencer *seq, struct shp_request *req,
+			u64 *id, bool *here)
+{
+	unsigned int mask;
+	int ret;
+
+	ret = shp_check_request(req, &mask);
+	if (ret) {
+		*here = false;
+		return ret;
+	}
+
+	spin_lock(&seq->lock);
+	*here = *here && !seq->running && list_empty(&seq->queued);
+	if (req->p->seq) {
+		ret = -EBUSY;
+		*here = false;
+	} else if (seq->dying) {
+		ret = -ESHUTDOWN;
+		*here = false;
+	} else {
+		req->p->seq = seq;
+		req->p->class_mask = mask;
+		req->p->nr_checked = req->nr_targets;
+		req->id = ++seq->next_id;
+		req->p->queued_ns = ktime_get_ns();
+		if (!req->timeout_ms && req->origin == SHP_ORIGIN_FIRMWARE &&
+		    req->op == SHP_OP_HOT_REMOVE)
+			req->timeout_ms = READ_ONCE(firmware_remove_timeout_ms);
+		INIT_WORK(&req->p->work, shp_work_fn);
+		INIT_DELAYED_WORK(&req->p->deadline, shp_deadline_fn);
+		/*
+		 * Traced before it is queued, so that no "start" event can
+		 * precede it; queued under the lock, so that queue order is
+		 * ID order.
+		 */
+		trace_shp_request_queued(req);
+		if (*here) {
+			req->p->here = true;
+			req->p->started = true;
+			WRITE_ONCE(seq->runner, current);
+			seq->running = req;
+		} else {
+			list_add_tail(&req->p->queued, &seq->queued);
+			kref_get(&req->p->kref);
+			queue_work(seq->wq, &req->p->work);
+		}
+	}
+	spin_unlock(&seq->lock);
+	if (ret)
+		return ret;
+	if (id)
+		*id = req->id;
+	return 0;
+}
 
 /**
  * shp_sequencer_submit - queue a request on one sequencer
@@ -1092,45 +1223,9 @@ static void shp_work_fn(struct work_struct *work)
 VISIBLE_IF_KUNIT int shp_sequencer_submit(struct shp_sequencer *seq,
 					  struct shp_request *req, u64 *id)
 {
-	unsigned int mask;
-	int ret;
+	bool here = false;
 
-	ret = shp_check_request(req, &mask);
-	if (ret)
-		return ret;
-
-	spin_lock(&seq->lock);
-	if (req->p->seq) {
-		ret = -EBUSY;
-	} else if (seq->dying) {
-		ret = -ESHUTDOWN;
-	} else {
-		req->p->seq = seq;
-		req->p->class_mask = mask;
-		req->p->nr_checked = req->nr_targets;
-		req->id = ++seq->next_id;
-		req->p->queued_ns = ktime_get_ns();
-		if (!req->timeout_ms && req->origin == SHP_ORIGIN_FIRMWARE &&
-		    req->op == SHP_OP_HOT_REMOVE)
-			req->timeout_ms = READ_ONCE(firmware_remove_timeout_ms);
-		INIT_WORK(&req->p->work, shp_work_fn);
-		INIT_DELAYED_WORK(&req->p->deadline, shp_deadline_fn);
-		list_add_tail(&req->p->queued, &seq->queued);
-		kref_get(&req->p->kref);
-		/*
-		 * Traced before it is queued, so that no "start" event can
-		 * precede it; queued under the lock, so that queue order is
-		 * ID order.
-		 */
-		trace_shp_request_queued(req);
-		queue_work(seq->wq, &req->p->work);
-	}
-	spin_unlock(&seq->lock);
-	if (ret)
-		return ret;
-	if (id)
-		*id = req->id;
-	return 0;
+	return __shp_submit(seq, req, id, &here);
 }
 EXPORT_SYMBOL_IF_KUNIT(shp_sequencer_submit);
 
@@ -1144,17 +1239,35 @@ EXPORT_SYMBOL_IF_KUNIT(shp_sequencer_submit);
 VISIBLE_IF_KUNIT int shp_sequencer_submit_wait(struct shp_sequencer *seq,
 					       struct shp_request *req)
 {
+	bool locked, here;
 	int ret;
 
 	might_sleep();
 	/* A step waiting for a request would wait for itself. */
 	if (WARN_ON_ONCE(READ_ONCE(seq->runner) == current))
 		return -EDEADLK;
-	/* Tell lockdep that waiting depends on everything the worker takes. */
+	/*
+	 * A sysfs write runs its request itself, as it does without the
+	 * framework, if nothing is queued or running and nothing else holds
+	 * device_hotplug_lock: two wake-ups fewer. Otherwise the worker runs
+	 * it, in its turn. Taken in the worker's order, so that lockdep sees
+	 * that waiting depends on everything the worker takes.
+	 */
 	lock_map_acquire(&seq->dep_map);
-	lock_map_release(&seq->dep_map);
+	locked = req && req->origin == SHP_ORIGIN_SYSFS &&
+		 !signal_pending(current) && trylock_device_hotplug();
+	here = locked;
+	ret = __shp_submit(seq, req, NULL, &here);
+	if (here) {
+		u64 start = ktime_get_ns();
 
-	ret = shp_sequencer_submit(seq, req, NULL);
+		shp_run(seq, req, start - req->p->queued_ns);
+		shp_end(seq, req, start, start - req->p->queued_ns);
+		return req->result;
+	}
+	if (locked)
+		unlock_device_hotplug();
+	lock_map_release(&seq->dep_map);
 	if (ret)
 		return ret;
 	if (!wait_for_completion_interruptible(&req->p->completion))
@@ -1181,7 +1294,7 @@ VISIBLE_IF_KUNIT int shp_sequencer_submit_wait(struct shp_sequencer *seq,
 	 */
 	req->p->signalled = true;
 	if (seq->running == req && seq->interruptible)
-		send_sig(SIGINT, seq->runner, 1);
+		shp_interrupt(seq, req);
 	spin_unlock(&seq->lock);
 	if (!fatal_signal_pending(current) &&
 	    !wait_for_completion_killable(&req->p->completion))
@@ -1261,6 +1374,15 @@ int shp_submit(struct shp_request *req, u64 *id)
  * back, the others complete. A fatal signal is treated the same way, and
  * the caller returns at once while the request ends on its own: a killed
  * writer's CPU offline completes upstream too.
+ *
+ * A request from a sysfs write (%SHP_ORIGIN_SYSFS) runs in the caller's
+ * context if, when it is submitted, no request is queued or running, no
+ * signal is pending and device_hotplug_lock is free (taken with a trylock,
+ * never waited for). Its steps then see the caller's signals directly, as
+ * the write does upstream; its undo steps run with them blocked (all but
+ * SIGKILL); an abort or a deadline interrupts its execute step with
+ * TIF_NOTIFY_SIGNAL, not a signal. A killed caller returns once the
+ * request has ended.
  *
  * Context: process context; sleeps until the request has ended. Must not
  * be called with device_hotplug_lock, mem_hotplug_lock, the CPU hot-plug

@@ -123,6 +123,8 @@ struct shp_request_private {
 	bool aborted;
 	bool expired;
 	bool signalled;
+	bool here;			/* runs in its submitter's context */
+	bool notified;			/* under seq->lock: see shp_interrupt() */
 	bool left_by_step;
 	const char *cur_handler;
 	enum shp_phase cur_phase;

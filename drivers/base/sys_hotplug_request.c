@@ -232,8 +232,7 @@ EXPORT_SYMBOL_IF_KUNIT(shp_request_put);
  * other: the caller may walk them from the first. No target moves,
  * whatever is added after it. Amortised O(1) per target.
  *
- * Context: may sleep. A step calls it from the sequencer's worker, with
- * device_hotplug_lock held.
+ * Context: may sleep. A step calls it, with device_hotplug_lock held.
  *
  * Return: the first new target, or NULL if out of memory (nothing changed).
  */

@@ -218,7 +218,8 @@ struct shp_target {
  * @result: 0 or the errno of the first failure, valid once complete
  * @outcome: how the request ended
  * @done: optional callback, run exactly once when the request has ended,
- *	from the sequencer's worker, without any sequencer lock or
+ *	from the context that ran it (the sequencer's worker, or a sysfs
+ *	writer that ran its own request), without any sequencer lock or
  *	device_hotplug_lock held; the targets name no device any more
  * @data: for the submitter
  *

@@ -1626,6 +1626,191 @@ static void shp_test_signal_ignored_by_step(struct kunit *test)
 	shp_unregister_handler(&g->h);
 }
 
+/* ------------------------------------------------------------ sysfs writes */
+
+/*
+ * The task that ran the last execute step of the "where" handler, and
+ * whether one of its undo steps started with a signal pending.
+ */
+static struct task_struct *where_task;
+static bool where_undo_saw_signal;
+
+static int where_execute(struct shp_handler *h, struct shp_request *req,
+			 struct shp_target *t, unsigned long *data)
+{
+	where_task = current;
+	return 0;
+}
+
+static int where_undo(struct shp_handler *h, struct shp_request *req,
+		      struct shp_target *t, unsigned long *data)
+{
+	if (signal_pending(current))
+		where_undo_saw_signal = true;
+	return 0;
+}
+
+static const struct shp_steps where_steps = {
+	.execute = where_execute,
+	.undo = where_undo,
+};
+
+static struct shp_handler where_handler = {
+	.name = "where", .stage = SHP_STAGE_MEMORY,
+	.classes = BIT(SHP_CLASS_MEMORY),
+	.steps = {
+		[SHP_OP_ONLINE] = &where_steps,
+		[SHP_OP_OFFLINE] = &where_steps,
+	},
+};
+
+struct sysfs_writer {
+	struct shp_test *ctx;
+	struct shp_request *req;
+	struct task_struct *task;
+	struct completion finished;
+	int ret;
+	bool pending;		/* a signal pending once the call returned */
+};
+
+static int sysfs_writer_fn(void *data)
+{
+	struct sysfs_writer *w = data;
+
+	allow_signal(SIGUSR1);
+	w->ret = shp_sequencer_submit_wait(w->ctx->seq, w->req);
+	w->pending = signal_pending(current);
+	complete(&w->finished);
+	return 0;
+}
+
+/* A kthread that writes "offline" to the fake block's sysfs file. */
+static struct sysfs_writer *start_sysfs_writer(struct kunit *test)
+{
+	struct sysfs_writer *w = kunit_kzalloc(test, sizeof(*w), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, w);
+	w->ctx = test->priv;
+	w->req = mem_request(test, SHP_OP_OFFLINE, 1);
+	w->req->origin = SHP_ORIGIN_SYSFS;
+	init_completion(&w->finished);
+	w->task = kthread_run(sysfs_writer_fn, w, "shp-sysfs");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(w->task));
+	return w;
+}
+
+/*
+ * A sysfs write runs its request in its own context, as the write does
+ * without the framework, when nothing is queued or running and nothing
+ * else holds device_hotplug_lock; otherwise, and for any other origin,
+ * the worker runs it.
+ */
+static void shp_test_sysfs_runs_here(struct kunit *test)
+{
+	struct shp_test *ctx = test->priv;
+	struct shp_request *req;
+	struct sysfs_writer *w;
+
+	KUNIT_ASSERT_EQ(test, shp_sequencer_register(ctx->seq, &where_handler),
+			0);
+	req = mem_request(test, SHP_OP_ONLINE, 1);
+	req->origin = SHP_ORIGIN_SYSFS;
+	where_task = NULL;
+	KUNIT_EXPECT_EQ(test, run_request(ctx, req), 0);
+	KUNIT_EXPECT_PTR_EQ(test, where_task, current);
+	KUNIT_EXPECT_TRUE(test, req->p->here);
+	shp_request_put(req);
+
+	req = mem_request(test, SHP_OP_ONLINE, 1);
+	where_task = NULL;
+	KUNIT_EXPECT_EQ(test, run_request(ctx, req), 0);
+	KUNIT_EXPECT_NOT_NULL(test, where_task);
+	KUNIT_EXPECT_PTR_NE(test, where_task, current);
+	KUNIT_EXPECT_FALSE(test, req->p->here);
+	shp_request_put(req);
+
+	/* Held elsewhere: the write waits for the worker, which waits. */
+	lock_device_hotplug();
+	where_task = NULL;
+	w = start_sysfs_writer(test);
+	KUNIT_EXPECT_EQ(test, wait_for_completion_timeout(&w->finished, HZ / 10),
+			0UL);
+	KUNIT_EXPECT_NULL(test, where_task);
+	unlock_device_hotplug();
+	wait_for_completion(&w->finished);
+	KUNIT_EXPECT_EQ(test, w->ret, 0);
+	KUNIT_EXPECT_FALSE(test, w->req->p->here);
+	KUNIT_EXPECT_NOT_NULL(test, where_task);
+	KUNIT_EXPECT_PTR_NE(test, where_task, w->task);
+	flush_workqueue(ctx->seq->wq);
+	shp_request_put(w->req);
+	shp_unregister_handler(&where_handler);
+}
+
+/*
+ * An abort reaches the step of a request that runs in its writer's
+ * context as a signal would (TIF_NOTIFY_SIGNAL), without a signal the
+ * writer's process would see, and none is left once the write returns.
+ */
+static void shp_test_sysfs_abort_here(struct kunit *test)
+{
+	struct shp_test *ctx = test->priv;
+	struct sysfs_writer *w;
+	struct gate *g;
+
+	KUNIT_ASSERT_EQ(test, shp_sequencer_register(ctx->seq, &where_handler),
+			0);
+	where_undo_saw_signal = false;
+	g = gate_add(test, true);
+	g->interruptible = true;
+	w = start_sysfs_writer(test);
+	wait_for_completion(&g->entered);
+	KUNIT_EXPECT_TRUE(test, w->req->p->here);
+	KUNIT_EXPECT_EQ(test, shp_sequencer_abort(ctx->seq, w->req->id), 0);
+	wait_for_completion(&w->finished);
+	KUNIT_EXPECT_EQ(test, w->ret, -EINTR);
+	KUNIT_EXPECT_EQ(test, w->req->outcome, SHP_OUTCOME_FAILED);
+	expect_world(test, 0);
+	KUNIT_EXPECT_FALSE(test, w->pending);
+	/* The memory stage ran first (offline), and was undone. */
+	KUNIT_EXPECT_PTR_EQ(test, where_task, w->task);
+	KUNIT_EXPECT_FALSE(test, where_undo_saw_signal);
+	shp_request_put(w->req);
+	shp_unregister_handler(&g->h);
+	shp_unregister_handler(&where_handler);
+}
+
+/*
+ * The writer's own signal reaches that step as it does upstream, and
+ * stays pending for the writer; the undo steps do not see it.
+ */
+static void shp_test_sysfs_signal_here(struct kunit *test)
+{
+	struct shp_test *ctx = test->priv;
+	struct sysfs_writer *w;
+	struct gate *g;
+
+	KUNIT_ASSERT_EQ(test, shp_sequencer_register(ctx->seq, &where_handler),
+			0);
+	where_undo_saw_signal = false;
+	g = gate_add(test, true);
+	g->interruptible = true;
+	w = start_sysfs_writer(test);
+	wait_for_completion(&g->entered);
+	KUNIT_EXPECT_TRUE(test, w->req->p->here);
+	send_sig(SIGUSR1, w->task, 1);
+	wait_for_completion(&w->finished);
+	KUNIT_EXPECT_EQ(test, w->ret, -EINTR);
+	KUNIT_EXPECT_EQ(test, w->req->outcome, SHP_OUTCOME_FAILED);
+	expect_world(test, 0);
+	KUNIT_EXPECT_TRUE(test, w->pending);
+	KUNIT_EXPECT_PTR_EQ(test, where_task, w->task);
+	KUNIT_EXPECT_FALSE(test, where_undo_saw_signal);
+	shp_request_put(w->req);
+	shp_unregister_handler(&g->h);
+	shp_unregister_handler(&where_handler);
+}
+
 /*
  * A waiter killed while a step that does not look at signals runs (CPU
  * offline, memory online): the waiter returns at once, and the request
@@ -2685,6 +2870,9 @@ static struct kunit_case shp_test_cases[] = {
 	KUNIT_CASE(shp_test_signal_while_running),
 	KUNIT_CASE(shp_test_signal_ignored_by_step),
 	KUNIT_CASE(shp_test_killed_step_ignores_signal),
+	KUNIT_CASE(shp_test_sysfs_runs_here),
+	KUNIT_CASE(shp_test_sysfs_abort_here),
+	KUNIT_CASE(shp_test_sysfs_signal_here),
 	KUNIT_CASE(shp_test_abort_between_steps),
 	KUNIT_CASE(shp_test_abort_in_validate),
 	KUNIT_CASE(shp_test_abort_queued_by_id),
