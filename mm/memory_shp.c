@@ -919,7 +919,10 @@ static int node_shp_expand_node(struct shp_request *req, struct shp_target *t)
 		if (!offline && w.recorded &&
 		    !node_shp_lookup(&node_shp_cpus, cpu, t->nid))
 			continue;
-		node_shp_add_device(&w, SHP_CLASS_CPU, get_cpu_device(cpu));
+		/* A CPU not registered (yet) has no device to act on. */
+		if (get_cpu_device(cpu))
+			node_shp_add_device(&w, SHP_CLASS_CPU,
+					    get_cpu_device(cpu));
 	}
 	if (!w.ret)
 		for_each_memory_block(&w, node_shp_add_block);

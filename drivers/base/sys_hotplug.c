@@ -157,6 +157,9 @@ static int shp_check_request(struct shp_request *req, unsigned int *class_mask)
 		/* Only the handler that owns a firmware object acts on it. */
 		if (t->class == SHP_CLASS_FIRMWARE && !t->fw.handler)
 			return -EINVAL;
+		/* A CPU is named by number: see shp_target_set_cpu(). */
+		if (t->dev && t->dev->bus == &cpu_subsys)
+			return -EINVAL;
 		mask |= BIT(t->class);
 	}
 	*class_mask = mask;
@@ -470,10 +473,8 @@ static int shp_execute_interruptible(struct shp_sequencer *seq,
 		/* Ignoring SIGINT again also discards one still pending. */
 		disallow_signal(SIGINT);
 	} else if (notified) {
+		/* Set again at the end if task work needs it: shp_end(). */
 		clear_notify_signal();
-		/* Task work queued meanwhile (io_uring's) still needs it. */
-		if (task_work_pending(current))
-			set_notify_signal(current);
 	}
 	return ret;
 }
@@ -741,9 +742,11 @@ fail:
 }
 
 /*
- * Undo every recorded change, newest first. Undo steps are not interrupted:
- * the worker has no signal pending, and a submitter that runs its own
- * request blocks its signals meanwhile (all but SIGKILL and SIGSTOP).
+ * Undo every recorded change, newest first. Undo steps are not interrupted
+ * by a signal to the waiter: the worker has none pending, and a submitter
+ * that runs its own request blocks its signals meanwhile, and clears a
+ * TIF_NOTIFY_SIGNAL (shp_end() sets it again if task work needs it). What
+ * cannot be held off stays: SIGKILL, a group stop or exit, the freezer.
  * Return: whether all were undone.
  */
 static bool shp_rollback(struct shp_sequencer *seq, struct shp_request *req)
@@ -753,8 +756,12 @@ static bool shp_rollback(struct shp_sequencer *seq, struct shp_request *req)
 	unsigned int i;
 
 	if (req->p->here) {
+		/* sigprocmask() itself would block those two too. */
 		sigfillset(&all);
+		sigdelsetmask(&all, sigmask(SIGKILL) | sigmask(SIGSTOP));
 		sigprocmask(SIG_BLOCK, &all, &saved);
+		if (test_thread_flag(TIF_NOTIFY_SIGNAL))
+			clear_notify_signal();
 	}
 	for (i = req->p->nr_progress; i-- > 0; ) {
 		struct shp_progress *p = &req->p->progress[i];
@@ -1102,6 +1109,12 @@ static void shp_end(struct shp_sequencer *seq, struct shp_request *req,
 		unlock_device_hotplug();
 		lock_map_release(&seq->dep_map);
 	}
+	/*
+	 * A submitter that ran its own request: task work (io_uring's) that
+	 * came while the sequencer kept TIF_NOTIFY_SIGNAL clear needs it.
+	 */
+	if (req->p->here && task_work_pending(current))
+		set_notify_signal(current);
 
 	if (req->done)
 		req->done(req);
@@ -1261,9 +1274,13 @@ VISIBLE_IF_KUNIT int shp_sequencer_submit_wait(struct shp_sequencer *seq,
 	if (here) {
 		u64 start = ktime_get_ns();
 
+		/* As the worker's, for a done callback that drops the caller's. */
+		kref_get(&req->p->kref);
 		shp_run(seq, req, start - req->p->queued_ns);
 		shp_end(seq, req, start, start - req->p->queued_ns);
-		return req->result;
+		ret = req->result;
+		shp_request_put(req);
+		return ret;
 	}
 	if (locked)
 		unlock_device_hotplug();
@@ -1348,7 +1365,8 @@ EXPORT_SYMBOL_IF_KUNIT(shp_sequencer_abort);
  * keeps its reference and drops it with shp_request_put().
  *
  * Return: 0; -EINVAL for a malformed request (unknown operation, origin,
- * class or flags, no targets, or a target that names nothing), in which
+ * class or flags, no targets, a target that names nothing, or a CPU named
+ * by its device rather than its number), in which
  * case no handler runs and @req->done is not called; -EBUSY if @req was
  * submitted before; -ENODEV before the sequencer is initialized.
  *
@@ -1463,7 +1481,9 @@ EXPORT_SYMBOL_IF_KUNIT(shp_sequencer_create);
  * @seq: a sequencer from shp_sequencer_create(), or NULL
  *
  * New submissions fail with -ESHUTDOWN. Handlers still registered are
- * unlinked with a warning.
+ * unlinked with a warning. The requests on the workqueue are run first;
+ * a request that a sysfs writer runs itself is not waited for, so no
+ * shp_sequencer_submit_wait() on @seq may still be in progress.
  */
 VISIBLE_IF_KUNIT void shp_sequencer_destroy(struct shp_sequencer *seq)
 {

@@ -266,7 +266,7 @@ void shp_target_set_device(struct shp_target *t, struct device *dev)
 	if (WARN_ON_ONCE(t->dev))
 		put_device(t->dev);
 	t->dev = get_device(dev);
-	if (dev->bus == &cpu_subsys)
+	if (dev && dev->bus == &cpu_subsys)
 		t->cpu = dev->id;
 }
 EXPORT_SYMBOL_IF_KUNIT(shp_target_set_device);

@@ -34,11 +34,11 @@
  * in that state already; 0 if it changed; -ENOMEM; -ERESTARTNOINTR if a
  * signal came before the request started (nothing ran; the write is
  * restarted once the signal is handled, as lock_device_hotplug_sysfs()
- * does); -EINTR if the writer was killed (the request goes on and ends
- * as if it had not been: a CPU offline completes), or a memory offline
- * gave up on a signal; or the negative errno of the step that failed.
- * Unless the request ended %SHP_OUTCOME_PARTIAL, a failed request undid
- * everything.
+ * does); -EINTR if the writer was killed while the sequencer's worker
+ * ran its request (the request goes on and ends as if it had not been:
+ * a CPU offline completes), or a memory offline gave up on a signal; or
+ * the negative errno of the step that failed. Unless the request ended
+ * %SHP_OUTCOME_PARTIAL, a failed request undid everything.
  */
 int shp_sysfs_online(struct device *dev, const struct attribute *attr,
 		     enum shp_class class, bool online, int online_type)

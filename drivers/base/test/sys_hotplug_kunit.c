@@ -1153,8 +1153,8 @@ static struct shp_handler cpu_handler = {
  * A CPU is named by number. A queued request holds no reference on the
  * CPU's static device, which register_cpu() may reinitialize while the
  * request waits; it gets the device registered under that number when it
- * starts, and drops it when it ends. A number without a CPU fails the
- * request before any step.
+ * starts, and drops it when it ends. One named by its device is refused.
+ * A number without a CPU fails the request before any step.
  */
 static void shp_test_cpu_by_number(struct kunit *test)
 {
@@ -1192,6 +1192,18 @@ static void shp_test_cpu_by_number(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, cpu_step_refs, refs + 1);
 		KUNIT_EXPECT_EQ(test, kref_read(&dev->kobj.kref), refs);
 		shp_request_put(req);
+	}
+
+	/* Named by its device, it would be held while queued: refused. */
+	req = shp_request_alloc(SHP_OP_OFFLINE, SHP_ORIGIN_KERNEL, 1, GFP_KERNEL);
+	KUNIT_EXPECT_NOT_NULL(test, req);
+	if (req) {
+		req->targets[0]->class = SHP_CLASS_CPU;
+		shp_target_set_device(req->targets[0], dev);
+		KUNIT_EXPECT_EQ(test, shp_sequencer_submit(ctx->seq, req, NULL),
+				-EINVAL);
+		shp_request_put(req);
+		KUNIT_EXPECT_EQ(test, kref_read(&dev->kobj.kref), refs);
 	}
 
 	cpu_step_dev = NULL;
@@ -1678,6 +1690,7 @@ static int sysfs_writer_fn(void *data)
 	struct sysfs_writer *w = data;
 
 	allow_signal(SIGUSR1);
+	allow_signal(SIGKILL);
 	w->ret = shp_sequencer_submit_wait(w->ctx->seq, w->req);
 	w->pending = signal_pending(current);
 	complete(&w->finished);
@@ -1747,12 +1760,18 @@ static void shp_test_sysfs_runs_here(struct kunit *test)
 	shp_unregister_handler(&where_handler);
 }
 
+enum sysfs_stop { STOP_ABORT, STOP_SIGNAL, STOP_KILL };
+
 /*
- * An abort reaches the step of a request that runs in its writer's
- * context as a signal would (TIF_NOTIFY_SIGNAL), without a signal the
- * writer's process would see, and none is left once the write returns.
+ * A sysfs writer that runs its own request, stopped in its held execute
+ * step by an abort by ID, by a signal of its own or by SIGKILL. Each
+ * reaches the step as a signal would (an abort with TIF_NOTIFY_SIGNAL,
+ * which the writer's process never sees, and which is gone once the write
+ * returns; the writer's own signal stays pending for it, as upstream),
+ * and the change made before is undone. An undo step sees no signal but
+ * SIGKILL, which nothing may hold off.
  */
-static void shp_test_sysfs_abort_here(struct kunit *test)
+static void stop_sysfs_writer(struct kunit *test, enum sysfs_stop how)
 {
 	struct shp_test *ctx = test->priv;
 	struct sysfs_writer *w;
@@ -1766,49 +1785,37 @@ static void shp_test_sysfs_abort_here(struct kunit *test)
 	w = start_sysfs_writer(test);
 	wait_for_completion(&g->entered);
 	KUNIT_EXPECT_TRUE(test, w->req->p->here);
-	KUNIT_EXPECT_EQ(test, shp_sequencer_abort(ctx->seq, w->req->id), 0);
+	if (how == STOP_ABORT)
+		KUNIT_EXPECT_EQ(test, shp_sequencer_abort(ctx->seq, w->req->id),
+				0);
+	else
+		send_sig(how == STOP_KILL ? SIGKILL : SIGUSR1, w->task, 1);
 	wait_for_completion(&w->finished);
 	KUNIT_EXPECT_EQ(test, w->ret, -EINTR);
 	KUNIT_EXPECT_EQ(test, w->req->outcome, SHP_OUTCOME_FAILED);
 	expect_world(test, 0);
-	KUNIT_EXPECT_FALSE(test, w->pending);
+	KUNIT_EXPECT_EQ(test, w->pending, how != STOP_ABORT);
 	/* The memory stage ran first (offline), and was undone. */
 	KUNIT_EXPECT_PTR_EQ(test, where_task, w->task);
-	KUNIT_EXPECT_FALSE(test, where_undo_saw_signal);
+	KUNIT_EXPECT_EQ(test, where_undo_saw_signal, how == STOP_KILL);
 	shp_request_put(w->req);
 	shp_unregister_handler(&g->h);
 	shp_unregister_handler(&where_handler);
 }
 
-/*
- * The writer's own signal reaches that step as it does upstream, and
- * stays pending for the writer; the undo steps do not see it.
- */
+static void shp_test_sysfs_abort_here(struct kunit *test)
+{
+	stop_sysfs_writer(test, STOP_ABORT);
+}
+
 static void shp_test_sysfs_signal_here(struct kunit *test)
 {
-	struct shp_test *ctx = test->priv;
-	struct sysfs_writer *w;
-	struct gate *g;
+	stop_sysfs_writer(test, STOP_SIGNAL);
+}
 
-	KUNIT_ASSERT_EQ(test, shp_sequencer_register(ctx->seq, &where_handler),
-			0);
-	where_undo_saw_signal = false;
-	g = gate_add(test, true);
-	g->interruptible = true;
-	w = start_sysfs_writer(test);
-	wait_for_completion(&g->entered);
-	KUNIT_EXPECT_TRUE(test, w->req->p->here);
-	send_sig(SIGUSR1, w->task, 1);
-	wait_for_completion(&w->finished);
-	KUNIT_EXPECT_EQ(test, w->ret, -EINTR);
-	KUNIT_EXPECT_EQ(test, w->req->outcome, SHP_OUTCOME_FAILED);
-	expect_world(test, 0);
-	KUNIT_EXPECT_TRUE(test, w->pending);
-	KUNIT_EXPECT_PTR_EQ(test, where_task, w->task);
-	KUNIT_EXPECT_FALSE(test, where_undo_saw_signal);
-	shp_request_put(w->req);
-	shp_unregister_handler(&g->h);
-	shp_unregister_handler(&where_handler);
+static void shp_test_sysfs_killed_here(struct kunit *test)
+{
+	stop_sysfs_writer(test, STOP_KILL);
 }
 
 /*
@@ -2873,6 +2880,7 @@ static struct kunit_case shp_test_cases[] = {
 	KUNIT_CASE(shp_test_sysfs_runs_here),
 	KUNIT_CASE(shp_test_sysfs_abort_here),
 	KUNIT_CASE(shp_test_sysfs_signal_here),
+	KUNIT_CASE(shp_test_sysfs_killed_here),
 	KUNIT_CASE(shp_test_abort_between_steps),
 	KUNIT_CASE(shp_test_abort_in_validate),
 	KUNIT_CASE(shp_test_abort_queued_by_id),
