@@ -1721,8 +1721,10 @@ static struct sysfs_writer *start_sysfs_writer(struct kunit *test)
 static void shp_test_sysfs_runs_here(struct kunit *test)
 {
 	struct shp_test *ctx = test->priv;
-	struct shp_request *req;
+	struct shp_request *req, *holder;
+	struct shp_sequencer *other;
 	struct sysfs_writer *w;
+	struct gate *g;
 
 	KUNIT_ASSERT_EQ(test, shp_sequencer_register(ctx->seq, &where_handler),
 			0);
@@ -1742,14 +1744,27 @@ static void shp_test_sysfs_runs_here(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, req->p->here);
 	shp_request_put(req);
 
-	/* Held elsewhere: the write waits for the worker, which waits. */
-	lock_device_hotplug();
+	/*
+	 * device_hotplug_lock held elsewhere (by the worker of another
+	 * sequencer, in a held step): the write waits for its own worker,
+	 * which waits for the lock.
+	 */
+	other = shp_sequencer_create("sys_hotplug-kunit-other", 0);
+	KUNIT_ASSERT_NOT_NULL(test, other);
+	g = kunit_kzalloc(test, sizeof(*g), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, g);
+	gate_init(g, true);
+	KUNIT_ASSERT_EQ(test, shp_sequencer_register(other, &g->h), 0);
+	holder = mem_request(test, SHP_OP_HOT_ADD, 1);
+	KUNIT_EXPECT_EQ(test, shp_sequencer_submit(other, holder, NULL), 0);
+	wait_for_completion(&g->entered);
+
 	where_task = NULL;
 	w = start_sysfs_writer(test);
 	KUNIT_EXPECT_EQ(test, wait_for_completion_timeout(&w->finished, HZ / 10),
 			0UL);
 	KUNIT_EXPECT_NULL(test, where_task);
-	unlock_device_hotplug();
+	complete(&g->open);
 	wait_for_completion(&w->finished);
 	KUNIT_EXPECT_EQ(test, w->ret, 0);
 	KUNIT_EXPECT_FALSE(test, w->req->p->here);
@@ -1757,6 +1772,11 @@ static void shp_test_sysfs_runs_here(struct kunit *test)
 	KUNIT_EXPECT_PTR_NE(test, where_task, w->task);
 	flush_workqueue(ctx->seq->wq);
 	shp_request_put(w->req);
+	wait_for_completion(&holder->p->completion);
+	flush_workqueue(other->wq);
+	shp_request_put(holder);
+	shp_unregister_handler(&g->h);
+	shp_sequencer_destroy(other);
 	shp_unregister_handler(&where_handler);
 }
 
