@@ -11,7 +11,9 @@ machine gives slower figures, not a failure. The README explains how to
 read the table. Then one boot of the patched kernel with ftrace
 ("patched-trace") records the framework's tracepoints, and a second table
 shows where each operation's time goes: the queue, each phase, the
-handlers' steps, and what lies outside the request.
+handlers' steps, and what lies outside the request; a third, what the mm
+functions under the 16-block offline and online cost (the function
+profiler of the same boot).
 """
 
 import os
@@ -63,52 +65,40 @@ class HostTimer:
     def __init__(self, samples):
         self.samples = samples
 
-    def _time(self, op, qmp, command, args, event, match):
-        start = time.time_ns()
-        qmp.cmd(command, **args)
-        ev = qmp.wait_event(event, timeout=120, match=match)
+    def _record(self, op, start, ev, what):
         if not ev:
-            raise guest.HostCheckFailed(f'{op}: no {event} within 120 s')
+            raise guest.HostCheckFailed(f'{op}: no {what} within 120 s')
         self.samples.setdefault(op, []).append(event_ns(ev) - start)
         return ev
 
+    def _inserted(self, op, qmp, start, dev_id):
+        ev = self._record(op, start, guest.insertion_ost(qmp, dev_id, 120),
+                          'insertion _OST')
+        guest.expect_status(dev_id, 'insertion', ev['data']['info']['status'],
+                            0)
+
+    def _delete(self, op, qmp, dev_id):
+        start = time.time_ns()
+        qmp.cmd('device_del', id=dev_id)
+        self._record(op, start, guest.deletion(qmp, dev_id, 120),
+                     'DEVICE_DELETED')
+
     def dimm_add(self, qmp, node, size_mb):
-        n = qmp.dimms = getattr(qmp, 'dimms', -1) + 1
-        qmp.cmd('object-add', **{'qom-type': 'memory-backend-ram',
-                                 'id': f'mem{n}', 'size': int(size_mb) << 20})
-        dev_id = f'dimm{n}'
-        ev = self._time('dimm-add', qmp, 'device_add',
-                        {'driver': 'pc-dimm', 'id': dev_id,
-                         'memdev': f'mem{n}', 'node': int(node)},
-                        'ACPI_DEVICE_OST',
-                        lambda d: d['info'].get('device') == dev_id and
-                        d['info']['source'] in (0, 1))
-        guest.expect_status(dev_id, 'insertion', ev['data']['info']['status'], 0)
+        n = guest.dimm_backend(qmp, size_mb)
+        start = time.time_ns()
+        self._inserted('dimm-add', qmp, start, guest.plug_dimm(qmp, n, node))
 
     def dimm_del(self, qmp, dev_id):
-        self._time('dimm-del', qmp, 'device_del', {'id': dev_id},
-                   'DEVICE_DELETED', lambda d: d.get('device') == dev_id)
+        self._delete('dimm-del', qmp, dev_id)
         qmp.cmd('object-del', id='mem' + dev_id[len('dimm'):])
 
     def cpu_add(self, qmp, socket, core):
-        dev_id = f'cpu-{socket}-{core}'
-        ev = self._time('cpu-add', qmp, 'device_add',
-                        {'driver': 'qemu64-x86_64-cpu', 'id': dev_id,
-                         'socket-id': int(socket), 'core-id': int(core),
-                         'thread-id': 0},
-                        'ACPI_DEVICE_OST',
-                        lambda d: d['info'].get('device') == dev_id and
-                        d['info']['source'] in (0, 1))
-        guest.expect_status(dev_id, 'insertion', ev['data']['info']['status'], 0)
+        start = time.time_ns()
+        self._inserted('cpu-add', qmp, start,
+                       guest.plug_cpu(qmp, socket, core))
 
     def cpu_del(self, qmp, socket, core):
-        dev_id = f'cpu-{socket}-{core}'
-        path = f'/machine/peripheral/{dev_id}'
-        # QEMU 7.2 may report only the deletion of the CPU's lapic child.
-        self._time('cpu-del', qmp, 'device_del', {'id': dev_id},
-                   'DEVICE_DELETED',
-                   lambda d: d.get('device') == dev_id or
-                   d.get('path', '').startswith(path))
+        self._delete('cpu-del', qmp, f'cpu-{socket}-{core}')
 
     def actions(self):
         return {'bench-dimm-add': self.dimm_add,
@@ -248,6 +238,35 @@ def profile(samples, text):
     print_rows(head, rows)
 
 
+# The 16-block operations the profile kernel runs with the function
+# profiler (bench.sh, "profile"), in the order of the table's columns.
+FPROF_OPS = ('blocks-offline-writes', 'blocks-offline-request',
+             'blocks-online-writes', 'blocks-online-request')
+
+
+def function_profile(text):
+    """The mm functions under the 16-block offline and online, from the
+    profile boot's "SHP-FPROF OP FUNCTION CALLS US" lines: calls and total
+    milliseconds (with what they call, and their sleeps) per operation."""
+    got = {}
+    for line in text.splitlines():
+        if line.startswith('SHP-FPROF '):
+            _, op, func, calls, us = line.split()
+            got.setdefault(func, {})[op] = (int(calls), float(us) / 1000)
+    if not got:
+        return
+    ops = [op for op in FPROF_OPS if any(op in v for v in got.values())]
+    head = ('function',) + tuple(f'{op} calls/ms' for op in ops)
+    first = ops[0]
+    rows = [(func,) + tuple(f'{by[op][0]} / {by[op][1]:.2f}' if op in by
+                            else '-' for op in ops)
+            for func, by in sorted(got.items(),
+                                   key=lambda kv: -kv[1].get(first, (0, 0))[1])]
+    print('Function profile (patched-trace, the first DIMM of the boot; '
+          'calls / total ms, with callees and sleeps)')
+    print_rows(head, rows)
+
+
 def print_rows(head, rows):
     widths = [max(len(str(r[i])) for r in rows + [head])
               for i in range(len(head))]
@@ -309,6 +328,7 @@ def main():
     got = run_boot(PROFILE, results)
     if got:
         profile(*got)
+        function_profile(got[1])
     sys.exit(1 if results.summary() else 0)
 
 

@@ -35,8 +35,11 @@ PATCHED_ONLY = ('CONFIG_SYS_HOTPLUG', 'CONFIG_FAIL_SYS_HOTPLUG',
 # What the bench's kernels ("patched-perf", "base-perf") leave out: the
 # checkers that make every test kernel slow, ftrace, and the framework's
 # fault injection, which an administrator's kernel does not have. Its
-# profile kernel ("patched-trace") keeps ftrace, for the tracepoints.
+# profile kernel ("patched-trace") keeps ftrace, for the tracepoints, and
+# adds the function profiler, for the mm functions under a memory offline.
 TRACING = ('CONFIG_FTRACE', 'CONFIG_ENABLE_DEFAULT_TRACERS')
+PROFILER = ('CONFIG_FUNCTION_TRACER=y', 'CONFIG_FUNCTION_GRAPH_TRACER=y',
+            'CONFIG_DYNAMIC_FTRACE=y', 'CONFIG_FUNCTION_PROFILER=y')
 PERF_OFF = ('CONFIG_PROVE_LOCKING', 'CONFIG_DEBUG_ATOMIC_SLEEP',
             'CONFIG_DEBUG_KMEMLEAK', 'CONFIG_FAIL_SYS_HOTPLUG') + TRACING
 
@@ -72,6 +75,8 @@ def wanted_options(kind):
                         name not in TRACING):
                     continue
                 opts.append(line)
+    if kind.endswith('-trace'):
+        opts += PROFILER
     return opts
 
 
@@ -465,11 +470,7 @@ def check_ost(qmp, dev_id, source, expect):
         return
     want = int(expect, 0)
     expect_status(dev_id, 'eject', status, want)
-    # For a CPU, QEMU 7.2 may report only its lapic child's deletion.
-    path = f'/machine/peripheral/{dev_id}'
-    gone = qmp.wait_event('DEVICE_DELETED', timeout=30 if want == 0 else 3,
-                          match=lambda d: d.get('device') == dev_id or
-                          d.get('path', '').startswith(path))
+    gone = deletion(qmp, dev_id, 30 if want == 0 else 3)
     if bool(gone) != (want == 0):
         raise HostCheckFailed(f'{dev_id}: QEMU '
                               f'{"did not delete" if want == 0 else "deleted"} '
@@ -525,15 +526,29 @@ def qmp_ost(qmp, dev_id, source, expect):
     check_ost(qmp, dev_id, source, expect)
 
 
+def insertion_ost(qmp, dev_id, timeout=60):
+    """QEMU's event for the guest's _OST of the insertion of @dev_id (source
+    0 or 1: bus check or device check), or None after @timeout seconds."""
+    return qmp.wait_event('ACPI_DEVICE_OST', timeout=timeout,
+                          match=lambda d: d['info'].get('device') == dev_id and
+                          d['info']['source'] in (0, 1))
+
+
+def deletion(qmp, dev_id, timeout):
+    """QEMU's DEVICE_DELETED event of @dev_id, or None after @timeout
+    seconds. For a CPU, QEMU 7.2 may report only its lapic child's."""
+    path = f'/machine/peripheral/{dev_id}'
+    return qmp.wait_event('DEVICE_DELETED', timeout=timeout,
+                          match=lambda d: d.get('device') == dev_id or
+                          d.get('path', '').startswith(path))
+
+
 def wait_insert(qmp, dev_id, expect):
-    """Wait for the guest's _OST of the insertion of @dev_id (source 0 or 1:
-    bus check or device check); with @expect, check its status, and after a
-    failure that query-acpi-ospm-status shows it. QEMU keeps the device
-    either way.
+    """Wait for the guest's _OST of the insertion of @dev_id; with @expect,
+    check its status, and after a failure that query-acpi-ospm-status shows
+    it. QEMU keeps the device either way.
     """
-    ev = qmp.wait_event('ACPI_DEVICE_OST', timeout=60,
-                        match=lambda d: d['info'].get('device') == dev_id and
-                        d['info']['source'] in (0, 1))
+    ev = insertion_ost(qmp, dev_id)
     remember_slot(qmp, ev)
     status = ost_status(dev_id, 'insertion', ev, INSERT_STATUS)
     if expect is None:
@@ -552,14 +567,37 @@ def remember_slot(qmp, ev):
         qmp.slots[info['device']] = (info.get('slot-type'), info.get('slot'))
 
 
-def qmp_cpu_add(qmp, socket, core, expect=None):
-    """Plug the CPU at @socket/@core; wait for the guest's _OST and, with
-    @expect, check it (see wait_insert())."""
+def plug_cpu(qmp, socket, core):
+    """device_add the CPU at @socket/@core; return its QEMU id."""
     dev_id = f'cpu-{socket}-{core}'
     qmp.cmd('device_add', driver='qemu64-x86_64-cpu', id=dev_id,
             **{'socket-id': int(socket), 'core-id': int(core),
                'thread-id': 0})
-    wait_insert(qmp, dev_id, expect)
+    return dev_id
+
+
+def dimm_backend(qmp, size_mb):
+    """object-add a memory backend of @size_mb MiB for the next DIMM;
+    return the DIMM's number."""
+    # Numbered in the order of adds: an ejected DIMM's backend stays.
+    n = qmp.dimms = getattr(qmp, 'dimms', -1) + 1
+    qmp.cmd('object-add', **{'qom-type': 'memory-backend-ram',
+                             'id': f'mem{n}', 'size': int(size_mb) << 20})
+    return n
+
+
+def plug_dimm(qmp, n, node):
+    """device_add DIMM @n (see dimm_backend()) on NUMA node @node; return
+    its QEMU id."""
+    qmp.cmd('device_add', driver='pc-dimm', id=f'dimm{n}', memdev=f'mem{n}',
+            node=int(node))
+    return f'dimm{n}'
+
+
+def qmp_cpu_add(qmp, socket, core, expect=None):
+    """Plug the CPU at @socket/@core; wait for the guest's _OST and, with
+    @expect, check it (see wait_insert())."""
+    wait_insert(qmp, plug_cpu(qmp, socket, core), expect)
 
 
 def qmp_cpu_del(qmp, socket, core, expect=None):
@@ -575,14 +613,9 @@ def qmp_dimm_del(qmp, dev_id, expect=None):
 def qmp_dimm_add(qmp, node, size_mb, expect=None):
     """Plug a DIMM of @size_mb MiB on NUMA node @node; with @expect, check
     the guest's _OST (see wait_insert())."""
-    # Numbered in the order of adds: an ejected DIMM's backend stays.
-    n = qmp.dimms = getattr(qmp, 'dimms', -1) + 1
-    qmp.cmd('object-add', **{'qom-type': 'memory-backend-ram',
-                             'id': f'mem{n}', 'size': int(size_mb) << 20})
-    qmp.cmd('device_add', driver='pc-dimm', id=f'dimm{n}', memdev=f'mem{n}',
-            node=int(node))
-    shp.log(f'dimm{n} added on node {node}')
-    wait_insert(qmp, f'dimm{n}', expect)
+    dev_id = plug_dimm(qmp, dimm_backend(qmp, size_mb), node)
+    shp.log(f'{dev_id} added on node {node}')
+    wait_insert(qmp, dev_id, expect)
 
 
 ACTIONS = {'cpu-add': qmp_cpu_add, 'cpu-del': qmp_cpu_del,

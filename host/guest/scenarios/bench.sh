@@ -37,6 +37,45 @@ if [ -d $TRACE/events/sys_hotplug ]; then
 	traced=1
 fi
 
+# With the function profiler as well: what each mm function under a memory
+# block's offline and online costs, for the 16-block operations of the
+# first DIMM. Static functions may be inlined; those are named and left out.
+MM_FUNCS="device_offline device_online offline_pages online_pages
+mem_hotplug_begin mem_hotplug_done lru_cache_disable zone_pcp_disable
+zone_pcp_enable start_isolate_page_range undo_isolate_page_range
+scan_movable_pages do_migrate_range dissolve_free_hugetlb_folios
+test_pages_isolated __offline_isolated_pages memory_notify
+slab_memory_callback init_per_zone_wmark_min writeback_set_ratelimit
+remove_pfn_range_from_zone move_pfn_range_to_zone online_pages_range
+build_all_zonelists kswapd_run kcompactd_run"
+profiled=0
+if [ $traced = 1 ] && [ -e $TRACE/function_profile_enabled ]; then
+	for f in $MM_FUNCS; do
+		echo $f >> $TRACE/set_ftrace_filter 2>/dev/null ||
+			echo "SHP-INFO bench: $f cannot be profiled (inlined)"
+	done
+	profiled=1
+fi
+
+# profile OP CMD...: run CMD; on the first DIMM of a profile kernel, with
+# the function profiler on (enabling it clears its counts), and print one
+# "SHP-FPROF OP FUNCTION CALLS US" line per function it saw, summed over
+# the CPUs (time with children and sleeps, the profiler's defaults)
+profile() {
+	pop=$1
+	shift
+	if [ $profiled = 0 ] || [ $c != 0 ]; then
+		"$@"
+		return
+	fi
+	echo 1 > $TRACE/function_profile_enabled
+	"$@"
+	echo 0 > $TRACE/function_profile_enabled
+	cat $TRACE/trace_stat/function* | awk -v op="$pop" '
+		$2 ~ /^[0-9]+$/ && $4 == "us" { n[$1] += $2; t[$1] += $3 }
+		END { for (f in n) printf "SHP-FPROF %s %s %d %.1f\n", op, f, n[f], t[f] }'
+}
+
 # mark OP: what the trace records from now on belongs to OP
 mark() {
 	[ $traced = 0 ] || echo "bench op=$1" > $TRACE/trace_marker
@@ -111,9 +150,12 @@ while [ $c -lt $CYCLES ]; do
 	expect_range online "after one block went offline and online"
 
 	# shellcheck disable=SC2046 # one argument per word
-	sample blocks-offline-writes $(blocks_args $first $last offline)
+	profile blocks-offline-writes \
+		sample blocks-offline-writes $(blocks_args $first $last offline)
 	expect_range offline "after per-block offline writes"
-	sample blocks-online-writes $(blocks_args $first $last online_movable)
+	# shellcheck disable=SC2046 # one argument per word
+	profile blocks-online-writes \
+		sample blocks-online-writes $(blocks_args $first $last online_movable)
 	expect_range online "after per-block online writes"
 
 	mark dimm-del
@@ -134,9 +176,11 @@ while [ $patched = 1 ] && [ $c -lt $CYCLES ]; do
 	last=$(ls -d $MEM/memory* | sed 's/.*memory//' | sort -n | tail -1)
 	first=$((last - nblocks + 1))
 	wait_for "range_is online" 60 || fail "$not after the DIMM was added"
-	sample blocks-offline-request $REQ "offline memory$first-$last"
+	profile blocks-offline-request \
+		sample blocks-offline-request $REQ "offline memory$first-$last"
 	expect_range offline "after one offline request"
-	sample blocks-online-request $REQ "online_movable memory$first-$last"
+	profile blocks-online-request \
+		sample blocks-online-request $REQ "online_movable memory$first-$last"
 	expect_range online "after one online request"
 	sample node-validate-offline $REQ "validate offline node2"
 	mark dimm-del-untimed
