@@ -11,9 +11,10 @@ machine gives slower figures, not a failure. The README explains how to
 read the table. Then one boot of the patched kernel with ftrace
 ("patched-trace") records the framework's tracepoints, and a second table
 shows where each operation's time goes: the queue, each phase, the
-handlers' steps, and what lies outside the request; a third, what the mm
-functions under the 16-block offline and online cost (the function
-profiler of the same boot).
+handlers' steps, and what lies outside the request. Last, per operation,
+what the functions under a CPU's and a memory block's offline and online
+cost on each kernel, from ftrace's function profiler in that boot and in
+one of the base kernel built the same way ("base-trace").
 """
 
 import os
@@ -26,7 +27,9 @@ import guest
 import shp
 
 KINDS = ('base-perf', 'patched-perf')
-PROFILE = 'patched-trace'
+# Profile kernels: ftrace and its function profiler; the patched one
+# records the framework's tracepoints too.
+PROFILES = ('base-trace', 'patched-trace')
 
 # (row, base operation, patched operation): most rows compare an operation
 # with itself; the range rows compare one request on the patched kernel
@@ -238,33 +241,49 @@ def profile(samples, text):
     print_rows(head, rows)
 
 
-# The 16-block operations the profile kernel runs with the function
-# profiler (bench.sh, "profile"), in the order of the table's columns.
-FPROF_OPS = ('blocks-offline-writes', 'blocks-offline-request',
-             'blocks-online-writes', 'blocks-online-request')
+# What the profile kernels run with the function profiler (bench.sh,
+# "profile"): the CPU samples, and the 16-block operations of the first
+# DIMM; the requests on the patched kernel alone.
+FPROF_OPS = ('cpu-offline-online', 'blocks-offline-writes',
+             'blocks-offline-request', 'blocks-online-writes',
+             'blocks-online-request')
 
 
-def function_profile(text):
-    """The mm functions under the 16-block offline and online, from the
-    profile boot's "SHP-FPROF OP FUNCTION CALLS US" lines: calls and total
-    milliseconds (with what they call, and their sleeps) per operation."""
+def fprof_lines(text):
+    """{op: {function: (calls, ms)}} from "SHP-FPROF OP FUNCTION CALLS US"
+    lines."""
     got = {}
     for line in text.splitlines():
         if line.startswith('SHP-FPROF '):
             _, op, func, calls, us = line.split()
-            got.setdefault(func, {})[op] = (int(calls), float(us) / 1000)
-    if not got:
-        return
-    ops = [op for op in FPROF_OPS if any(op in v for v in got.values())]
-    head = ('function',) + tuple(f'{op} calls/ms' for op in ops)
-    first = ops[0]
-    rows = [(func,) + tuple(f'{by[op][0]} / {by[op][1]:.2f}' if op in by
-                            else '-' for op in ops)
-            for func, by in sorted(got.items(),
-                                   key=lambda kv: -kv[1].get(first, (0, 0))[1])]
-    print('Function profile (patched-trace, the first DIMM of the boot; '
-          'calls / total ms, with callees and sleeps)')
-    print_rows(head, rows)
+            got.setdefault(op, {})[func] = (int(calls), float(us) / 1000)
+    return got
+
+
+def function_profile(texts):
+    """Per operation, the profiled functions on each profile kernel (@texts:
+    {kind: serial log}): calls and total milliseconds, with callees and
+    sleeps; for an operation both kernels ran, their ratio."""
+    got = {kind: fprof_lines(text) for kind, text in texts.items()}
+    kinds = [k for k in PROFILES if got.get(k)]
+    for op in FPROF_OPS:
+        funcs = {f for k in kinds for f in got[k].get(op, {})}
+        if not funcs:
+            continue
+        head = ('function',) + tuple(f'{k} calls / ms' for k in kinds) + \
+            (('ratio',) if len(kinds) == 2 else ())
+        rows = []
+        for f in funcs:
+            cells = [got[k].get(op, {}).get(f) for k in kinds]
+            row = (f,) + tuple(f'{c[0]} / {c[1]:.2f}' if c else '-'
+                               for c in cells)
+            if len(kinds) == 2:
+                row += (f'{cells[1][1] / cells[0][1]:.2f}'
+                        if all(cells) and cells[0][1] else '-',)
+            rows.append((max(c[1] for c in cells if c), row))
+        print(f'Function profile: {op} (one boot each; calls / total ms, '
+              'with callees and sleeps)')
+        print_rows(head, [r for _, r in sorted(rows, key=lambda r: -r[0])])
 
 
 def print_rows(head, rows):
@@ -322,13 +341,17 @@ def main():
             if got:
                 boots[kind].append(got[0])
     table(boots)
-    # The profile: one boot of the patched kernel with its tracepoints on.
-    guest.build_kernel(PROFILE)
-    guest.build_initramfs(PROFILE)
-    got = run_boot(PROFILE, results)
-    if got:
-        profile(*got)
-        function_profile(got[1])
+    # The profiles: one boot of each profile kernel.
+    texts = {}
+    for kind in PROFILES:
+        guest.build_kernel(kind)
+        guest.build_initramfs(kind)
+        got = run_boot(kind, results)
+        if got:
+            texts[kind] = got[1]
+            if kind == 'patched-trace':
+                profile(*got)
+    function_profile(texts)
     sys.exit(1 if results.summary() else 0)
 
 

@@ -37,30 +37,39 @@ if [ -d $TRACE/events/sys_hotplug ]; then
 	traced=1
 fi
 
-# With the function profiler as well: what each mm function under a memory
-# block's offline and online costs, for the 16-block operations of the
-# first DIMM. Static functions may be inlined; those are named and left out.
-MM_FUNCS="device_offline device_online offline_pages online_pages
-mem_hotplug_begin mem_hotplug_done lru_cache_disable zone_pcp_disable
-zone_pcp_enable start_isolate_page_range undo_isolate_page_range
-scan_movable_pages do_migrate_range dissolve_free_hugetlb_folios
-test_pages_isolated __offline_isolated_pages memory_notify
-slab_memory_callback init_per_zone_wmark_min writeback_set_ratelimit
-remove_pfn_range_from_zone move_pfn_range_to_zone online_pages_range
-build_all_zonelists kswapd_run kcompactd_run"
+# A profile kernel (patched-trace, base-trace) also has ftrace's function
+# profiler: what each function under a CPU's offline and online, and under
+# a memory block's, costs, for the CPU samples and the 16-block operations
+# of the first DIMM; on both kernels, so that they compare. The write
+# itself (kernfs_fop_write_iter) is there to show what lies around the
+# device's offline or online. A static function may be inlined; the log
+# names those that cannot be profiled.
+PROFILED="kernfs_fop_write_iter device_offline device_online
+cpu_device_down cpu_device_up _cpu_down _cpu_up takedown_cpu
+cpuhp_kick_ap_work stop_machine_cpuslocked synchronize_rcu
+offline_pages online_pages mem_hotplug_begin mem_hotplug_done
+lru_cache_disable zone_pcp_disable zone_pcp_enable start_isolate_page_range
+undo_isolate_page_range scan_movable_pages do_migrate_range
+dissolve_free_hugetlb_folios test_pages_isolated __offline_isolated_pages
+memory_notify slab_memory_callback init_per_zone_wmark_min
+writeback_set_ratelimit remove_pfn_range_from_zone move_pfn_range_to_zone
+online_pages_range build_all_zonelists kswapd_run kcompactd_run
+kobject_uevent"
 profiled=0
-if [ $traced = 1 ] && [ -e $TRACE/function_profile_enabled ]; then
-	for f in $MM_FUNCS; do
+if [ -e $TRACE/function_profile_enabled ]; then
+	for f in $PROFILED; do
 		echo $f >> $TRACE/set_ftrace_filter 2>/dev/null ||
 			echo "SHP-INFO bench: $f cannot be profiled (inlined)"
 	done
 	profiled=1
 fi
 
-# profile OP CMD...: run CMD; on the first DIMM of a profile kernel, with
-# the function profiler on (enabling it clears its counts), and print one
-# "SHP-FPROF OP FUNCTION CALLS US" line per function it saw, summed over
-# the CPUs (time with children and sleeps, the profiler's defaults)
+# profile OP CMD...: run CMD; on a profile kernel, in the first DIMM cycle
+# (c is 0, and before it), with the function profiler on (enabling it
+# clears its counts), then print one "SHP-FPROF OP FUNCTION CALLS US" line
+# per function it saw, summed over the CPUs (time with callees and sleeps,
+# the profiler's defaults)
+c=0
 profile() {
 	pop=$1
 	shift
@@ -123,11 +132,14 @@ bs=$((0x$(cat $MEM/block_size_bytes)))
 nblocks=$((DIMM_MB * 1024 * 1024 / bs))	# (wait_for uses n)
 echo "SHP-INFO bench: $(nproc) CPUs online, block size $((bs >> 20)) MiB, $nblocks blocks per DIMM, patched=$patched"
 
-i=0
-while [ $i -lt $REPS ]; do
-	sample cpu-offline-online $CPU/cpu1/online 0 $CPU/cpu1/online 1
-	i=$((i + 1))
-done
+cpu_samples() {
+	i=0
+	while [ $i -lt $REPS ]; do
+		sample cpu-offline-online $CPU/cpu1/online 0 $CPU/cpu1/online 1
+		i=$((i + 1))
+	done
+}
+profile cpu-offline-online cpu_samples
 
 c=0
 while [ $c -lt $CYCLES ]; do
