@@ -242,11 +242,12 @@ def profile(samples, text):
 
 
 # What the profile kernels run with the function profiler (bench.sh,
-# "profile"): the CPU samples, and the 16-block operations of the first
-# DIMM; the requests on the patched kernel alone.
+# "profile"): the CPU samples, the 16-block operations and the removal of
+# the first DIMM, the CPU removals; the requests on the patched kernel
+# alone.
 FPROF_OPS = ('cpu-offline-online', 'blocks-offline-writes',
              'blocks-offline-request', 'blocks-online-writes',
-             'blocks-online-request')
+             'blocks-online-request', 'dimm-del', 'cpu-del')
 
 
 def fprof_lines(text):

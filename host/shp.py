@@ -347,6 +347,9 @@ def same_file(a, b):
         return fa.read() == fb.read()
 
 
+ASSEMBLED_SAID = []
+
+
 def cmd_assemble(_args=None):
     cmd_base()
     commits = read_series()
@@ -376,7 +379,11 @@ def cmd_assemble(_args=None):
         changed += 1
     with open(listfile, 'w') as f:
         f.write('\n'.join(paths) + '\n')
-    log(f'assembled build/linux: {len(paths)} series paths, {changed} updated')
+    # Every command assembles before it builds; say so once, or on a change.
+    if changed or not ASSEMBLED_SAID:
+        log(f'assembled build/linux: {len(paths)} series paths, '
+            f'{changed} updated')
+        ASSEMBLED_SAID.append(True)
     return paths
 
 

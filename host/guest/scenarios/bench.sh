@@ -38,12 +38,13 @@ if [ -d $TRACE/events/sys_hotplug ]; then
 fi
 
 # A profile kernel (patched-trace, base-trace) also has ftrace's function
-# profiler: what each function under a CPU's offline and online, and under
-# a memory block's, costs, for the CPU samples and the 16-block operations
-# of the first DIMM; on both kernels, so that they compare. The write
-# itself (kernfs_fop_write_iter) is there to show what lies around the
-# device's offline or online. A static function may be inlined; the log
-# names those that cannot be profiled.
+# profiler: what each function under a CPU's offline and online, a memory
+# block's, and a hot-remove's costs, for the CPU samples, the 16-block
+# operations and the removal of the first DIMM, and the CPU removals; on
+# both kernels, so that they compare. The write itself
+# (kernfs_fop_write_iter) is there to show what lies around the device's
+# offline or online. A static function may be inlined; the log names
+# those that cannot be profiled.
 PROFILED="kernfs_fop_write_iter device_offline device_online
 cpu_device_down cpu_device_up _cpu_down _cpu_up takedown_cpu
 cpuhp_kick_ap_work stop_machine_cpuslocked synchronize_rcu
@@ -54,7 +55,8 @@ dissolve_free_hugetlb_folios test_pages_isolated __offline_isolated_pages
 memory_notify slab_memory_callback init_per_zone_wmark_min
 writeback_set_ratelimit remove_pfn_range_from_zone move_pfn_range_to_zone
 online_pages_range build_all_zonelists kswapd_run kcompactd_run
-kobject_uevent"
+kobject_uevent acpi_bus_trim acpi_evaluate_ej0 __remove_memory
+arch_remove_memory unregister_cpu"
 profiled=0
 if [ -e $TRACE/function_profile_enabled ]; then
 	for f in $PROFILED; do
@@ -64,19 +66,21 @@ if [ -e $TRACE/function_profile_enabled ]; then
 	profiled=1
 fi
 
-# profile OP CMD...: run CMD; on a profile kernel, in the first DIMM cycle
-# (c is 0, and before it), with the function profiler on (enabling it
-# clears its counts), then print one "SHP-FPROF OP FUNCTION CALLS US" line
-# per function it saw, summed over the CPUs (time with callees and sleeps,
-# the profiler's defaults)
-c=0
+# profile OP CMD...: run CMD; on a profile kernel, the first time OP runs,
+# with the function profiler on (enabling it clears its counts), then print
+# one "SHP-FPROF OP FUNCTION CALLS US" line per function it saw, summed over
+# the CPUs (time with callees and sleeps, the profiler's defaults)
+done_ops=" "
 profile() {
 	pop=$1
 	shift
-	if [ $profiled = 0 ] || [ $c != 0 ]; then
+	case "$profiled$done_ops" in
+	0*|*" $pop "*)
 		"$@"
 		return
-	fi
+		;;
+	esac
+	done_ops="$done_ops$pop "
 	echo 1 > $TRACE/function_profile_enabled
 	"$@"
 	echo 0 > $TRACE/function_profile_enabled
@@ -112,6 +116,16 @@ blocks_args() {
 }
 
 state() { cat $MEM/memory$1/state 2>/dev/null || echo absent; }
+
+# remove_dimm ACTION DIMM: unplug DIMM through the host's ACTION, and wait
+# until its blocks are gone and its eject is over
+remove_dimm() {
+	echo "SHP-QMP $1 $2"
+	wait_for "[ \$(nr_blocks) -le $before ]" 120 ||
+		fail "the DIMM's blocks did not go"
+	# the eject's _EJ0 follows
+	sleep 1
+}
 
 # range_is STATE: every block of the DIMM is in STATE (else say which is not)
 range_is() {
@@ -171,9 +185,7 @@ while [ $c -lt $CYCLES ]; do
 	expect_range online "after per-block online writes"
 
 	mark dimm-del
-	echo "SHP-QMP bench-dimm-del dimm$c"
-	wait_for "[ \$(nr_blocks) -le $before ]" 120 ||
-		fail "the DIMM's blocks did not go"
+	profile dimm-del remove_dimm bench-dimm-del dimm$c
 	c=$((c + 1))
 done
 
@@ -196,9 +208,7 @@ while [ $patched = 1 ] && [ $c -lt $CYCLES ]; do
 	expect_range online "after one online request"
 	sample node-validate-offline $REQ "validate offline node2"
 	mark dimm-del-untimed
-	echo "SHP-QMP dimm-del dimm$((CYCLES + c))"
-	wait_for "[ \$(nr_blocks) -le $before ]" 120 ||
-		fail "the DIMM's blocks did not go"
+	remove_dimm dimm-del dimm$((CYCLES + c))
 	c=$((c + 1))
 done
 
@@ -212,11 +222,17 @@ for core in 0 1; do
 	mark cpu-online
 	echo 1 > $CPU/cpu$cpu/online || fail "cpu$cpu did not come online"
 done
-for core in 0 1; do
-	mark cpu-del
-	echo "SHP-QMP bench-cpu-del 1 $core"
-	wait_for "[ ! -e $CPU/cpu$((core + 2)) ]" 60 || fail "cpu$((core + 2)) did not go"
-done
+remove_cpus() {
+	for core in 0 1; do
+		mark cpu-del
+		echo "SHP-QMP bench-cpu-del 1 $core"
+		wait_for "[ ! -e $CPU/cpu$((core + 2)) ]" 60 ||
+			fail "cpu$((core + 2)) did not go"
+		# the eject's _EJ0 follows
+		sleep 1
+	done
+}
+profile cpu-del remove_cpus
 
 if [ $traced = 1 ]; then
 	echo 0 > $TRACE/tracing_on

@@ -11,7 +11,7 @@ blocks=$(ls -d /sys/devices/system/memory/memory* | wc -l)
 echo "SHP-INFO cpus online=$cpus present=$present possible=$possible nodes=$nodes blocks=$blocks"
 if [ -d /sys/kernel/debug/sys_hotplug ]; then
 	echo "SHP-INFO framework handlers:"
-	cat /sys/kernel/debug/sys_hotplug/handlers
+	sed 's/^/SHP-INFO   /' /sys/kernel/debug/sys_hotplug/handlers
 fi
 events=/sys/kernel/debug/tracing/events/sys_hotplug
 unresolved=
