@@ -396,7 +396,7 @@ static int mem_shp_block_down(struct shp_handler *h, struct shp_request *req,
 		return 1;	/* a range: the blocks expand found go offline */
 	mem = mem_shp_block(t);
 	*data = mem->zone ? zone_idx(mem->zone) + 1 : 0;
-	/* offline_pages() stops on the SIGINT of an abort or a signal. */
+	/* offline_pages() stops on a signal, or on an abort (as one). */
 	ret = device_offline(t->dev);
 	if (ret < 0 && shp_is_up(req->op))
 		shp_report_left(req, shp_target_index(req, t), ret,
@@ -907,6 +907,7 @@ static int node_shp_expand_node(struct shp_request *req, struct shp_target *t)
 {
 	struct node_shp_walk w = { .req = req, .node = t };
 	bool offline = req->op == SHP_OP_OFFLINE;
+	struct device *dev;
 	unsigned int cpu;
 
 	if (!node_online(t->nid))
@@ -920,9 +921,9 @@ static int node_shp_expand_node(struct shp_request *req, struct shp_target *t)
 		    !node_shp_lookup(&node_shp_cpus, cpu, t->nid))
 			continue;
 		/* A CPU not registered (yet) has no device to act on. */
-		if (get_cpu_device(cpu))
-			node_shp_add_device(&w, SHP_CLASS_CPU,
-					    get_cpu_device(cpu));
+		dev = get_cpu_device(cpu);
+		if (dev)
+			node_shp_add_device(&w, SHP_CLASS_CPU, dev);
 	}
 	if (!w.ret)
 		for_each_memory_block(&w, node_shp_add_block);

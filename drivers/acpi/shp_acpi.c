@@ -171,11 +171,12 @@ static struct shp_target *acpi_shp_range_target(struct shp_request *req,
 }
 
 /*
- * Append @dev, a CPU or a memory block, as a target of its own. A request
- * that is not running yet names a CPU by number (see shp_target_set_cpu()).
+ * Append @dev, a CPU or a memory block, as a target of its own. A CPU is
+ * named by number: the sequencer gives the target its device when the
+ * request starts, or when the step that adds it returns (see
+ * shp_target_set_cpu()).
  */
-static int acpi_shp_add_device(struct shp_request *req, struct device *dev,
-			       bool running)
+static int acpi_shp_add_device(struct shp_request *req, struct device *dev)
 {
 	struct shp_target *t = shp_request_add_targets(req, 1);
 
@@ -189,8 +190,6 @@ static int acpi_shp_add_device(struct shp_request *req, struct device *dev,
 	}
 	shp_target_set_cpu(t, dev->id);
 	t->nid = cpu_to_node(dev->id);
-	if (running)
-		shp_target_set_device(t, dev);
 	return 0;
 }
 
@@ -201,7 +200,7 @@ static int acpi_shp_add(struct acpi_shp_walk *w, struct device *dev)
 	struct shp_target *t;
 
 	if (dev->bus == &cpu_subsys)
-		return acpi_shp_add_device(w->req, dev, false);
+		return acpi_shp_add_device(w->req, dev);
 	start = acpi_shp_block_start(dev);
 	if (w->last_range >= 0) {
 		t = w->req->targets[w->last_range];
@@ -321,7 +320,7 @@ static int acpi_shp_describe(struct acpi_device *adev, void *data)
 			if (pn->dev->bus != &cpu_subsys &&
 			    !is_memory_block_device(pn->dev))
 				continue;
-			ret = acpi_shp_add_device(f->req, pn->dev, true);
+			ret = acpi_shp_add_device(f->req, pn->dev);
 			if (ret)
 				break;
 		}

@@ -120,8 +120,9 @@ static bool shp_target_valid(enum shp_operation op, const struct shp_target *t)
 {
 	if ((unsigned int)t->class >= SHP_NR_CLASSES)
 		return false;
+	/* A CPU is named by number, never by its device: shp_target_set_cpu(). */
 	if (t->dev)
-		return true;
+		return t->dev->bus != &cpu_subsys;
 	/* A node, or a CPU, is named by its number, whatever the operation. */
 	if (t->class == SHP_CLASS_NODE)
 		return t->nid >= 0 && t->nid < MAX_NUMNODES;
@@ -156,9 +157,6 @@ static int shp_check_request(struct shp_request *req, unsigned int *class_mask)
 			return -EINVAL;
 		/* Only the handler that owns a firmware object acts on it. */
 		if (t->class == SHP_CLASS_FIRMWARE && !t->fw.handler)
-			return -EINVAL;
-		/* A CPU is named by number: see shp_target_set_cpu(). */
-		if (t->dev && t->dev->bus == &cpu_subsys)
 			return -EINVAL;
 		mask |= BIT(t->class);
 	}
@@ -538,6 +536,16 @@ static int shp_call(struct shp_sequencer *seq, struct shp_request *req,
 			ret = -EINVAL;
 		if (kind == SHP_CALL_UNDO && ret > 0)
 			ret = 0;
+		/*
+		 * A restart code asks the signal code on the way back to user
+		 * space to restart a system call, which it does only for a
+		 * signal of that task's own: not for the worker's SIGINT, nor
+		 * for an abort's TIF_NOTIFY_SIGNAL. Interrupted is what the
+		 * step means, and what a request says.
+		 */
+		if (ret == -ERESTARTSYS || ret == -ERESTARTNOINTR ||
+		    ret == -ERESTARTNOHAND || ret == -ERESTART_RESTARTBLOCK)
+			ret = -EINTR;
 	}
 	if (kind == SHP_CALL_UNDO)
 		trace_shp_rollback(req, h, phase, idx, ret,
@@ -609,10 +617,43 @@ static int shp_stopped(struct shp_sequencer *seq, struct shp_request *req)
 }
 
 /* Targets added by a step bring the handlers of their class in. */
-static void shp_note_new_targets(struct shp_request *req)
+/*
+ * A CPU target named by number gets the device registered under that
+ * number (see shp_target_set_cpu()), under device_hotplug_lock: when its
+ * request starts, or when the step that added it returns.
+ */
+static int shp_resolve_cpu(struct shp_request *req, unsigned int i)
 {
-	for (; req->p->nr_checked < req->nr_targets; req->p->nr_checked++)
-		req->p->class_mask |= BIT(req->targets[req->p->nr_checked]->class);
+	struct shp_target *t = req->targets[i];
+	struct device *dev;
+
+	if (t->dev || t->class != SHP_CLASS_CPU || t->cpu < 0)
+		return 0;
+	dev = get_cpu_device(t->cpu);
+	if (!dev) {
+		shp_report_blocker(req, i, -ENODEV, "cpu%d is not registered",
+				   t->cpu);
+		return -ENODEV;
+	}
+	shp_target_set_device(t, dev);
+	return 0;
+}
+
+/*
+ * The targets a step added: their classes, and the device of a CPU named
+ * by number. Return: 0, or -ENODEV (reported) for a CPU not registered.
+ */
+static int shp_note_new_targets(struct shp_request *req)
+{
+	int ret = 0;
+
+	for (; req->p->nr_checked < req->nr_targets; req->p->nr_checked++) {
+		unsigned int i = req->p->nr_checked;
+
+		req->p->class_mask |= BIT(req->targets[i]->class);
+		ret = ret ?: shp_resolve_cpu(req, i);
+	}
+	return ret;
 }
 
 /* Room for one more progress record; amortised, like the targets. */
@@ -647,7 +688,7 @@ static int shp_execute_one(struct shp_sequencer *seq, struct shp_request *req,
 {
 	unsigned int reports;
 	struct shp_progress *p;
-	int ret;
+	int ret, added;
 
 	/* The sequencer's own failures report themselves and are final. */
 	*f = (struct shp_failure){ .target = idx, .final = true,
@@ -667,10 +708,13 @@ static int shp_execute_one(struct shp_sequencer *seq, struct shp_request *req,
 	*p = (struct shp_progress){ .h = h, .target = idx };
 	ret = shp_call(seq, req, h, SHP_CALL_EXECUTE, idx, &p->data,
 		       &f->injected);
-	shp_note_new_targets(req);
 	if (!ret)
 		req->p->nr_progress++;
-	f->final = f->injected || ret == -EINTR;
+	/* A target this step added that nothing can act on fails it. */
+	added = shp_note_new_targets(req);
+	if (ret >= 0 && added)
+		ret = added;
+	f->final = f->injected || ret == -EINTR || added;
 	f->reported = reports != req->p->nr_reports + req->p->nr_dropped;
 	return ret;
 }
@@ -800,7 +844,7 @@ static int shp_validate(struct shp_sequencer *seq, struct shp_request *req,
 		if (!h->steps[req->op]->expand || !shp_concerns(h, req))
 			continue;
 		first = shp_call(seq, req, h, SHP_CALL_EXPAND, -1, NULL, NULL);
-		shp_note_new_targets(req);
+		first = shp_note_new_targets(req) ?: first;
 		if (first)
 			shp_set_failed(req, h->name, SHP_PHASE_VALIDATE);
 	}
@@ -932,20 +976,13 @@ static int shp_check_devices(struct shp_request *req)
 
 	req->p->cur_phase = SHP_PHASE_VALIDATE;
 	for (i = 0; i < req->nr_targets; i++) {
-		struct shp_target *t = req->targets[i];
-		struct device *dev = t->dev;
+		struct device *dev;
 
-		if (!dev && t->class == SHP_CLASS_CPU && t->cpu >= 0) {
-			dev = get_cpu_device(t->cpu);
-			if (!dev) {
-				shp_report_blocker(req, i, -ENODEV,
-						   "cpu%d is not registered",
-						   t->cpu);
-				ret = -ENODEV;
-				continue;
-			}
-			shp_target_set_device(t, dev);
+		if (shp_resolve_cpu(req, i)) {
+			ret = -ENODEV;
+			continue;
 		}
+		dev = req->targets[i]->dev;
 		if (dev && dev->p && dev->p->dead) {
 			shp_report_blocker(req, i, -ENODEV, "%s is gone",
 					   dev_name(dev));
@@ -1230,6 +1267,7 @@ static int __shp_submit(struct shp_sequencer *seq, struct shp_request *req,
  * @req: the request
  * @id: where to store the request ID, or NULL
  *
+ * Context: any process context; does not sleep.
  * Return: 0, -EINVAL for a malformed request, -EBUSY if @req was submitted
  * before, -ESHUTDOWN if the sequencer is going away.
  */
@@ -1247,6 +1285,10 @@ EXPORT_SYMBOL_IF_KUNIT(shp_sequencer_submit);
  * @seq: the sequencer
  * @req: the request
  *
+ * What shp_submit_wait() does, on @seq: a sysfs write's request may run
+ * in the caller's context.
+ *
+ * Context: as shp_submit_wait().
  * Return: as shp_submit_wait().
  */
 VISIBLE_IF_KUNIT int shp_sequencer_submit_wait(struct shp_sequencer *seq,
@@ -1330,6 +1372,7 @@ EXPORT_SYMBOL_IF_KUNIT(shp_sequencer_submit_wait);
  * is withdrawn, as if its waiter had been signalled before it started.
  * No other request is affected.
  *
+ * Context: any process context; does not sleep.
  * Return: 0, or -ESRCH if no request with that ID is running or queued.
  */
 int shp_sequencer_abort(struct shp_sequencer *seq, u64 id)
@@ -1398,9 +1441,10 @@ int shp_submit(struct shp_request *req, u64 *id)
  * signal is pending and device_hotplug_lock is free (taken with a trylock,
  * never waited for). Its steps then see the caller's signals directly, as
  * the write does upstream; its undo steps run with them blocked (all but
- * SIGKILL); an abort or a deadline interrupts its execute step with
- * TIF_NOTIFY_SIGNAL, not a signal. A killed caller returns once the
- * request has ended.
+ * SIGKILL and SIGSTOP, which cannot be); an abort or a deadline interrupts
+ * its execute step with TIF_NOTIFY_SIGNAL, not a signal. A killed caller
+ * returns once the request has ended, with its result. A caller with a
+ * signal pending has its request queued, which the signal then withdraws.
  *
  * Context: process context; sleeps until the request has ended. Must not
  * be called with device_hotplug_lock, mem_hotplug_lock, the CPU hot-plug
@@ -1409,8 +1453,8 @@ int shp_submit(struct shp_request *req, u64 *id)
  * Return: 0 if the request succeeded; the errno of the failing step (the
  * request was rolled back, or ended PARTIAL: see @req->outcome), -EINTR
  * included; the errors of shp_submit(); -ERESTARTNOINTR if a signal came
- * before the request started; -EINTR if the caller was killed; -EDEADLK
- * from a handler step.
+ * before the request started; -EINTR if the caller was killed while the
+ * sequencer's worker ran the request; -EDEADLK from a handler step.
  */
 int shp_submit_wait(struct shp_request *req)
 {
@@ -1482,8 +1526,8 @@ EXPORT_SYMBOL_IF_KUNIT(shp_sequencer_create);
  *
  * New submissions fail with -ESHUTDOWN. Handlers still registered are
  * unlinked with a warning. The requests on the workqueue are run first;
- * a request that a sysfs writer runs itself is not waited for, so no
- * shp_sequencer_submit_wait() on @seq may still be in progress.
+ * a request that a sysfs writer runs itself is not waited for (a warning),
+ * so no shp_sequencer_submit_wait() on @seq may still be in progress.
  */
 VISIBLE_IF_KUNIT void shp_sequencer_destroy(struct shp_sequencer *seq)
 {
@@ -1495,6 +1539,8 @@ VISIBLE_IF_KUNIT void shp_sequencer_destroy(struct shp_sequencer *seq)
 		return;
 	spin_lock(&seq->lock);
 	seq->dying = true;
+	/* A writer running its own request would be left with freed memory. */
+	WARN_ON(seq->running && seq->running->p->here);
 	spin_unlock(&seq->lock);
 	destroy_workqueue(seq->wq);
 	debugfs_remove_recursive(seq->dir);

@@ -285,6 +285,8 @@ EXPORT_SYMBOL_IF_KUNIT(shp_target_set_device);
  * device_hotplug_lock, the sequencer looks the CPU up (get_cpu_device())
  * and the request holds its device until it ends; a CPU that is not
  * registered then fails the request with -ENODEV before any step runs.
+ * A target that a step adds gets its device when that step returns, or
+ * fails the step with -ENODEV; no step sees a CPU target without one.
  *
  * Context: any context.
  */
@@ -302,8 +304,9 @@ EXPORT_SYMBOL_IF_KUNIT(shp_target_set_cpu);
  * A step whose work for one target is long (validating every page of
  * many memory blocks) checks this between units of work and, once it is
  * true, returns -EINTR. The sequencer calls no further execute or commit
- * step of such a request; execute steps are also sent SIGINT, so that
- * waits that give up on a signal end.
+ * step of such a request, and interrupts a running execute step as a
+ * signal would (see shp_submit_wait()), so that waits that give up on a
+ * signal end.
  *
  * Context: any; reads without a lock a flag that only goes from false to
  * true.
@@ -416,7 +419,8 @@ void shp_report(struct shp_request *req, enum shp_report_kind kind,
  * other requests stop at the first failing validate step. Reports past
  * the request's limit are counted, not kept.
  *
- * Context: a step of @req, in the sequencer's worker, with
+ * Context: a step of @req (on the sequencer's worker, or in a writer that
+ * runs its own request), with
  * device_hotplug_lock held; may sleep (allocates with GFP_KERNEL).
  */
 void shp_report_blocker(struct shp_request *req, int target, int err,
@@ -442,7 +446,8 @@ EXPORT_SYMBOL_IF_KUNIT(shp_report_blocker);
  * was, to say what was left where; the request ends
  * %SHP_OUTCOME_PARTIAL.
  *
- * Context: a step of @req, in the sequencer's worker, with
+ * Context: a step of @req (on the sequencer's worker, or in a writer that
+ * runs its own request), with
  * device_hotplug_lock held; may sleep (allocates with GFP_KERNEL).
  */
 void shp_report_left(struct shp_request *req, int target, int err,

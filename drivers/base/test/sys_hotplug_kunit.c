@@ -60,6 +60,7 @@ struct fake {
 	unsigned int add;	/* execute: memory targets to discover */
 	int world;		/* per-target changes not undone */
 	int bad_data;		/* undos that did not get execute's data */
+	int undo_signals;	/* undos that started with a signal pending */
 };
 
 struct shp_test {
@@ -175,6 +176,8 @@ static int fake_undo(struct shp_handler *h, struct shp_request *req,
 	log_step(f, STEP_R, idx);
 	if (*data != fake_data(f, idx))
 		f->bad_data++;
+	if (signal_pending(current))
+		f->undo_signals++;
 	if (f->fail_at == FAIL_ROLLBACK) {
 		shp_report_left(req, idx, f->fail_err, "%s left its change",
 				h->name);
@@ -1052,12 +1055,16 @@ static int gate_execute(struct shp_handler *h, struct shp_request *req,
 	if (g->hold) {
 		g->hold = false;
 		complete(&g->entered);
-		/* Bounded: a signal that never comes fails the case, not hangs. */
+		/*
+		 * Bounded: a signal that never comes fails the case, not hangs.
+		 * Interrupted, it says -ERESTARTSYS as such waits do, which the
+		 * request must not pass on: nothing would restart the call.
+		 */
 		if (!g->interruptible)
 			wait_for_completion(&g->open);
 		else if (wait_for_completion_interruptible_timeout(&g->open,
 								   10 * HZ) < 0)
-			ret = -EINTR;
+			ret = -ERESTARTSYS;
 	} else {
 		/* Leave room for another request to overlap, if it could. */
 		usleep_range(50, 100);
@@ -1123,6 +1130,22 @@ static struct gate *gate_add_validate(struct kunit *test)
 /* What the CPU step of shp_test_cpu_by_number() saw of its target. */
 static struct device *cpu_step_dev;
 static unsigned int cpu_step_refs;
+/* The CPU its expand step adds by number, for a request that asks. */
+static unsigned int cpu_expand_nr;
+
+static int cpu_expand(struct shp_handler *h, struct shp_request *req)
+{
+	struct shp_target *t;
+
+	if (req->data != h)
+		return 0;
+	t = shp_request_add_targets(req, 1);
+	if (!t)
+		return -ENOMEM;
+	shp_target_set_cpu(t, cpu_expand_nr);
+	t->parent = 0;
+	return 0;
+}
 
 static int cpu_execute(struct shp_handler *h, struct shp_request *req,
 		       struct shp_target *t, unsigned long *data)
@@ -1139,8 +1162,10 @@ static int cpu_undo(struct shp_handler *h, struct shp_request *req,
 }
 
 static const struct shp_steps cpu_steps = {
+	.expand = cpu_expand,
 	.execute = cpu_execute,
 	.undo = cpu_undo,
+	.expand_classes = BIT(SHP_CLASS_MEMORY),
 };
 
 static struct shp_handler cpu_handler = {
@@ -1154,16 +1179,18 @@ static struct shp_handler cpu_handler = {
  * CPU's static device, which register_cpu() may reinitialize while the
  * request waits; it gets the device registered under that number when it
  * starts, and drops it when it ends. One named by its device is refused.
- * A number without a CPU fails the request before any step.
+ * A number without a CPU fails the request before any step. A CPU that a
+ * step adds by number has its device when the next step sees it, or, not
+ * registered, fails the step that added it.
  */
 static void shp_test_cpu_by_number(struct kunit *test)
 {
 	struct shp_test *ctx = test->priv;
 	struct device *dev = get_cpu_device(cpumask_first(cpu_online_mask));
 	struct shp_request *first, *req;
-	unsigned int refs;
+	unsigned int refs, steps;
 	struct gate *g;
-	char *text;
+	char *text, name[32];
 
 	KUNIT_ASSERT_NOT_NULL(test, dev);
 	cpu_step_dev = NULL;
@@ -1216,14 +1243,41 @@ static void shp_test_cpu_by_number(struct kunit *test)
 		KUNIT_EXPECT_NULL(test, cpu_step_dev);
 		shp_request_put(req);
 	}
-	shp_unregister_handler(&cpu_handler);
-	shp_unregister_handler(&g->h);
 	text = shp_history_text(ctx->seq);
 	KUNIT_ASSERT_NOT_NULL(test, text);
-	KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(text, "is not registered"),
-				  "%s", text);
-	KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(text, "cpu:cpu"), "%s", text);
+	snprintf(name, sizeof(name), "cpu%u is not registered", nr_cpu_ids);
+	KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(text, name), "%s", text);
+	/* The history names it by its number: it has no device. */
+	snprintf(name, sizeof(name), "cpu:cpu%u", nr_cpu_ids);
+	KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(text, name), "%s", text);
 	kfree(text);
+
+	/* One that a step adds by number has its device in the next steps. */
+	cpu_expand_nr = dev->id;
+	req = mem_request(test, SHP_OP_OFFLINE, 1);
+	req->data = &cpu_handler;
+	KUNIT_EXPECT_EQ(test, run_request(ctx, req), 0);
+	KUNIT_EXPECT_EQ(test, req->nr_targets, 2U);
+	KUNIT_EXPECT_PTR_EQ(test, cpu_step_dev, dev);
+	KUNIT_EXPECT_EQ(test, cpu_step_refs, refs + 1);
+	shp_request_put(req);
+	KUNIT_EXPECT_EQ(test, kref_read(&dev->kobj.kref), refs);
+
+	/* ... and one not registered fails the step that added it. */
+	cpu_step_dev = NULL;
+	cpu_expand_nr = nr_cpu_ids;
+	req = mem_request(test, SHP_OP_OFFLINE, 1);
+	req->data = &cpu_handler;
+	steps = ctx->nlog;
+	KUNIT_EXPECT_EQ(test, run_request(ctx, req), -ENODEV);
+	KUNIT_EXPECT_STREQ(test, req->p->failed_handler, cpu_handler.name);
+	KUNIT_EXPECT_NULL(test, cpu_step_dev);
+	/* Before any validate step: no step of any handler ran. */
+	KUNIT_EXPECT_EQ(test, ctx->nlog, steps);
+	shp_request_put(req);
+
+	shp_unregister_handler(&cpu_handler);
+	shp_unregister_handler(&g->h);
 }
 
 #define NR_SUBMITTERS	4
@@ -1381,41 +1435,58 @@ static void shp_test_unregister_queued(struct kunit *test)
 	shp_unregister_handler(&g->h);
 }
 
-struct killed_waiter {
+/*
+ * A kthread that submits a request and waits for it, as a writer to a
+ * sysfs file or a kernel caller does, and that takes SIGKILL and SIGUSR1.
+ */
+struct waiter {
+	struct shp_test *ctx;
 	struct shp_request *req;
-	struct completion waiting;
-	struct completion finished;
+	struct task_struct *task;
+	struct completion waiting;	/* about to submit */
+	struct completion finished;	/* the call returned */
 	int ret;
+	bool pending;		/* a signal pending once the call returned */
 };
 
-static int killed_waiter_fn(void *data)
+static int waiter_fn(void *data)
 {
-	struct killed_waiter *w = data;
-	struct shp_test *ctx = w->req->data;
+	struct waiter *w = data;
 
 	allow_signal(SIGKILL);
 	allow_signal(SIGUSR1);
 	complete(&w->waiting);
-	w->ret = shp_sequencer_submit_wait(ctx->seq, w->req);
+	w->ret = shp_sequencer_submit_wait(w->ctx->seq, w->req);
+	w->pending = signal_pending(current);
 	complete(&w->finished);
 	return 0;
 }
 
-/* A kthread that submits a hot-add and waits for it, ready to be killed. */
-static struct task_struct *start_waiter(struct kunit *test,
-					struct killed_waiter *w,
-					void (*done)(struct shp_request *req))
+/* Start a waiter on @req, which the case puts when it is done. */
+static struct waiter *start_waiter(struct kunit *test,
+				   struct shp_request *req)
 {
-	struct task_struct *task;
+	struct waiter *w = kunit_kzalloc(test, sizeof(*w), GFP_KERNEL);
 
-	w->req = mem_request(test, SHP_OP_HOT_ADD, 1);
-	w->req->data = test->priv;
-	w->req->done = done;
+	KUNIT_ASSERT_NOT_NULL(test, w);
+	w->ctx = test->priv;
+	w->req = req;
 	init_completion(&w->waiting);
 	init_completion(&w->finished);
-	task = kthread_run(killed_waiter_fn, w, "shp-killed");
-	KUNIT_ASSERT_FALSE(test, IS_ERR(task));
-	return task;
+	w->task = kthread_run(waiter_fn, w, "shp-waiter");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(w->task));
+	return w;
+}
+
+/* A kernel caller's one-block hot-add, with @done as its callback. */
+static struct waiter *start_hot_add(struct kunit *test,
+				    void (*done)(struct shp_request *req))
+{
+	struct shp_request *req = mem_request(test, SHP_OP_HOT_ADD, 1);
+
+	req->data = test->priv;
+	req->done = done;
+	return start_waiter(test, req);
 }
 
 static void count_done_ctx(struct shp_request *req)
@@ -1432,13 +1503,10 @@ static void shp_test_killed_waiter(struct kunit *test)
 {
 	struct shp_test *ctx = test->priv;
 	struct shp_request *first;
-	struct killed_waiter *w;
-	struct task_struct *task;
+	struct waiter *w;
 	struct gate *g;
 	unsigned int steps;
 
-	w = kunit_kzalloc(test, sizeof(*w), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, w);
 	g = gate_add(test, true);
 
 	first = mem_request(test, SHP_OP_HOT_ADD, 1);
@@ -1448,9 +1516,9 @@ static void shp_test_killed_waiter(struct kunit *test)
 	steps = ctx->nlog;
 	spin_unlock(&ctx->lock);
 
-	task = start_waiter(test, w, count_done_ctx);
+	w = start_hot_add(test, count_done_ctx);
 	wait_for_completion(&w->waiting);
-	send_sig(SIGKILL, task, 1);
+	send_sig(SIGKILL, w->task, 1);
 	wait_for_completion(&w->finished);
 	KUNIT_EXPECT_EQ(test, w->ret, -EINTR);
 
@@ -1494,12 +1562,19 @@ static void expect_aborted(struct kunit *test, struct shp_request *req,
 	KUNIT_EXPECT_EQ(test, count_steps(ctx, STEP_E, 0), 0U);
 }
 
-/* The next request runs with no signal left over from an abort. */
+/*
+ * The undo steps of the earlier stages ran with no signal pending (that
+ * which stopped the execute step was taken back first), and the next
+ * request runs with none left over from an abort.
+ */
 static void expect_clean_after_abort(struct kunit *test, struct gate *g)
 {
 	struct shp_test *ctx = test->priv;
 	struct shp_request *req;
+	int i;
 
+	for (i = 0; i < NR_FAKES; i++)
+		KUNIT_EXPECT_EQ(test, ctx->fakes[i].undo_signals, 0);
 	KUNIT_EXPECT_FALSE(test, g->undo_saw_signal);
 	req = mem_request(test, SHP_OP_HOT_ADD, 1);
 	KUNIT_EXPECT_EQ(test, run_request(ctx, req), 0);
@@ -1508,7 +1583,7 @@ static void expect_clean_after_abort(struct kunit *test, struct gate *g)
 }
 
 /* Wait for the waiter to return; a waiter that does not is a failure. */
-static bool waiter_returned(struct kunit *test, struct killed_waiter *w,
+static bool waiter_returned(struct kunit *test, struct waiter *w,
 			    struct gate *g)
 {
 	if (wait_for_completion_timeout(&w->finished, 10 * HZ))
@@ -1526,18 +1601,15 @@ static bool waiter_returned(struct kunit *test, struct killed_waiter *w,
  */
 static void signal_running_waiter(struct kunit *test, int sig)
 {
-	struct killed_waiter *w;
-	struct task_struct *task;
+	struct waiter *w;
 	struct gate *g;
 
-	w = kunit_kzalloc(test, sizeof(*w), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, w);
 	g = gate_add(test, true);
 	g->interruptible = true;
 
-	task = start_waiter(test, w, NULL);
+	w = start_hot_add(test, NULL);
 	wait_for_completion(&g->entered);
-	send_sig(sig, task, 1);
+	send_sig(sig, w->task, 1);
 	if (waiter_returned(test, w, g))
 		KUNIT_EXPECT_EQ(test, w->ret, -EINTR);
 	wait_for_completion(&w->req->p->completion);
@@ -1567,22 +1639,19 @@ static void shp_test_signal_before_start(struct kunit *test)
 {
 	struct shp_test *ctx = test->priv;
 	struct shp_request *first;
-	struct killed_waiter *w;
-	struct task_struct *task;
+	struct waiter *w;
 	struct gate *g;
 
-	w = kunit_kzalloc(test, sizeof(*w), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, w);
 	g = gate_add(test, true);
 	first = mem_request(test, SHP_OP_HOT_ADD, 1);
 	KUNIT_ASSERT_EQ(test, shp_sequencer_submit(ctx->seq, first, NULL), 0);
 	wait_for_completion(&g->entered);
 
-	task = start_waiter(test, w, NULL);
+	w = start_hot_add(test, NULL);
 	wait_for_completion(&w->waiting);
 	/* Queued behind the gate by now, or the signal comes first: the same. */
 	msleep(20);
-	send_sig(SIGUSR1, task, 1);
+	send_sig(SIGUSR1, w->task, 1);
 	if (waiter_returned(test, w, g))
 		KUNIT_EXPECT_EQ(test, w->ret, -ERESTARTNOINTR);
 	complete(&g->open);
@@ -1614,17 +1683,14 @@ static void shp_test_signal_while_running(struct kunit *test)
 static void shp_test_signal_ignored_by_step(struct kunit *test)
 {
 	struct shp_test *ctx = test->priv;
-	struct killed_waiter *w;
-	struct task_struct *task;
+	struct waiter *w;
 	struct gate *g;
 
-	w = kunit_kzalloc(test, sizeof(*w), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, w);
 	g = gate_add(test, true);
 
-	task = start_waiter(test, w, NULL);
+	w = start_hot_add(test, NULL);
 	wait_for_completion(&g->entered);
-	send_sig(SIGUSR1, task, 1);
+	send_sig(SIGUSR1, w->task, 1);
 	KUNIT_EXPECT_EQ(test, wait_for_completion_timeout(&w->finished, HZ / 5),
 			0UL);
 	complete(&g->open);
@@ -1676,40 +1742,13 @@ static struct shp_handler where_handler = {
 	},
 };
 
-struct sysfs_writer {
-	struct shp_test *ctx;
-	struct shp_request *req;
-	struct task_struct *task;
-	struct completion finished;
-	int ret;
-	bool pending;		/* a signal pending once the call returned */
-};
-
-static int sysfs_writer_fn(void *data)
+/* A write of "offline" to the fake block's sysfs file. */
+static struct waiter *start_sysfs_writer(struct kunit *test)
 {
-	struct sysfs_writer *w = data;
+	struct shp_request *req = mem_request(test, SHP_OP_OFFLINE, 1);
 
-	allow_signal(SIGUSR1);
-	allow_signal(SIGKILL);
-	w->ret = shp_sequencer_submit_wait(w->ctx->seq, w->req);
-	w->pending = signal_pending(current);
-	complete(&w->finished);
-	return 0;
-}
-
-/* A kthread that writes "offline" to the fake block's sysfs file. */
-static struct sysfs_writer *start_sysfs_writer(struct kunit *test)
-{
-	struct sysfs_writer *w = kunit_kzalloc(test, sizeof(*w), GFP_KERNEL);
-
-	KUNIT_ASSERT_NOT_NULL(test, w);
-	w->ctx = test->priv;
-	w->req = mem_request(test, SHP_OP_OFFLINE, 1);
-	w->req->origin = SHP_ORIGIN_SYSFS;
-	init_completion(&w->finished);
-	w->task = kthread_run(sysfs_writer_fn, w, "shp-sysfs");
-	KUNIT_ASSERT_FALSE(test, IS_ERR(w->task));
-	return w;
+	req->origin = SHP_ORIGIN_SYSFS;
+	return start_waiter(test, req);
 }
 
 /*
@@ -1723,7 +1762,7 @@ static void shp_test_sysfs_runs_here(struct kunit *test)
 	struct shp_test *ctx = test->priv;
 	struct shp_request *req, *holder;
 	struct shp_sequencer *other;
-	struct sysfs_writer *w;
+	struct waiter *w;
 	struct gate *g;
 
 	KUNIT_ASSERT_EQ(test, shp_sequencer_register(ctx->seq, &where_handler),
@@ -1794,7 +1833,7 @@ enum sysfs_stop { STOP_ABORT, STOP_SIGNAL, STOP_KILL };
 static void stop_sysfs_writer(struct kunit *test, enum sysfs_stop how)
 {
 	struct shp_test *ctx = test->priv;
-	struct sysfs_writer *w;
+	struct waiter *w;
 	struct gate *g;
 
 	KUNIT_ASSERT_EQ(test, shp_sequencer_register(ctx->seq, &where_handler),
@@ -1815,7 +1854,7 @@ static void stop_sysfs_writer(struct kunit *test, enum sysfs_stop how)
 	KUNIT_EXPECT_EQ(test, w->req->outcome, SHP_OUTCOME_FAILED);
 	expect_world(test, 0);
 	KUNIT_EXPECT_EQ(test, w->pending, how != STOP_ABORT);
-	/* The memory stage ran first (offline), and was undone. */
+	/* The memory stage ran before the held firmware one, and was undone. */
 	KUNIT_EXPECT_PTR_EQ(test, where_task, w->task);
 	KUNIT_EXPECT_EQ(test, where_undo_saw_signal, how == STOP_KILL);
 	shp_request_put(w->req);
@@ -1847,18 +1886,15 @@ static void shp_test_sysfs_killed_here(struct kunit *test)
 static void shp_test_killed_step_ignores_signal(struct kunit *test)
 {
 	struct shp_test *ctx = test->priv;
-	struct killed_waiter *w;
-	struct task_struct *task;
+	struct waiter *w;
 	struct gate *g;
 	int i;
 
-	w = kunit_kzalloc(test, sizeof(*w), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, w);
 	g = gate_add(test, true);
 
-	task = start_waiter(test, w, NULL);
+	w = start_hot_add(test, NULL);
 	wait_for_completion(&g->entered);
-	send_sig(SIGKILL, task, 1);
+	send_sig(SIGKILL, w->task, 1);
 	if (waiter_returned(test, w, g))
 		KUNIT_EXPECT_EQ(test, w->ret, -EINTR);
 	complete(&g->open);
@@ -2069,19 +2105,16 @@ static void shp_test_deadline_between_steps(struct kunit *test)
 static void shp_test_signal_waiting_for_lock(struct kunit *test)
 {
 	struct shp_test *ctx = test->priv;
-	struct killed_waiter *w;
-	struct task_struct *task;
+	struct waiter *w;
 	unsigned long left;
 	int i;
 
-	w = kunit_kzalloc(test, sizeof(*w), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, w);
 	lock_device_hotplug();
-	task = start_waiter(test, w, NULL);
+	w = start_hot_add(test, NULL);
 	wait_for_completion(&w->waiting);
 	/* The worker waits for the lock by now, or the signal comes first. */
 	msleep(20);
-	send_sig(SIGUSR1, task, 1);
+	send_sig(SIGUSR1, w->task, 1);
 	left = wait_for_completion_timeout(&w->finished, 10 * HZ);
 	unlock_device_hotplug();
 	if (!left) {
