@@ -35,13 +35,15 @@ PATCHED_ONLY = ('CONFIG_SYS_HOTPLUG', 'CONFIG_FAIL_SYS_HOTPLUG',
 # What the bench's kernels ("patched-perf", "base-perf") leave out: the
 # checkers that make every test kernel slow, ftrace, and the framework's
 # fault injection, which an administrator's kernel does not have. Its
-# profile kernel ("patched-trace") keeps ftrace, for the tracepoints, and
-# adds the function profiler, for the mm functions under a memory offline.
-TRACING = ('CONFIG_FTRACE', 'CONFIG_ENABLE_DEFAULT_TRACERS')
+# profile kernels ("patched-trace", "base-trace") keep ftrace, for the
+# tracepoints, with the function tracer and its profiler instead of the
+# default tracers (which Kconfig offers only without a function tracer).
+TRACING = ('CONFIG_FTRACE',)
 PROFILER = ('CONFIG_FUNCTION_TRACER=y', 'CONFIG_FUNCTION_GRAPH_TRACER=y',
             'CONFIG_DYNAMIC_FTRACE=y', 'CONFIG_FUNCTION_PROFILER=y')
 PERF_OFF = ('CONFIG_PROVE_LOCKING', 'CONFIG_DEBUG_ATOMIC_SLEEP',
-            'CONFIG_DEBUG_KMEMLEAK', 'CONFIG_FAIL_SYS_HOTPLUG') + TRACING
+            'CONFIG_DEBUG_KMEMLEAK', 'CONFIG_FAIL_SYS_HOTPLUG',
+            'CONFIG_ENABLE_DEFAULT_TRACERS') + TRACING
 
 
 def out_dir(kind):

@@ -348,15 +348,16 @@ static int mem_shp_check_block(struct shp_request *req, struct shp_target *t,
 static int mem_shp_validate(struct shp_handler *h, struct shp_request *req)
 {
 	/*
-	 * Reading every page for reserved ones is what keeps a request of
-	 * several targets all or nothing: nothing changes before the block
-	 * that cannot go. A request whose one target is a block leaves it to
-	 * offline_pages(), as a write of its state file does: isolation fails
-	 * on a reserved page with the same -EBUSY before anything changed, so
-	 * the walk is not made twice. A dry run changes nothing: it reads.
+	 * Only a dry run reads every page for reserved ones: it must answer
+	 * without changing anything. A request that offlines leaves them to
+	 * offline_pages(), whose page isolation fails on one with the same
+	 * -EBUSY before that block changes, as a write of its state file or
+	 * an ACPI eject does; the blocks before it come back in the
+	 * rollback, as they do after acpi_scan_try_to_offline(). Walking them
+	 * here too cost 0.6 ms a block under TCG on every successful offline
+	 * (9 ms of a 2 GiB DIMM's removal) to spare only failing ones.
 	 */
-	bool walk_pages = req->nr_targets > 1 ||
-			  (req->flags & SHP_REQ_VALIDATE_ONLY);
+	bool walk_pages = req->flags & SHP_REQ_VALIDATE_ONLY;
 	struct shp_target *t;
 	int ret = 0, err;
 
