@@ -616,7 +616,6 @@ static int shp_stopped(struct shp_sequencer *seq, struct shp_request *req)
 	return -EINTR;
 }
 
-/* Targets added by a step bring the handlers of their class in. */
 /*
  * A CPU target named by number gets the device registered under that
  * number (see shp_target_set_cpu()), under device_hotplug_lock: when its
@@ -640,8 +639,8 @@ static int shp_resolve_cpu(struct shp_request *req, unsigned int i)
 }
 
 /*
- * The targets a step added: their classes, and the device of a CPU named
- * by number. Return: 0, or -ENODEV (reported) for a CPU not registered.
+ * The targets a step added: their classes (which bring the handlers of
+ * those classes in), and the device of a CPU named by number. Return: 0, or -ENODEV (reported) for a CPU not registered.
  */
 static int shp_note_new_targets(struct shp_request *req)
 {
