@@ -640,7 +640,8 @@ static int shp_resolve_cpu(struct shp_request *req, unsigned int i)
 
 /*
  * The targets a step added: their classes (which bring the handlers of
- * those classes in), and the device of a CPU named by number. Return: 0, or -ENODEV (reported) for a CPU not registered.
+ * those classes in), and the device of a CPU named by number.
+ * Return: 0, or -ENODEV (reported) for a CPU not registered.
  */
 static int shp_note_new_targets(struct shp_request *req)
 {
