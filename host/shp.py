@@ -802,13 +802,17 @@ def make(tree, build_dir, targets, extra=(), capture=False, arch='um'):
 
 
 OFF = ['# CONFIG_SYS_HOTPLUG is not set']
-OUR_FILES = ('sys_hotplug', 'cpu_shp', 'memory_shp', 'shp_acpi')
+# The series' files, and base files it changes that build clean with W=1
+# and sparse on the base too.
+OUR_FILES = ('sys_hotplug', 'cpu_shp', 'memory_shp', 'shp_acpi',
+             'memory_hotplug')
 CORE_OBJS = ['drivers/base/sys_hotplug.o', 'drivers/base/sys_hotplug_request.o',
              'drivers/base/sys_hotplug_debugfs.o',
              'drivers/base/sys_hotplug_fault.o']
 UML_OBJS = CORE_OBJS + ['drivers/base/test/sys_hotplug_kunit.o']
 X86_OBJS = CORE_OBJS + [
     'drivers/base/sys_hotplug_sysfs.o', 'kernel/cpu_shp.o', 'mm/memory_shp.o',
+    'mm/memory_hotplug.o',
     'drivers/acpi/shp_acpi.o', 'drivers/base/test/sys_hotplug_kunit.o',
     'drivers/base/test/sys_hotplug_handlers_kunit.o',
     'drivers/acpi/shp_acpi_kunit.o']
