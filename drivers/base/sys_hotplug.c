@@ -656,16 +656,32 @@ static int shp_note_new_targets(struct shp_request *req)
 	return ret;
 }
 
-/* Room for one more progress record; amortised, like the targets. */
+/*
+ * Room for one more progress record: in the request at first, then
+ * amortised, like the targets.
+ */
 static int shp_reserve_progress(struct shp_request *req)
 {
+	struct shp_request_private *rp = req->p;
 	struct shp_progress *p;
 	unsigned int max;
 
-	if (req->p->nr_progress < req->p->max_progress)
+	if (rp->nr_progress < rp->max_progress)
 		return 0;
-	max = max(16U, req->p->max_progress * 2);
-	p = kvrealloc(req->p->progress, array_size(max, sizeof(*p)), GFP_KERNEL);
+	if (!rp->max_progress) {
+		rp->progress = rp->first_progress;
+		rp->max_progress = ARRAY_SIZE(rp->first_progress);
+		return 0;
+	}
+	max = rp->max_progress * 2;
+	if (rp->progress == rp->first_progress) {
+		p = kvmalloc_array(max, sizeof(*p), GFP_KERNEL);
+		if (p)
+			memcpy(p, rp->first_progress, sizeof(rp->first_progress));
+	} else {
+		p = kvrealloc(rp->progress, array_size(max, sizeof(*p)),
+			      GFP_KERNEL);
+	}
 	if (!p)
 		return -ENOMEM;
 	req->p->progress = p;
@@ -1112,13 +1128,16 @@ static bool shp_cancelled(struct shp_sequencer *seq, struct shp_request *req)
 static void shp_run(struct shp_sequencer *seq, struct shp_request *req,
 		    u64 wait_ns)
 {
+	bool deadline = req->timeout_ms;
+
 	mutex_lock(&seq->handlers_lock);
 	trace_shp_request_start(req, wait_ns);
-	if (req->timeout_ms)
+	if (deadline)
 		schedule_delayed_work(&req->p->deadline,
 				      msecs_to_jiffies(req->timeout_ms));
 	shp_execute_request(seq, req);
-	cancel_delayed_work_sync(&req->p->deadline);
+	if (deadline)
+		cancel_delayed_work_sync(&req->p->deadline);
 	spin_lock(&seq->lock);
 	WRITE_ONCE(seq->runner, NULL);
 	seq->running = NULL;
@@ -1488,7 +1507,8 @@ shp_sequencer_create(const char *name, unsigned int history_len)
 	if (history_len) {
 		seq->history = kcalloc(history_len, sizeof(*seq->history),
 				       GFP_KERNEL);
-		if (!seq->history)
+		seq->record_buf = kmalloc(SHP_RECORD_SIZE, GFP_KERNEL);
+		if (!seq->history || !seq->record_buf)
 			goto fail;
 	}
 	/*
@@ -1513,6 +1533,7 @@ shp_sequencer_create(const char *name, unsigned int history_len)
 	shp_fault_init(seq);
 	return seq;
 fail:
+	kfree(seq->record_buf);
 	kfree(seq->history);
 	kfree(seq);
 	return NULL;
@@ -1555,6 +1576,7 @@ VISIBLE_IF_KUNIT void shp_sequencer_destroy(struct shp_sequencer *seq)
 	for (i = 0; i < seq->history_len; i++)
 		kfree(seq->history[i].text);
 	kfree(seq->history);
+	kfree(seq->record_buf);
 	kfree(seq->run);
 	kfree(seq);
 }

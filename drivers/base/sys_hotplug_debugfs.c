@@ -57,19 +57,18 @@ static int shp_format_targets(const struct shp_request *req, char *buf,
 	return len;
 }
 
-/* One history entry: a summary line, then one line per report. */
-static char *shp_format_record(const struct shp_request *req, u64 wait_ns,
-			       u64 run_ns)
+/*
+ * One history entry, into @buf of SHP_RECORD_SIZE bytes: a summary line,
+ * then one line per report. Return: its length.
+ */
+static size_t shp_format_record(const struct shp_request *req, u64 wait_ns,
+				u64 run_ns, char *buf)
 {
-	const size_t size = 512 + SHP_HISTORY_REPORTS * 160;
+	const size_t size = SHP_RECORD_SIZE;
 	struct shp_report *r;
 	unsigned int n = 0;
-	char *buf;
 	int len;
 
-	buf = kzalloc(size, GFP_KERNEL);
-	if (!buf)
-		return NULL;
 	len = scnprintf(buf, size, "id=%llu op=%s origin=%s flags=0x%x targets=%u [",
 			req->id, shp_op_name(req->op),
 			shp_origin_names[req->origin], req->flags,
@@ -95,11 +94,11 @@ static char *shp_format_record(const struct shp_request *req, u64 wait_ns,
 				 r->target, r->err, r->reason);
 	}
 	if (req->p->nr_reports + req->p->nr_dropped > SHP_HISTORY_REPORTS)
-		scnprintf(buf + len, size - len, "  (+%u more reports)\n",
-			  req->p->nr_reports + req->p->nr_dropped -
-			  SHP_HISTORY_REPORTS);
-	/* Keep only what was written. */
-	return krealloc(buf, strlen(buf) + 1, GFP_KERNEL) ?: buf;
+		len += scnprintf(buf + len, size - len,
+				 "  (+%u more reports)\n",
+				 req->p->nr_reports + req->p->nr_dropped -
+				 SHP_HISTORY_REPORTS);
+	return len;
 }
 
 /* Keep the record of @req, which has ended, in the history of @seq. */
@@ -107,15 +106,24 @@ void shp_history_add(struct shp_sequencer *seq, struct shp_request *req,
 		     u64 wait_ns, u64 run_ns)
 {
 	struct shp_record *rec;
+	size_t len;
 	char *text;
 
 	if (!seq->history_len)
 		return;
-	text = shp_format_record(req, wait_ns, run_ns);
 	mutex_lock(&seq->history_lock);
+	len = shp_format_record(req, wait_ns, run_ns, seq->record_buf);
 	rec = &seq->history[seq->history_next];
 	seq->history_next = (seq->history_next + 1) % seq->history_len;
-	kfree(rec->text);
+	/*
+	 * The record this one replaces lends its buffer, which is most often
+	 * large enough: no allocation per request once the ring is full.
+	 */
+	text = krealloc(rec->text, len + 1, GFP_KERNEL);
+	if (text)
+		memcpy(text, seq->record_buf, len + 1);
+	else
+		kfree(rec->text);
 	rec->id = req->id;
 	rec->text = text;
 	mutex_unlock(&seq->history_lock);

@@ -22,6 +22,8 @@
 #define SHP_MAX_REPORTS		256
 /* The history shows at most this many reports and targets per request. */
 #define SHP_HISTORY_REPORTS	16
+/* The longest history record, with its NUL. */
+#define SHP_RECORD_SIZE		(512 + SHP_HISTORY_REPORTS * 160)
 #define SHP_HISTORY_TARGETS	6
 #define SHP_HISTORY_LEN		64
 /* Fault injection point for rollback steps, beside the phases. */
@@ -81,6 +83,7 @@ struct shp_sequencer {
 
 	struct mutex history_lock;	/* protects the history ring */
 	struct shp_record *history;
+	char *record_buf;		/* SHP_RECORD_SIZE, to format into */
 	unsigned int history_len;
 	unsigned int history_next;
 
@@ -118,6 +121,8 @@ struct shp_request_private {
 	struct shp_progress *progress;	/* the changes, oldest first */
 	unsigned int nr_progress;
 	unsigned int max_progress;
+	/* The first changes: a request for one device allocates none. */
+	struct shp_progress first_progress[4];
 	bool started;
 	bool cancelled;
 	bool aborted;

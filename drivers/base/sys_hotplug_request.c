@@ -68,11 +68,29 @@ const char *shp_op_name(enum shp_operation op)
 }
 EXPORT_SYMBOL_IF_KUNIT(shp_op_name);
 
-/* A request and the sequencer's state of it, in one allocation. */
+/*
+ * A request and the sequencer's state of it, in one allocation, with the
+ * first target and its index slot: a request for one device (a sysfs
+ * write) needs no other allocation.
+ */
 struct shp_request_full {
 	struct shp_request req;
 	struct shp_request_private p;
+	struct shp_target *first_slot;
+	struct shp_target first;
 };
+
+static struct shp_request_full *shp_full(struct shp_request *req)
+{
+	return container_of(req, struct shp_request_full, req);
+}
+
+/* The index of targets, unless it is the one slot of shp_request_full. */
+static void shp_free_index(struct shp_request *req)
+{
+	if (req->targets != &shp_full(req)->first_slot)
+		kvfree(req->targets);
+}
 
 /* Targets added together; a chunk never moves, so neither do they. */
 struct shp_target_chunk {
@@ -81,22 +99,29 @@ struct shp_target_chunk {
 };
 
 /*
- * Append @n targets, in one chunk. The index, an array of pointers, grows
- * by doubling, so that appending one at a time stays amortised O(1).
+ * Room for @n targets after the first @total - @n, in a new chunk. The
+ * index, an array of pointers, grows by doubling, so that appending one
+ * at a time stays amortised O(1).
  */
-static struct shp_target *shp_grow_targets(struct shp_request *req,
-					   unsigned int n, gfp_t gfp)
+static struct shp_target *shp_add_chunk(struct shp_request *req,
+					unsigned int total, unsigned int n,
+					gfp_t gfp)
 {
+	struct shp_request_full *full = shp_full(req);
 	struct shp_target_chunk *chunk;
-	unsigned int i, total, max;
 	struct shp_target **index;
+	unsigned int max;
 
-	if (!n || check_add_overflow(req->nr_targets, n, &total))
-		return NULL;
 	if (total > req->p->max_targets) {
 		max = max(total, 2 * req->p->max_targets);
-		index = kvrealloc(req->targets, array_size(max, sizeof(*index)),
-				  gfp);
+		if (req->targets == &full->first_slot) {
+			index = kvmalloc_array(max, sizeof(*index), gfp);
+			if (index)
+				index[0] = full->first_slot;
+		} else {
+			index = kvrealloc(req->targets,
+					  array_size(max, sizeof(*index)), gfp);
+		}
 		if (!index)
 			return NULL;
 		req->targets = index;
@@ -106,8 +131,33 @@ static struct shp_target *shp_grow_targets(struct shp_request *req,
 	if (!chunk)
 		return NULL;
 	list_add_tail(&chunk->node, &req->p->chunks);
+	return chunk->targets;
+}
+
+/*
+ * Append @n targets, next to each other: in the request itself for the
+ * first of a request for one, else in a chunk of their own.
+ */
+static struct shp_target *shp_grow_targets(struct shp_request *req,
+					   unsigned int n, gfp_t gfp)
+{
+	struct shp_request_full *full = shp_full(req);
+	struct shp_target *added;
+	unsigned int i, total;
+
+	if (!n || check_add_overflow(req->nr_targets, n, &total))
+		return NULL;
+	if (!req->p->max_targets && n == 1) {
+		req->targets = &full->first_slot;
+		req->p->max_targets = 1;
+		added = &full->first;
+	} else {
+		added = shp_add_chunk(req, total, n, gfp);
+		if (!added)
+			return NULL;
+	}
 	for (i = 0; i < n; i++) {
-		struct shp_target *t = &chunk->targets[i];
+		struct shp_target *t = &added[i];
 
 		t->class = SHP_NR_CLASSES;
 		t->index = req->nr_targets + i;
@@ -118,7 +168,7 @@ static struct shp_target *shp_grow_targets(struct shp_request *req,
 		req->targets[t->index] = t;
 	}
 	req->nr_targets = total;
-	return chunk->targets;
+	return added;
 }
 
 /**
@@ -153,7 +203,7 @@ struct shp_request *shp_request_alloc(enum shp_operation op,
 	INIT_LIST_HEAD(&req->p->chunks);
 	if (nr_targets && !shp_grow_targets(req, nr_targets, gfp)) {
 		/* The index may have grown before the chunk failed. */
-		kvfree(req->targets);
+		shp_free_index(req);
 		kfree(full);
 		return NULL;
 	}
@@ -199,9 +249,10 @@ static void shp_request_release(struct kref *kref)
 	shp_request_put_devices(req);
 	list_for_each_entry_safe(chunk, next, &req->p->chunks, node)
 		kvfree(chunk);
-	kvfree(req->p->progress);
-	kvfree(req->targets);
-	kfree(container_of(req, struct shp_request_full, req));
+	if (req->p->progress != req->p->first_progress)
+		kvfree(req->p->progress);
+	shp_free_index(req);
+	kfree(shp_full(req));
 }
 
 /**

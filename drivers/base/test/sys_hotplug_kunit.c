@@ -2849,8 +2849,8 @@ static void shp_test_history(struct kunit *test)
 	struct shp_test *ctx = test->priv;
 	struct shp_request *req;
 	char *text, want[160];
+	int i, lines;
 	u64 first = 0;
-	int i;
 
 	/* 10 requests through a history of 8: the oldest two are gone. */
 	for (i = 0; i < 10; i++) {
@@ -2872,6 +2872,21 @@ static void shp_test_history(struct kunit *test)
 	KUNIT_EXPECT_NOT_NULL(test, strstr(text, "0x10000000+0x8000000] outcome=ok result=0"));
 	/* At most six targets are named; the rest are counted. */
 	KUNIT_EXPECT_NOT_NULL(test, strstr(text, "0x28000000+0x8000000 (+4 more)] outcome=ok"));
+	kfree(text);
+
+	/* Shorter records in the buffers of longer ones: nothing of those. */
+	for (i = 0; i < 8; i++) {
+		req = mem_request(test, SHP_OP_HOT_ADD, 1);
+		KUNIT_EXPECT_EQ(test, run_request(ctx, req), 0);
+		shp_request_put(req);
+	}
+	text = shp_history_text(ctx->seq);
+	KUNIT_ASSERT_NOT_NULL(test, text);
+	KUNIT_EXPECT_NULL(test, strstr(text, "more)"));
+	for (i = 0, lines = 0; text[i]; i++)
+		lines += text[i] == '\n';
+	KUNIT_EXPECT_EQ(test, lines, 8);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(text, "targets=1 [memory:0x0+0x8000000] outcome=ok"));
 	kfree(text);
 }
 
