@@ -54,6 +54,17 @@ ROWS = (
     ('validate offline node2 (request)', None, 'node-validate-offline'),
 )
 
+# Writes that change nothing (bench.sh, "unchanged"): a sample is
+# UNCHANGED_WRITES of them, as bench.sh's UNCHANGED. (row, their operation,
+# the operation whose writes they stand beside, its writes per sample)
+UNCHANGED_WRITES = 10
+UNCHANGED = (
+    ('cpu1 online=1, already online', 'cpu-online-unchanged',
+     'cpu-offline-online', 2),
+    ('memory block online=1, already online', 'block-online-unchanged',
+     'block-online', 1),
+)
+
 
 def event_ns(ev):
     """QEMU's wall-clock time stamp of a QMP event, in ns."""
@@ -325,6 +336,65 @@ def table(boots):
                      spread('base-perf', bop) if bop else '-',
                      spread('patched-perf', pop)))
     print_rows(head, rows)
+    fixed_cost(pooled)
+    scale(pooled)
+
+
+def fixed_cost(pooled):
+    """What a write costs around the device's own work, per write: on the
+    patched kernel, the framework's fixed cost; and what share of a write
+    that does change the device that difference is."""
+    head = ('write that changes nothing', 'base us', 'patched us',
+            'difference us', 'share of a changing write')
+    rows = []
+    for name, op, beside, writes in UNCHANGED:
+        b, p = pooled('base-perf', op), pooled('patched-perf', op)
+        if not b or not p:
+            continue
+        bw = statistics.median(b) / UNCHANGED_WRITES / 1000
+        pw = statistics.median(p) / UNCHANGED_WRITES / 1000
+        full = pooled('patched-perf', beside)
+        per = statistics.median(full) / writes / 1000 if full else None
+        rows.append((name, f'{bw:.1f}', f'{pw:.1f}', f'{pw - bw:.1f}',
+                     f'{(pw - bw) / per:.3f} of {beside}' if per else '-'))
+    if rows:
+        print('Fixed cost per write (medians; a sample is '
+              f'{UNCHANGED_WRITES} writes)')
+        print_rows(head, rows)
+
+
+# The scale DIMM of bench.sh: its first 16 blocks, then all 128.
+SCALE_BLOCKS = (16, 128)
+
+
+def scale(pooled):
+    """Per block, offline and online of 16 and of 128 blocks of one
+    DIMM: per-block writes on each kernel, one request on the patched one;
+    the last row, 128 blocks' cost per block over 16 blocks'."""
+    cols = (('base-perf', 'writes'), ('patched-perf', 'writes'),
+            ('patched-perf', 'request'))
+    head = ('blocks',) + tuple(
+        f'{what} {how}, {k.split("-")[0]} ms/block'
+        for what in ('offline', 'online') for k, how in cols)
+    per = {}
+    for n in SCALE_BLOCKS:
+        for what in ('offline', 'online'):
+            for k, how in cols:
+                got = pooled(k, f'scale-{what}-{how}-{n}')
+                per[n, what, k, how] = (statistics.median(got) / n / 1e6
+                                        if got else None)
+    rows = [(str(n),) + tuple(
+        f'{per[n, what, k, how]:.2f}' if per[n, what, k, how] else '-'
+        for what in ('offline', 'online') for k, how in cols)
+        for n in SCALE_BLOCKS]
+    lo, hi = SCALE_BLOCKS
+    rows.append((f'{hi} / {lo}',) + tuple(
+        f'{per[hi, what, k, how] / per[lo, what, k, how]:.2f}'
+        if per[hi, what, k, how] and per[lo, what, k, how] else '-'
+        for what in ('offline', 'online') for k, how in cols))
+    if any(v for v in per.values()):
+        print('Scale: one 16 GiB DIMM, cost per block (medians)')
+        print_rows(head, rows)
 
 
 def main():

@@ -250,6 +250,8 @@ MACHINES = {
     # reserved top of low RAM (ACPI tables) lies above the range.
     'mem-range': {'append': 'mem=768M', 'ram_mb': (512, 640)},
     'demo': {'append': 'mem=768M', 'ram_mb': (512, 640)},
+    # Room for the bench's 16 GiB DIMM (its memmap, 256 MiB, is in RAM).
+    'bench': {'maxmem': '20G'},
 }
 
 
@@ -275,7 +277,7 @@ def qemu_cmd(kind, scenario, serial, qmp_sock, cpus=2, maxcpus=4):
         'qemu-system-x86_64', '-accel', 'tcg', *cpu,
         '-smp', f'{cpus},maxcpus={maxcpus},sockets=2,cores={maxcpus // 2},'
         'threads=1',
-        '-m', f'{sum(ram)}M,slots=4,maxmem=4G',
+        '-m', f'{sum(ram)}M,slots=4,maxmem={machine.get("maxmem", "4G")}',
         '-object', f'memory-backend-ram,id=m0,size={ram[0]}M',
         '-object', f'memory-backend-ram,id=m1,size={ram[1]}M',
         '-numa', 'node,nodeid=0,memdev=m0',

@@ -18,6 +18,7 @@ CPU=/sys/devices/system/cpu
 REPS=20			# samples per boot of the short operations
 CYCLES=5		# DIMM hot-plug cycles per boot
 DIMM_MB=2048
+SCALE_MB=16384		# the scale DIMM: 128 blocks of 128 MiB
 
 # The profile kernel (patched-trace) has the framework's tracepoints: record
 # them, with a marker before each operation, and print the trace at the end.
@@ -117,6 +118,19 @@ blocks_args() {
 
 state() { cat $MEM/memory$1/state 2>/dev/null || echo absent; }
 
+# unchanged N FILE TEXT: "FILE TEXT" N times, TEXT being what FILE says:
+# writes that change nothing, so that a sample of them times what a write
+# costs around the device's own work (on the patched kernel, the
+# framework's fixed cost)
+UNCHANGED=10
+unchanged() {
+	r=0
+	while [ $r -lt $1 ]; do
+		printf '%s %s ' $2 $3
+		r=$((r + 1))
+	done
+}
+
 # remove_dimm ACTION DIMM: unplug DIMM through the host's ACTION, and wait
 # until its blocks are gone and its eject is over
 remove_dimm() {
@@ -154,6 +168,12 @@ cpu_samples() {
 	done
 }
 profile cpu-offline-online cpu_samples
+i=0
+while [ $i -lt $REPS ]; do
+	# shellcheck disable=SC2046 # one argument per word
+	sample cpu-online-unchanged $(unchanged $UNCHANGED $CPU/cpu1/online 1)
+	i=$((i + 1))
+done
 
 c=0
 while [ $c -lt $CYCLES ]; do
@@ -174,6 +194,13 @@ while [ $c -lt $CYCLES ]; do
 		i=$((i + 1))
 	done
 	expect_range online "after one block went offline and online"
+	i=0
+	while [ $i -lt $((REPS / CYCLES)) ]; do
+		# shellcheck disable=SC2046 # one argument per word
+		sample block-online-unchanged \
+			$(unchanged $UNCHANGED $MEM/memory$first/online 1)
+		i=$((i + 1))
+	done
 
 	# shellcheck disable=SC2046 # one argument per word
 	profile blocks-offline-writes \
@@ -211,6 +238,31 @@ while [ $patched = 1 ] && [ $c -lt $CYCLES ]; do
 	remove_dimm dimm-del dimm$((CYCLES + c))
 	c=$((c + 1))
 done
+
+# Scale: one 16 GiB DIMM (128 blocks). The first 16 blocks and then all
+# 128 go offline and online again, by per-block writes on both kernels
+# and by one request on the patched one: the cost per block should not
+# grow with the number of blocks.
+dimm=$CYCLES
+[ $patched = 1 ] && dimm=$((2 * CYCLES))
+mark dimm-add-scale
+add_dimm $SCALE_MB 2
+last=$(ls -d $MEM/memory* | sed 's/.*memory//' | sort -n | tail -1)
+first=$((last - SCALE_MB * 1024 * 1024 / bs + 1))
+wait_for "range_is online" 120 || fail "$not after the 16 GiB DIMM was added"
+for nb in 16 $((last - first + 1)); do
+	end=$((first + nb - 1))
+	# shellcheck disable=SC2046 # one argument per word
+	sample scale-offline-writes-$nb $(blocks_args $first $end offline)
+	# shellcheck disable=SC2046 # one argument per word
+	sample scale-online-writes-$nb $(blocks_args $first $end online_movable)
+	[ $patched = 1 ] || continue
+	sample scale-offline-request-$nb $REQ "offline memory$first-$end"
+	sample scale-online-request-$nb $REQ "online_movable memory$first-$end"
+done
+range_is online || fail "$not after the scale samples"
+mark dimm-del-scale
+remove_dimm dimm-del dimm$dimm
 
 # QEMU 7.2 crashes on a vCPU device_add after any vCPU unplug: add both CPUs
 # of socket 1 first, then remove them.
