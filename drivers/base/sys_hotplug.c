@@ -684,8 +684,8 @@ static int shp_reserve_progress(struct shp_request *req)
 	}
 	if (!p)
 		return -ENOMEM;
-	req->p->progress = p;
-	req->p->max_progress = max;
+	rp->progress = p;
+	rp->max_progress = max;
 	return 0;
 }
 
@@ -1128,15 +1128,15 @@ static bool shp_cancelled(struct shp_sequencer *seq, struct shp_request *req)
 static void shp_run(struct shp_sequencer *seq, struct shp_request *req,
 		    u64 wait_ns)
 {
-	bool deadline = req->timeout_ms;
+	const bool armed = req->timeout_ms != 0;
 
 	mutex_lock(&seq->handlers_lock);
 	trace_shp_request_start(req, wait_ns);
-	if (deadline)
+	if (armed)
 		schedule_delayed_work(&req->p->deadline,
 				      msecs_to_jiffies(req->timeout_ms));
 	shp_execute_request(seq, req);
-	if (deadline)
+	if (armed)
 		cancel_delayed_work_sync(&req->p->deadline);
 	spin_lock(&seq->lock);
 	WRITE_ONCE(seq->runner, NULL);

@@ -94,6 +94,9 @@ struct shp_sequencer {
 	struct lockdep_map dep_map;
 };
 
+/* Progress records kept in the request itself, before any allocation. */
+#define SHP_INLINE_PROGRESS	4
+
 /* One execute step that changed a target: what rollback undoes. */
 struct shp_progress {
 	struct shp_handler *h;
@@ -112,7 +115,7 @@ struct shp_request_private {
 	struct list_head queued;	/* in &shp_sequencer.queued */
 	struct completion completion;
 	unsigned int max_targets;
-	struct list_head chunks;	/* where the targets are */
+	struct list_head chunks;	/* targets not in the request itself */
 	struct list_head reports;
 	unsigned int nr_reports;
 	unsigned int nr_dropped;
@@ -122,7 +125,7 @@ struct shp_request_private {
 	unsigned int nr_progress;
 	unsigned int max_progress;
 	/* The first changes: a request for one device allocates none. */
-	struct shp_progress first_progress[4];
+	struct shp_progress first_progress[SHP_INLINE_PROGRESS];
 	bool started;
 	bool cancelled;
 	bool aborted;

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The requests of the system device hot-plug sequencer: allocation,
- * targets (in chunks that never move, each holding its device), the
- * reports steps make, and what a request's outcome says. The sequencer,
- * which runs them, is sys_hotplug.c.
+ * targets (a first target added alone in the request itself, the others
+ * in chunks; none ever moves, and each holds its device), the reports
+ * steps make, and what a request's outcome says. The sequencer, which
+ * runs them, is sys_hotplug.c.
  */
 
 #include <linux/cpu.h>

@@ -211,7 +211,8 @@ struct shp_target {
  *	execute, the sequencer stops it as an abort does and rolls it back,
  *	and it ends -ETIMEDOUT; commit, which cannot be undone, runs to its
  *	end. A firmware-originated hot-remove submitted with 0 gets the
- *	default, sys_hotplug.firmware_remove_timeout_ms.
+ *	default, sys_hotplug.firmware_remove_timeout_ms. Fixed once the
+ *	request is submitted.
  * @nr_targets: number of entries in @targets
  * @targets: the targets, by index; a target stays where it is until the
  *	request is freed, however many are added after it

@@ -2840,6 +2840,21 @@ static void shp_test_targets_stay(struct kunit *test)
 	KUNIT_EXPECT_PTR_EQ(test, &t[2], req->targets[1002]);
 	KUNIT_EXPECT_EQ(test, t[2].index, 1002U);
 	shp_request_put(req);
+
+	/* None, then one (kept in the request), then more: it stays. */
+	req = shp_request_alloc(SHP_OP_ONLINE, SHP_ORIGIN_KERNEL, 0, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, req);
+	first = shp_request_add_targets(req, 1);
+	KUNIT_ASSERT_NOT_NULL(test, first);
+	first->nid = 7;
+	t = shp_request_add_targets(req, 2);
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	KUNIT_EXPECT_EQ(test, req->nr_targets, 3U);
+	KUNIT_EXPECT_PTR_EQ(test, req->targets[0], first);
+	KUNIT_EXPECT_EQ(test, req->targets[0]->nid, 7);
+	KUNIT_EXPECT_PTR_EQ(test, req->targets[2], &t[1]);
+	KUNIT_EXPECT_EQ(test, t[1].index, 2U);
+	shp_request_put(req);
 }
 
 /* ------------------------------------------------------------ history, scale */
