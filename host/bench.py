@@ -345,7 +345,7 @@ def fixed_cost(pooled):
     patched kernel, the framework's fixed cost; and what share of a write
     that does change the device that difference is."""
     head = ('write that changes nothing', 'base us', 'patched us',
-            'difference us', 'share of a changing write')
+            'difference us', 'difference per write that changes it')
     rows = []
     for name, op, beside, writes in UNCHANGED:
         b, p = pooled('base-perf', op), pooled('patched-perf', op)
@@ -356,44 +356,47 @@ def fixed_cost(pooled):
         full = pooled('patched-perf', beside)
         per = statistics.median(full) / writes / 1000 if full else None
         rows.append((name, f'{bw:.1f}', f'{pw:.1f}', f'{pw - bw:.1f}',
-                     f'{(pw - bw) / per:.3f} of {beside}' if per else '-'))
+                     f'{100 * (pw - bw) / per:.2g} % of a {beside} write'
+                     if per else '-'))
     if rows:
         print('Fixed cost per write (medians; a sample is '
               f'{UNCHANGED_WRITES} writes)')
         print_rows(head, rows)
 
 
-# The scale DIMM of bench.sh: its first 16 blocks, then all 128.
-SCALE_BLOCKS = (16, 128)
+# Per-block cost against the size of the zone: the 2 GiB DIMMs' 16 blocks
+# (blocks-*) and the 16 GiB DIMM's 128 (scale-*-128), each the whole of
+# node 2's ZONE_MOVABLE when it runs.
+SCALE_OPS = ((16, 'blocks-{what}-{how}'), (128, 'scale-{what}-{how}-128'))
 
 
 def scale(pooled):
-    """Per block, offline and online of 16 and of 128 blocks of one
+    """Per block, offline and online of a whole 2 GiB and a whole 16 GiB
     DIMM: per-block writes on each kernel, one request on the patched one;
     the last row, 128 blocks' cost per block over 16 blocks'."""
     cols = (('base-perf', 'writes'), ('patched-perf', 'writes'),
             ('patched-perf', 'request'))
+    what_how = [(what, k, how) for what in ('offline', 'online')
+                for k, how in cols]
     head = ('blocks',) + tuple(
-        f'{what} {how}, {k.split("-")[0]} ms/block'
-        for what in ('offline', 'online') for k, how in cols)
+        f'{what} {how}, {k.split("-")[0]} ms/block' for what, k, how in what_how)
     per = {}
-    for n in SCALE_BLOCKS:
-        for what in ('offline', 'online'):
-            for k, how in cols:
-                got = pooled(k, f'scale-{what}-{how}-{n}')
-                per[n, what, k, how] = (statistics.median(got) / n / 1e6
-                                        if got else None)
+    for n, name in SCALE_OPS:
+        for what, k, how in what_how:
+            got = pooled(k, name.format(what=what, how=how))
+            per[n, what, k, how] = (statistics.median(got) / n / 1e6
+                                    if got else None)
     rows = [(str(n),) + tuple(
-        f'{per[n, what, k, how]:.2f}' if per[n, what, k, how] else '-'
-        for what in ('offline', 'online') for k, how in cols)
-        for n in SCALE_BLOCKS]
-    lo, hi = SCALE_BLOCKS
+        f'{per[n, w, k, h]:.2f}' if per[n, w, k, h] else '-'
+        for w, k, h in what_how) for n, _ in SCALE_OPS]
+    (lo, _), (hi, _) = SCALE_OPS
     rows.append((f'{hi} / {lo}',) + tuple(
-        f'{per[hi, what, k, how] / per[lo, what, k, how]:.2f}'
-        if per[hi, what, k, how] and per[lo, what, k, how] else '-'
-        for what in ('offline', 'online') for k, how in cols))
-    if any(v for v in per.values()):
-        print('Scale: one 16 GiB DIMM, cost per block (medians)')
+        f'{per[hi, w, k, h] / per[lo, w, k, h]:.2f}'
+        if per[hi, w, k, h] and per[lo, w, k, h] else '-'
+        for w, k, h in what_how))
+    if any(per[hi, w, k, h] for w, k, h in what_how):
+        print('Scale: cost per block of a whole 2 GiB and a whole 16 GiB '
+              'DIMM (medians)')
         print_rows(head, rows)
 
 
