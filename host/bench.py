@@ -26,7 +26,13 @@ import time
 import guest
 import shp
 
-KINDS = ('base-perf', 'patched-perf')
+# BENCH_PATCHED=patched-off-perf puts the patched tree built with the
+# framework off (CONFIG_SYS_HOTPLUG=n: the series' mm patch alone) in the
+# patched column, to tell the mm patch's effect from the framework's.
+PATCHED = os.environ.get('BENCH_PATCHED', 'patched-perf')
+if PATCHED not in ('patched-perf', 'patched-off-perf'):
+    sys.exit(f'BENCH_PATCHED={PATCHED}: patched-perf or patched-off-perf')
+KINDS = ('base-perf', PATCHED)
 # Profile kernels: ftrace and its function profiler; the patched one
 # records the framework's tracepoints too.
 PROFILES = ('base-trace', 'patched-trace')
@@ -327,14 +333,14 @@ def table(boots):
     rows = []
     for name, bop, pop in ROWS:
         b = pooled('base-perf', bop) if bop else []
-        p = pooled('patched-perf', pop)
+        p = pooled(PATCHED, pop)
         bm = statistics.median(b) if b else None
         pm = statistics.median(p) if p else None
         rows.append((name, ms(bm) if bm else '-', ms(pm) if pm else '-',
                      f'{pm / bm:.2f}' if bm and pm else '-',
                      f'{len(b)} / {len(p)}',
                      spread('base-perf', bop) if bop else '-',
-                     spread('patched-perf', pop)))
+                     spread(PATCHED, pop)))
     print_rows(head, rows)
     fixed_cost(pooled)
     scale(pooled)
@@ -348,12 +354,12 @@ def fixed_cost(pooled):
             'difference us', 'difference per write that changes it')
     rows = []
     for name, op, beside, writes in UNCHANGED:
-        b, p = pooled('base-perf', op), pooled('patched-perf', op)
+        b, p = pooled('base-perf', op), pooled(PATCHED, op)
         if not b or not p:
             continue
         bw = statistics.median(b) / UNCHANGED_WRITES / 1000
         pw = statistics.median(p) / UNCHANGED_WRITES / 1000
-        full = pooled('patched-perf', beside)
+        full = pooled(PATCHED, beside)
         per = statistics.median(full) / writes / 1000 if full else None
         rows.append((name, f'{bw:.1f}', f'{pw:.1f}', f'{pw - bw:.1f}',
                      f'{100 * (pw - bw) / per:.2g} % of a {beside} write'
@@ -374,8 +380,8 @@ def scale(pooled):
     """Per block, offline and online of a whole 2 GiB and a whole 16 GiB
     DIMM: per-block writes on each kernel, one request on the patched one;
     the last row, 128 blocks' cost per block over 16 blocks'."""
-    cols = (('base-perf', 'writes'), ('patched-perf', 'writes'),
-            ('patched-perf', 'request'))
+    cols = (('base-perf', 'writes'), (PATCHED, 'writes'),
+            (PATCHED, 'request'))
     what_how = [(what, k, how) for what in ('offline', 'online')
                 for k, how in cols]
     head = ('blocks',) + tuple(

@@ -69,7 +69,9 @@ def wanted_options(kind):
             line = line.strip()
             if line.startswith('CONFIG_'):
                 name = line.split('=')[0]
-                if kind.startswith('base') and name in PATCHED_ONLY:
+                # patched-off-*: the patched tree, the framework off
+                if (kind.startswith('base') or kind.startswith('patched-off')) \
+                        and name in PATCHED_ONLY:
                     continue
                 if kind.endswith('-perf') and name in PERF_OFF:
                     continue
