@@ -674,14 +674,9 @@ static int shp_reserve_progress(struct shp_request *req)
 		return 0;
 	}
 	max = rp->max_progress * 2;
-	if (rp->progress == rp->first_progress) {
-		p = kvmalloc_array(max, sizeof(*p), GFP_KERNEL);
-		if (p)
-			memcpy(p, rp->first_progress, sizeof(rp->first_progress));
-	} else {
-		p = kvrealloc(rp->progress, array_size(max, sizeof(*p)),
-			      GFP_KERNEL);
-	}
+	p = shp_kvgrow(rp->progress, rp->first_progress,
+		       sizeof(rp->first_progress), array_size(max, sizeof(*p)),
+		       GFP_KERNEL);
 	if (!p)
 		return -ENOMEM;
 	rp->progress = p;

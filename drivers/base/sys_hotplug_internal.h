@@ -142,6 +142,8 @@ struct shp_request_private {
 };
 
 /* sys_hotplug_request.c */
+void *shp_kvgrow(void *arr, const void *first, size_t first_size,
+		 size_t size, gfp_t gfp);
 extern const char * const shp_class_names[SHP_NR_CLASSES];
 extern const char * const shp_origin_names[SHP_NR_ORIGINS];
 extern const char * const shp_phase_names[SHP_NR_PHASES + 1];

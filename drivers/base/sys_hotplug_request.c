@@ -93,6 +93,30 @@ static void shp_free_index(struct shp_request *req)
 		kvfree(req->targets);
 }
 
+/**
+ * shp_kvgrow - grow an array that starts in the request itself
+ * @arr: the array, or @first
+ * @first: the storage in the request that the array starts in
+ * @first_size: the size of @first, in bytes
+ * @size: the new size, in bytes
+ * @gfp: allocation flags
+ *
+ * Return: the grown array (@arr's contents first), or NULL with @arr
+ * unchanged.
+ */
+void *shp_kvgrow(void *arr, const void *first, size_t first_size,
+		 size_t size, gfp_t gfp)
+{
+	void *p;
+
+	if (arr != first)
+		return kvrealloc(arr, size, gfp);
+	p = kvmalloc(size, gfp);
+	if (p)
+		memcpy(p, first, first_size);
+	return p;
+}
+
 /* Targets added together; a chunk never moves, so neither do they. */
 struct shp_target_chunk {
 	struct list_head node;
@@ -115,14 +139,9 @@ static struct shp_target *shp_add_chunk(struct shp_request *req,
 
 	if (total > req->p->max_targets) {
 		max = max(total, 2 * req->p->max_targets);
-		if (req->targets == &full->first_slot) {
-			index = kvmalloc_array(max, sizeof(*index), gfp);
-			if (index)
-				index[0] = full->first_slot;
-		} else {
-			index = kvrealloc(req->targets,
-					  array_size(max, sizeof(*index)), gfp);
-		}
+		index = shp_kvgrow(req->targets, &full->first_slot,
+				   sizeof(full->first_slot),
+				   array_size(max, sizeof(*index)), gfp);
 		if (!index)
 			return NULL;
 		req->targets = index;
