@@ -1,20 +1,23 @@
 # SPDX-License-Identifier: GPL-2.0
 """make bench: the patched kernel against the base it patches, side by side.
 
-Builds both guest kernels from the bench's configuration (the guest config
+Builds three guest kernels from the bench's configuration (the guest config
 without lockdep, DEBUG_ATOMIC_SLEEP, kmemleak, ftrace and the framework's
-fault injection), boots them alternately (BENCH_BOOTS each, 5 by default)
-with the bench scenario (host/guest/scenarios/bench.sh), and prints per
-operation the median of each kernel, their ratio, the samples, and the
-spread of the per-boot medians. It fails only if a boot fails; a slow
-machine gives slower figures, not a failure. The README explains how to
-read the table. Then one boot of the patched kernel with ftrace
-("patched-trace") records the framework's tracepoints, and a second table
-shows where each operation's time goes: the queue, each phase, the
-handlers' steps, and what lies outside the request. Last, per operation,
-what the functions under a CPU's and a memory block's offline and online
-cost on each kernel, from ftrace's function profiler in that boot and in
-one of the base kernel built the same way ("base-trace").
+fault injection): the base, the patched tree with the framework off (the
+series' mm patch alone) and the patched one. Boots them in turn (BENCH_BOOTS
+each, 5 by default) with the bench scenario (host/guest/scenarios/bench.sh),
+and prints per operation the median of each kernel, the patched one's ratio
+to the base (what the series changes) and to the mm patch kernel (what the
+framework costs), the samples, and the spread of the per-boot medians. It
+fails only if a boot fails; a slow machine gives slower figures, not a
+failure. The README explains how to read the table. Then one boot of the
+patched kernel with ftrace ("patched-trace") records the framework's
+tracepoints, and a second table shows where each operation's time goes:
+the queue, each phase, the handlers' steps, and what lies outside the
+request. Last, per operation, what the functions under a CPU's and a memory
+block's offline and online cost on each kernel, from ftrace's function
+profiler in that boot and in one of the base kernel built the same way
+("base-trace").
 """
 
 import os
@@ -26,20 +29,22 @@ import time
 import guest
 import shp
 
-# BENCH_PATCHED=patched-off-perf puts the patched tree built with the
-# framework off (CONFIG_SYS_HOTPLUG=n: the series' mm patch alone) in the
-# patched column, to tell the mm patch's effect from the framework's.
-PATCHED = os.environ.get('BENCH_PATCHED', 'patched-perf')
-if PATCHED not in ('patched-perf', 'patched-off-perf'):
-    sys.exit(f'BENCH_PATCHED={PATCHED}: patched-perf or patched-off-perf')
-KINDS = ('base-perf', PATCHED)
+# The kernels, booted in turn: the base; the patched tree with the
+# framework off (CONFIG_SYS_HOTPLUG=n: the series' mm patch alone); the
+# patched one. patched / base is what the series changes; patched / mm
+# patch is what the framework itself costs, the mm patch being in both.
+KINDS = ('base-perf', 'patched-off-perf', 'patched-perf')
+NAMES = {'base-perf': 'base', 'patched-off-perf': 'mm patch',
+         'patched-perf': 'patched'}
+BASE, MM, PATCHED = KINDS
 # Profile kernels: ftrace and its function profiler; the patched one
 # records the framework's tracepoints too.
 PROFILES = ('base-trace', 'patched-trace')
 
 # (row, base operation, patched operation): most rows compare an operation
 # with itself; the range rows compare one request on the patched kernel
-# with the base's per-block writes of the same blocks.
+# with the base's per-block writes of the same blocks. The mm patch kernel,
+# which has no request file, runs what the base runs.
 ROWS = (
     ('cpu1 offline + online (sysfs)', 'cpu-offline-online',
      'cpu-offline-online'),
@@ -328,41 +333,53 @@ def table(boots):
         meds = [statistics.median(b[op]) for b in boots[kind] if b.get(op)]
         return f'{ms(min(meds))}-{ms(max(meds))}' if meds else '-'
 
-    head = ('operation', 'base ms', 'patched ms', 'ratio', 'samples',
-            'base per boot', 'patched per boot')
+    def ratio(a, b):
+        return f'{a / b:.2f}' if a and b else '-'
+
+    head = ('operation',) + tuple(f'{NAMES[k]} ms' for k in KINDS) + \
+        ('patched / base', 'patched / mm patch', 'samples') + \
+        tuple(f'{NAMES[k]} per boot' for k in KINDS)
     rows = []
     for name, bop, pop in ROWS:
-        b = pooled('base-perf', bop) if bop else []
-        p = pooled(PATCHED, pop)
-        bm = statistics.median(b) if b else None
-        pm = statistics.median(p) if p else None
-        rows.append((name, ms(bm) if bm else '-', ms(pm) if pm else '-',
-                     f'{pm / bm:.2f}' if bm and pm else '-',
-                     f'{len(b)} / {len(p)}',
-                     spread('base-perf', bop) if bop else '-',
-                     spread(PATCHED, pop)))
+        ops = dict(zip(KINDS, (bop, bop, pop)))
+        got = {k: pooled(k, op) if op else [] for k, op in ops.items()}
+        med = {k: statistics.median(v) if v else None for k, v in got.items()}
+        rows.append((name,) + tuple(ms(med[k]) if med[k] else '-'
+                                    for k in KINDS) +
+                    (ratio(med[PATCHED], med[BASE]),
+                     ratio(med[PATCHED], med[MM]),
+                     ' / '.join(str(len(got[k])) for k in KINDS)) +
+                    tuple(spread(k, ops[k]) if ops[k] else '-'
+                          for k in KINDS))
     print_rows(head, rows)
     fixed_cost(pooled)
     scale(pooled)
 
 
 def fixed_cost(pooled):
-    """What a write costs around the device's own work, per write: on the
-    patched kernel, the framework's fixed cost; and what share of a write
-    that does change the device that difference is."""
-    head = ('write that changes nothing', 'base us', 'patched us',
-            'difference us', 'difference per write that changes it')
+    """What a write costs around the device's own work, per write: the
+    patched kernel's less the mm patch kernel's is the framework's fixed
+    cost; and what share of a write that does change the device that
+    difference is."""
+    head = ('write that changes nothing',) + \
+        tuple(f'{NAMES[k]} us' for k in KINDS) + \
+        ('framework us', 'framework per write that changes it')
     rows = []
     for name, op, beside, writes in UNCHANGED:
-        b, p = pooled('base-perf', op), pooled(PATCHED, op)
-        if not b or not p:
+        per_write = {}
+        for k in KINDS:
+            got = pooled(k, op)
+            per_write[k] = (statistics.median(got) / UNCHANGED_WRITES / 1000
+                            if got else None)
+        if not per_write[MM] or not per_write[PATCHED]:
             continue
-        bw = statistics.median(b) / UNCHANGED_WRITES / 1000
-        pw = statistics.median(p) / UNCHANGED_WRITES / 1000
+        cost = per_write[PATCHED] - per_write[MM]
         full = pooled(PATCHED, beside)
         per = statistics.median(full) / writes / 1000 if full else None
-        rows.append((name, f'{bw:.1f}', f'{pw:.1f}', f'{pw - bw:.1f}',
-                     f'{100 * (pw - bw) / per:.2g} % of a {beside} write'
+        rows.append((name,) + tuple(f'{per_write[k]:.1f}' if per_write[k]
+                                    else '-' for k in KINDS) +
+                    (f'{cost:.1f}',
+                     f'{100 * cost / per:.2g} % of a {beside} write'
                      if per else '-'))
     if rows:
         print('Fixed cost per write (medians; a sample is '
@@ -380,12 +397,12 @@ def scale(pooled):
     """Per block, offline and online of a whole 2 GiB and a whole 16 GiB
     DIMM: per-block writes on each kernel, one request on the patched one;
     the last row, 128 blocks' cost per block over 16 blocks'."""
-    cols = (('base-perf', 'writes'), (PATCHED, 'writes'),
+    cols = ((BASE, 'writes'), (MM, 'writes'), (PATCHED, 'writes'),
             (PATCHED, 'request'))
     what_how = [(what, k, how) for what in ('offline', 'online')
                 for k, how in cols]
     head = ('blocks',) + tuple(
-        f'{what} {how}, {k.split("-")[0]} ms/block' for what, k, how in what_how)
+        f'{what} {how}, {NAMES[k]} ms/block' for what, k, how in what_how)
     per = {}
     for n, name in SCALE_OPS:
         for what, k, how in what_how:
@@ -414,8 +431,9 @@ def main():
         guest.build_initramfs(kind)
     boots = {k: [] for k in KINDS}
     for i in range(nboots):
-        # Each kernel goes first in every other round.
-        for kind in KINDS if i % 2 == 0 else reversed(KINDS):
+        # The order turns by one kernel each round, so that each boots
+        # first, second and last equally often.
+        for kind in KINDS[i % len(KINDS):] + KINDS[:i % len(KINDS)]:
             shp.log(f'bench boot {i + 1} of {nboots}: {kind}')
             got = run_boot(kind, results)
             if got:

@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 """Self-tests of make bench's reading of a guest's serial log."""
 
+import contextlib
+import io
 import os
 import sys
 import unittest
@@ -55,6 +57,44 @@ class BenchLog(unittest.TestCase):
         self.assertEqual(reqs['8']['op'], 'cpu-add')
         self.assertIsNone(reqs['8']['mark'])
         self.assertNotIn('run', reqs['8'])
+
+
+def one_boot(ns):
+    """A boot whose every sample of each operation took @ns[op]."""
+    return {op: [v] * 3 for op, v in ns.items()}
+
+
+class BenchTable(unittest.TestCase):
+    def setUp(self):
+        writes = 'blocks-offline-writes'
+        self.boots = {
+            'base-perf': [one_boot({writes: 100e6, 'block-offline': 4e6})],
+            'patched-off-perf': [one_boot({writes: 80e6,
+                                           'block-offline': 3e6})],
+            'patched-perf': [one_boot({writes: 84e6, 'block-offline': 3.3e6,
+                                       'blocks-offline-request': 60e6})],
+        }
+
+    def row(self, name):
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            bench.table(self.boots)
+        rows = [line for line in out.getvalue().splitlines()
+                if line.startswith(name)]
+        self.assertEqual(len(rows), 1, out.getvalue())
+        return rows[0][len(name):].split()
+
+    def test_same_operation_on_three_kernels(self):
+        cells = self.row('one block offline (online file)')
+        # base, mm patch, patched ms; patched / base; patched / mm patch
+        self.assertEqual(cells[:5], ['4.00', '3.00', '3.30', '0.82', '1.10'])
+        self.assertEqual(cells[5:8], ['3', '/', '3'])
+
+    def test_request_against_each_kernels_writes(self):
+        # The mm patch kernel has no request file: its writes stand in.
+        cells = self.row('16 blocks offline: one request vs writes')
+        self.assertEqual(cells[:5], ['100.00', '80.00', '60.00', '0.60',
+                                     '0.75'])
 
 
 if __name__ == '__main__':
