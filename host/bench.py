@@ -37,9 +37,10 @@ KINDS = ('base-perf', 'patched-off-perf', 'patched-perf')
 NAMES = {'base-perf': 'base', 'patched-off-perf': 'mm patch',
          'patched-perf': 'patched'}
 BASE, MM, PATCHED = KINDS
-# Profile kernels: ftrace and its function profiler; the patched one
-# records the framework's tracepoints too.
-PROFILES = ('base-trace', 'patched-trace')
+# Profile kernels, the same three built with ftrace and its function
+# profiler; the patched one records the framework's tracepoints too.
+PROFILES = ('base-trace', 'patched-off-trace', 'patched-trace')
+PROFILE_NAMES = dict(zip(PROFILES, (NAMES[k] for k in KINDS)))
 
 # (row, base operation, patched operation): most rows compare an operation
 # with itself; the range rows compare one request on the patched kernel
@@ -286,27 +287,66 @@ def fprof_lines(text):
 def function_profile(texts):
     """Per operation, the profiled functions on each profile kernel (@texts:
     {kind: serial log}): calls and total milliseconds, with callees and
-    sleeps; for an operation both kernels ran, their ratio."""
+    sleeps; the patched kernel's over the base's and over the mm patch
+    kernel's."""
     got = {kind: fprof_lines(text) for kind, text in texts.items()}
     kinds = [k for k in PROFILES if got.get(k)]
+    pairs = [(a, b) for a, b in (('patched-trace', 'base-trace'),
+                                 ('patched-trace', 'patched-off-trace'))
+             if a in kinds and b in kinds]
     for op in FPROF_OPS:
         funcs = {f for k in kinds for f in got[k].get(op, {})}
         if not funcs:
             continue
-        head = ('function',) + tuple(f'{k} calls / ms' for k in kinds) + \
-            (('ratio',) if len(kinds) == 2 else ())
+        head = ('function',) + \
+            tuple(f'{PROFILE_NAMES[k]} calls / ms' for k in kinds) + \
+            tuple(f'{PROFILE_NAMES[a]} / {PROFILE_NAMES[b]}'
+                  for a, b in pairs)
         rows = []
         for f in funcs:
-            cells = [got[k].get(op, {}).get(f) for k in kinds]
-            row = (f,) + tuple(f'{c[0]} / {c[1]:.2f}' if c else '-'
-                               for c in cells)
-            if len(kinds) == 2:
-                row += (f'{cells[1][1] / cells[0][1]:.2f}'
-                        if all(cells) and cells[0][1] else '-',)
-            rows.append((max(c[1] for c in cells if c), row))
+            cell = {k: got[k].get(op, {}).get(f) for k in kinds}
+            row = (f,) + tuple(f'{cell[k][0]} / {cell[k][1]:.2f}'
+                               if cell[k] else '-' for k in kinds)
+            row += tuple(f'{cell[a][1] / cell[b][1]:.2f}'
+                         if cell[a] and cell[b] and cell[b][1] else '-'
+                         for a, b in pairs)
+            rows.append((max(c[1] for c in cell.values() if c), row))
         print(f'Function profile: {op} (one boot each; calls / total ms, '
               'with callees and sleeps)')
         print_rows(head, [r for _, r in sorted(rows, key=lambda r: -r[0])])
+    around_device(got, kinds)
+
+
+# Per-write operations whose writes the function profiler times whole
+# (kernfs_fop_write_iter()) and in the device's own offline or online.
+AROUND_OPS = ('cpu-offline-online', 'blocks-offline-writes',
+              'blocks-online-writes')
+
+
+def around_device(got, kinds):
+    """Per write that changes a device, the time the write takes around
+    device_offline() or device_online(), on each profile kernel: the sysfs
+    path and, on the patched kernel, the framework's request, validate and
+    history (its tracepoints off)."""
+    rows = []
+    for op in AROUND_OPS:
+        cells = []
+        for k in kinds:
+            prof = got[k].get(op, {})
+            write = prof.get('kernfs_fop_write_iter')
+            if not write or not write[0]:
+                cells.append('-')
+                continue
+            device = sum(prof.get(f, (0, 0))[1]
+                         for f in ('device_offline', 'device_online'))
+            cells.append(f'{1000 * (write[1] - device) / write[0]:.0f}')
+        rows.append((op,) + tuple(cells))
+    if any(c != '-' for r in rows for c in r[1:]):
+        print('Around the device, per write (function profiler, one boot '
+              'each; us of kernfs_fop_write_iter() outside device_offline() '
+              'and device_online())')
+        print_rows(('operation',) + tuple(PROFILE_NAMES[k] for k in kinds),
+                   rows)
 
 
 def print_rows(head, rows):

@@ -97,5 +97,24 @@ class BenchTable(unittest.TestCase):
                                      '0.75'])
 
 
+class AroundDevice(unittest.TestCase):
+    def test_write_less_device_per_write(self):
+        def log(write_us, offline_us, online_us):
+            return '\n'.join(
+                f'SHP-FPROF cpu-offline-online {f} {n} {us}' for f, n, us in
+                (('kernfs_fop_write_iter', 40, write_us),
+                 ('device_offline', 20, offline_us),
+                 ('device_online', 20, online_us)))
+        got = {'base-trace': bench.fprof_lines(log(1100, 500, 480)),
+               'patched-trace': bench.fprof_lines(log(1380, 500, 480))}
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            bench.around_device(got, ['base-trace', 'patched-trace'])
+        row = [line.split() for line in out.getvalue().splitlines()
+               if line.startswith('cpu-offline-online')]
+        # (1100 - 980) / 40 writes = 3 us; (1380 - 980) / 40 = 10 us
+        self.assertEqual(row, [['cpu-offline-online', '3', '10']])
+
+
 if __name__ == '__main__':
     unittest.main()

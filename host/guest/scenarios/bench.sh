@@ -67,10 +67,22 @@ if [ -e $TRACE/function_profile_enabled ]; then
 	profiled=1
 fi
 
+# events ON: record the framework's tracepoints and write(2) calls, or not
+events() {
+	[ $traced = 1 ] || return 0
+	for e in sys_hotplug raw_syscalls/sys_enter raw_syscalls/sys_exit; do
+		[ -e $TRACE/events/$e/enable ] && echo $1 > $TRACE/events/$e/enable
+	done
+	return 0
+}
+
 # profile OP CMD...: run CMD; on a profile kernel, the first time OP runs,
 # with the function profiler on (enabling it clears its counts), then print
 # one "SHP-FPROF OP FUNCTION CALLS US" line per function it saw, summed over
-# the CPUs (time with callees and sleeps, the profiler's defaults)
+# the CPUs (time with callees and sleeps, the profiler's defaults). The
+# events are off meanwhile, so that the framework's functions are timed
+# without its tracepoints: the profile kernels without the framework have
+# none to pay for.
 done_ops=" "
 profile() {
 	pop=$1
@@ -82,9 +94,11 @@ profile() {
 		;;
 	esac
 	done_ops="$done_ops$pop "
+	events 0
 	echo 1 > $TRACE/function_profile_enabled
 	"$@"
 	echo 0 > $TRACE/function_profile_enabled
+	events 1
 	cat $TRACE/trace_stat/function* | awk -v op="$pop" '
 		$2 ~ /^[0-9]+$/ && $4 == "us" { n[$1] += $2; t[$1] += $3 }
 		END { for (f in n) printf "SHP-FPROF %s %s %d %.1f\n", op, f, n[f], t[f] }'
@@ -275,17 +289,18 @@ for core in 0 1; do
 	mark cpu-online
 	echo 1 > $CPU/cpu$cpu/online || fail "cpu$cpu did not come online"
 done
-remove_cpus() {
-	for core in 0 1; do
-		mark cpu-del
-		echo "SHP-QMP bench-cpu-del 1 $core"
-		wait_for "[ ! -e $CPU/cpu$((core + 2)) ]" 60 ||
-			fail "cpu$((core + 2)) did not go"
-		# the eject's _EJ0 follows
-		sleep 1
-	done
+# remove_cpu CORE: unplug socket 1's CORE and wait until its eject is over
+remove_cpu() {
+	mark cpu-del
+	echo "SHP-QMP bench-cpu-del 1 $1"
+	wait_for "[ ! -e $CPU/cpu$(($1 + 2)) ]" 60 ||
+		fail "cpu$(($1 + 2)) did not go"
+	# the eject's _EJ0 follows
+	sleep 1
 }
-profile cpu-del remove_cpus
+# The first removal profiled, the second traced.
+profile cpu-del remove_cpu 0
+remove_cpu 1
 
 if [ $traced = 1 ]; then
 	echo 0 > $TRACE/tracing_on
