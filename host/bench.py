@@ -5,19 +5,20 @@ Builds three guest kernels from the bench's configuration (the guest config
 without lockdep, DEBUG_ATOMIC_SLEEP, kmemleak, ftrace and the framework's
 fault injection): the base, the patched tree with the framework off (the
 series' mm patch alone) and the patched one. Boots them in turn (BENCH_BOOTS
-each, 5 by default) with the bench scenario (host/guest/scenarios/bench.sh),
+each, 6 by default) with the bench scenario (host/guest/scenarios/bench.sh),
 and prints per operation the median of each kernel, the patched one's ratio
 to the base (what the series changes) and to the mm patch kernel (what the
 framework costs), the samples, and the spread of the per-boot medians. It
 fails only if a boot fails; a slow machine gives slower figures, not a
-failure. The README explains how to read the table. Then one boot of the
-patched kernel with ftrace ("patched-trace") records the framework's
-tracepoints, and a second table shows where each operation's time goes:
-the queue, each phase, the handlers' steps, and what lies outside the
-request. Last, per operation, what the functions under a CPU's and a memory
-block's offline and online cost on each kernel, from ftrace's function
-profiler in that boot and in one of the base kernel built the same way
-("base-trace").
+failure. The README explains how to read the table. Then one boot of each
+kernel built with ftrace (base-trace, patched-off-trace, patched-trace):
+the patched one records the framework's tracepoints, and a second table
+shows where each operation's time goes (the queue, each phase, the
+handlers' steps, and what lies outside the request); all three run ftrace's
+function profiler over some operations, and the last tables give, per
+operation, what the functions under a CPU's and a memory block's offline and
+online cost on each kernel, and per write what lies around the device's own
+offline or online.
 """
 
 import os
@@ -284,6 +285,19 @@ def fprof_lines(text):
     return got
 
 
+def timed(cell):
+    """Whether a profiler's (calls, ms) has a time: a function whose calls
+    the profiler counted on a CPU that then went offline (a CPU removal)
+    keeps its count and loses its time."""
+    return bool(cell and cell[1])
+
+
+def shown(cell):
+    if not cell:
+        return '-'
+    return f'{cell[0]} / ' + (f'{cell[1]:.2f}' if timed(cell) else '?')
+
+
 def function_profile(texts):
     """Per operation, the profiled functions on each profile kernel (@texts:
     {kind: serial log}): calls and total milliseconds, with callees and
@@ -305,10 +319,9 @@ def function_profile(texts):
         rows = []
         for f in funcs:
             cell = {k: got[k].get(op, {}).get(f) for k in kinds}
-            row = (f,) + tuple(f'{cell[k][0]} / {cell[k][1]:.2f}'
-                               if cell[k] else '-' for k in kinds)
+            row = (f,) + tuple(shown(cell[k]) for k in kinds)
             row += tuple(f'{cell[a][1] / cell[b][1]:.2f}'
-                         if cell[a] and cell[b] and cell[b][1] else '-'
+                         if timed(cell[a]) and timed(cell[b]) else '-'
                          for a, b in pairs)
             rows.append((max(c[1] for c in cell.values() if c), row))
         print(f'Function profile: {op} (one boot each; calls / total ms, '
@@ -334,12 +347,15 @@ def around_device(got, kinds):
         for k in kinds:
             prof = got[k].get(op, {})
             write = prof.get('kernfs_fop_write_iter')
-            if not write or not write[0]:
+            device = [prof[f] for f in ('device_offline', 'device_online')
+                      if f in prof]
+            if not timed(write) or not device or \
+                    not all(timed(d) for d in device):
                 cells.append('-')
                 continue
-            device = sum(prof.get(f, (0, 0))[1]
-                         for f in ('device_offline', 'device_online'))
-            cells.append(f'{1000 * (write[1] - device) / write[0]:.0f}')
+            around = write[1] - sum(d[1] for d in device)
+            cells.append(f'{1000 * around / write[0]:.0f}'
+                         if around >= 0 else '-')
         rows.append((op,) + tuple(cells))
     if any(c != '-' for r in rows for c in r[1:]):
         print('Around the device, per write (function profiler, one boot '
@@ -464,15 +480,16 @@ def scale(pooled):
 
 
 def main():
-    nboots = int(os.environ.get('BENCH_BOOTS', '5'))
+    nboots = int(os.environ.get('BENCH_BOOTS', '6'))
     results = shp.Results()
     for kind in KINDS:
         guest.build_kernel(kind)
         guest.build_initramfs(kind)
     boots = {k: [] for k in KINDS}
     for i in range(nboots):
-        # The order turns by one kernel each round, so that each boots
-        # first, second and last equally often.
+        # The order turns by one kernel each round: over a multiple of
+        # three rounds, each kernel boots first, second and last equally
+        # often.
         for kind in KINDS[i % len(KINDS):] + KINDS[:i % len(KINDS)]:
             shp.log(f'bench boot {i + 1} of {nboots}: {kind}')
             got = run_boot(kind, results)

@@ -1,7 +1,7 @@
 #!/bin/sh
 # The side-by-side bench (make bench; host/bench.py), not a test: times each
-# operation on whichever kernel booted, the base or the patched one, and
-# prints one "SHP-BENCH OP NS SEQ" line per sample. Writes are timed inside one
+# operation on whichever kernel booted (the base, the patched tree with the
+# framework off, or the patched one), and prints one "SHP-BENCH OP NS SEQ" line per sample. Writes are timed inside one
 # process (timed-writes), so that no process start-up is counted; QMP
 # hot-plug is timed by the host, from the command to QEMU's event.
 #
@@ -9,8 +9,8 @@
 # the block operations on its blocks, and hot-removes it; then both CPUs of
 # socket 1 are hot-added and hot-removed. Operations that only the patched
 # kernel has (one request for many blocks, a validate-only request) run on
-# it alone, on DIMMs of their own after the memory operations both run;
-# the host compares them with the base's per-block writes.
+# it alone, on DIMMs of their own after the memory operations all run;
+# the host compares them with the other kernels' per-block writes.
 . /scenarios/lib.sh
 
 MEM=/sys/devices/system/memory
@@ -38,14 +38,14 @@ if [ -d $TRACE/events/sys_hotplug ]; then
 	traced=1
 fi
 
-# A profile kernel (patched-trace, base-trace) also has ftrace's function
-# profiler: what each function under a CPU's offline and online, a memory
-# block's, and a hot-remove's costs, for the CPU samples, the 16-block
-# operations and the removal of the first DIMM, and the CPU removals; on
-# both kernels, so that they compare. The write itself
-# (kernfs_fop_write_iter) is there to show what lies around the device's
-# offline or online. A static function may be inlined; the log names
-# those that cannot be profiled.
+# A profile kernel (any *-trace) also has ftrace's function profiler: what
+# each function under a CPU's offline and online, a memory block's, and a
+# hot-remove's costs, for half the CPU samples, the 16-block operations and
+# the removal of the second DIMM, and the second CPU removal; on every
+# kernel, so that they compare. The write itself (kernfs_fop_write_iter)
+# is there to show what lies around the device's offline or online. A
+# static function may be inlined; the log names those that cannot be
+# profiled.
 PROFILED="kernfs_fop_write_iter device_offline device_online
 cpu_device_down cpu_device_up _cpu_down _cpu_up takedown_cpu
 cpuhp_kick_ap_work stop_machine_cpuslocked synchronize_rcu
@@ -76,24 +76,35 @@ events() {
 	return 0
 }
 
-# profile OP CMD...: run CMD; on a profile kernel, the first time OP runs,
-# with the function profiler on (enabling it clears its counts), then print
+# profile OP CMD...: run CMD; on a profile kernel, the second time OP runs
+# (the first has run the code once: a first use, which finds nothing in
+# the caches, is not what the profile compares), with the function profiler on (enabling it clears its counts), then print
 # one "SHP-FPROF OP FUNCTION CALLS US" line per function it saw, summed over
 # the CPUs (time with callees and sleeps, the profiler's defaults). The
 # events are off meanwhile, so that the framework's functions are timed
 # without its tracepoints: the profile kernels without the framework have
 # none to pay for.
+seen_ops=" "
 done_ops=" "
 profile() {
 	pop=$1
 	shift
-	case "$profiled$done_ops" in
-	0*|*" $pop "*)
+	case "$profiled$seen_ops$done_ops" in
+	0*|*" $pop "*" $pop "*)
 		"$@"
 		return
 		;;
 	esac
-	done_ops="$done_ops$pop "
+	case "$seen_ops" in
+	*" $pop "*)
+		done_ops="$done_ops$pop "
+		;;
+	*)
+		seen_ops="$seen_ops$pop "
+		"$@"
+		return
+		;;
+	esac
 	events 0
 	echo 1 > $TRACE/function_profile_enabled
 	"$@"
@@ -176,11 +187,13 @@ echo "SHP-INFO bench: $(nproc) CPUs online, block size $((bs >> 20)) MiB, $nbloc
 
 cpu_samples() {
 	i=0
-	while [ $i -lt $REPS ]; do
+	while [ $i -lt $((REPS / 2)) ]; do
 		sample cpu-offline-online $CPU/cpu1/online 0 $CPU/cpu1/online 1
 		i=$((i + 1))
 	done
 }
+# Half traced, half profiled.
+profile cpu-offline-online cpu_samples
 profile cpu-offline-online cpu_samples
 i=0
 while [ $i -lt $REPS ]; do
@@ -298,9 +311,9 @@ remove_cpu() {
 	# the eject's _EJ0 follows
 	sleep 1
 }
-# The first removal profiled, the second traced.
+# The first removal traced, the second profiled.
 profile cpu-del remove_cpu 0
-remove_cpu 1
+profile cpu-del remove_cpu 1
 
 if [ $traced = 1 ]; then
 	echo 0 > $TRACE/tracing_on
