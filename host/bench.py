@@ -266,9 +266,9 @@ def profile(samples, text):
 
 
 # What the profile kernels run with the function profiler (bench.sh,
-# "profile"): the CPU samples, the 16-block operations and the removal of
-# the first DIMM, the CPU removals; the requests on the patched kernel
-# alone.
+# "profile"), each the second time it runs in the boot: half the CPU
+# samples, the 16-block operations and the removal of the second DIMM, the
+# second CPU removal; the requests on the patched kernel alone.
 FPROF_OPS = ('cpu-offline-online', 'blocks-offline-writes',
              'blocks-offline-request', 'blocks-online-writes',
              'blocks-online-request', 'dimm-del', 'cpu-del')
