@@ -1,8 +1,9 @@
 #!/bin/sh
 # The side-by-side bench (make bench; host/bench.py), not a test: times each
 # operation on whichever kernel booted (the base, the patched tree with the
-# framework off, or the patched one), and prints one "SHP-BENCH OP NS SEQ" line per sample. Writes are timed inside one
-# process (timed-writes), so that no process start-up is counted; QMP
+# framework off, or the patched one), and prints one "SHP-BENCH OP NS SEQ"
+# line per sample. Writes are timed inside one process (timed-writes), so
+# that no process start-up is counted; QMP
 # hot-plug is timed by the host, from the command to QEMU's event.
 #
 # Each of the five DIMM cycles hot-adds 2 GiB (16 blocks) on node 2, times
@@ -77,10 +78,11 @@ events() {
 }
 
 # profile OP CMD...: run CMD; on a profile kernel, the second time OP runs
-# (the first has run the code once: a first use, which finds nothing in
-# the caches, is not what the profile compares), with the function profiler on (enabling it clears its counts), then print
-# one "SHP-FPROF OP FUNCTION CALLS US" line per function it saw, summed over
-# the CPUs (time with callees and sleeps, the profiler's defaults). The
+# (a first use, which finds nothing in the caches, is not what the profile
+# compares), with the function profiler on (enabling it clears its
+# counts), then print one "SHP-FPROF OP FUNCTION CALLS US" line per
+# function it saw, summed over the CPUs (time with callees and sleeps, the
+# profiler's defaults). The
 # events are off meanwhile, so that the framework's functions are timed
 # without its tracepoints: the profile kernels without the framework have
 # none to pay for.
@@ -89,8 +91,8 @@ done_ops=" "
 profile() {
 	pop=$1
 	shift
-	case "$profiled$seen_ops$done_ops" in
-	0*|*" $pop "*" $pop "*)
+	case "$profiled$done_ops" in
+	0*|*" $pop "*)
 		"$@"
 		return
 		;;
