@@ -32,10 +32,10 @@ BUSYBOX = '/bin/busybox'
 # Options only the patched tree has; the base builds without them.
 PATCHED_ONLY = ('CONFIG_SYS_HOTPLUG', 'CONFIG_FAIL_SYS_HOTPLUG',
                 'CONFIG_SYS_HOTPLUG_RAW_RANGES')
-# What the bench's kernels ("patched-perf", "base-perf") leave out: the
-# checkers that make every test kernel slow, ftrace, and the framework's
-# fault injection, which an administrator's kernel does not have. Its
-# profile kernels ("patched-trace", "base-trace") keep ftrace, for the
+# What the bench's kernels ("base-perf", "patched-off-perf", "patched-perf")
+# leave out: the checkers that make every test kernel slow, ftrace, and the
+# framework's fault injection, which an administrator's kernel does not
+# have. Its profile kernels (the same, "-trace") keep ftrace, for the
 # tracepoints, with the function tracer and its profiler instead of the
 # default tracers (which Kconfig offers only without a function tracer).
 TRACING = ('CONFIG_FTRACE',)

@@ -147,8 +147,8 @@ state() { cat $MEM/memory$1/state 2>/dev/null || echo absent; }
 
 # unchanged N FILE TEXT: "FILE TEXT" N times, TEXT being what FILE says:
 # writes that change nothing, so that a sample of them times what a write
-# costs around the device's own work (on the patched kernel, the
-# framework's fixed cost)
+# costs around the device's own work (the patched kernel's less the mm
+# patch kernel's: the framework's fixed cost)
 UNCHANGED=10
 unchanged() {
 	r=0
@@ -245,8 +245,8 @@ while [ $c -lt $CYCLES ]; do
 	c=$((c + 1))
 done
 
-# What only the patched kernel has, after the memory operations both
-# kernels run, so that it changes nothing they see; these DIMMs are not
+# What only the patched kernel has, after the memory operations every
+# kernel runs, so that it changes nothing they see; these DIMMs are not
 # timed. (Not after the CPUs: after a vCPU unplug, QEMU 7.2's heap is
 # corrupt and a later device_add may crash it.)
 c=0
@@ -270,7 +270,7 @@ done
 
 # Scale: one 16 GiB DIMM (128 blocks), the whole of node 2's memory as
 # the 2 GiB DIMMs were: all its blocks go offline and online again, by
-# per-block writes on both kernels and by one request on the patched one.
+# per-block writes on every kernel and by one request on the patched one.
 # The host compares the cost per block with the 2 GiB DIMM's 16 blocks.
 # (Not a part of the DIMM: set_zone_contiguous() stops at the first hole,
 # so a part costs less per block than the whole zone does.)
