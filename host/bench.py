@@ -238,7 +238,10 @@ def profile(samples, text):
             got = [r[key] for r in reqs if key in r]
             return f'{statistics.median(got) / 1000:.0f}' if got else '-'
         marks = {r['mark'] for r in reqs}
-        got = samples.get(op, [])
+        # The traced samples: those run under the function profiler were
+        # not traced. QMP hot-plug is timed by the host, not by sample.
+        got = [by_seq[m] for m in marks if m in by_seq] or \
+            samples.get(op, [])
         # Requests outside a timed sample (QMP hot-plug) are one each.
         per = len(reqs) / len(marks) if None not in marks else 1
         sample = statistics.median(got) / 1000 if got else None

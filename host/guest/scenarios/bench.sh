@@ -25,18 +25,25 @@ SCALE_MB=16384		# the scale DIMM: 128 blocks of 128 MiB
 # them, with a marker before each operation, and print the trace at the end.
 TRACE=/sys/kernel/debug/tracing
 traced=0
+# events ON: record the framework's tracepoints and write(2) calls, or not
+events() {
+	[ $traced = 1 ] || return 0
+	for e in sys_hotplug raw_syscalls/sys_enter raw_syscalls/sys_exit; do
+		[ -e $TRACE/events/$e/enable ] && echo $1 > $TRACE/events/$e/enable
+	done
+	return 0
+}
+
 if [ -d $TRACE/events/sys_hotplug ]; then
 	echo 8192 > $TRACE/buffer_size_kb
-	echo 1 > $TRACE/events/sys_hotplug/enable
 	# write(2) calls too (x86_64 number 1): what a sysfs write spends
 	# before its request is queued, and after it ends
-	if [ -d $TRACE/events/raw_syscalls ]; then
-		for e in sys_enter sys_exit; do
+	for e in sys_enter sys_exit; do
+		[ -d $TRACE/events/raw_syscalls/$e ] &&
 			echo 'id == 1' > $TRACE/events/raw_syscalls/$e/filter
-			echo 1 > $TRACE/events/raw_syscalls/$e/enable
-		done
-	fi
+	done
 	traced=1
+	events 1
 fi
 
 # A profile kernel (any *-trace) also has ftrace's function profiler: what
@@ -67,15 +74,6 @@ if [ -e $TRACE/function_profile_enabled ]; then
 	done
 	profiled=1
 fi
-
-# events ON: record the framework's tracepoints and write(2) calls, or not
-events() {
-	[ $traced = 1 ] || return 0
-	for e in sys_hotplug raw_syscalls/sys_enter raw_syscalls/sys_exit; do
-		[ -e $TRACE/events/$e/enable ] && echo $1 > $TRACE/events/$e/enable
-	done
-	return 0
-}
 
 # profile OP CMD...: run CMD; on a profile kernel, the second time OP runs
 # (a first use, which finds nothing in the caches, is not what the profile
