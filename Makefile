@@ -3,17 +3,17 @@
 
 SHP := python3 host/shp.py
 
-.PHONY: help demo base assemble diff series kunit check test guest baseline bench fresh-check clean
+.PHONY: help demo base assemble export series kunit check test guest baseline bench fresh-check clean
 
 help:
 	@echo "make demo       the tour: boot the patched kernel, hot-plug through the framework, show each request"
 	@echo "make test       the one test command: KUnit, series checks, guest scenarios, summary line"
 	@echo "make series     write the patch series to build/series/"
 	@echo "make base       extract the base 6.12 tree into build/linux (a git commit tagged shp-base)"
-	@echo "make assemble   bring build/linux to base + series (incremental)"
+	@echo "make assemble   git am patches/ onto the base: branch series of build/linux (incremental)"
+	@echo "make export     write the series branch of build/linux (edited with git) back to patches/"
 	@echo "make kunit      run the KUnit suites (UML, UML without fault injection, x86_64)"
 	@echo "make check      git am the series, build every commit, checkpatch, W=1, sparse"
-	@echo "make diff DIFF=name.diff [FILES='a b']   regenerate patches/name.diff from build/linux"
 	@echo "make guest [KIND=base] [SCENARIOS='a b']  build the x86_64 guest, run scenarios under QEMU"
 	@echo "make baseline   every scenario on the patched kernel, then on the unpatched base"
 	@echo "make bench [BENCH_BOOTS=3]  time hot-plug operations on the patched and the base kernel, side by side"
@@ -29,9 +29,8 @@ base:
 assemble:
 	$(SHP) assemble
 
-diff:
-	@test -n "$(DIFF)" || { echo "usage: make diff DIFF=name.diff [FILES='path ...']"; exit 2; }
-	$(SHP) diff $(DIFF) $(FILES)
+export:
+	$(SHP) export
 
 series:
 	$(SHP) series

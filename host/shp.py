@@ -2,15 +2,16 @@
 # SPDX-License-Identifier: GPL-2.0
 """Host-side tooling for the system device hot-plug patch series.
 
-The repository keeps new kernel files whole at their kernel paths and changes
-to existing kernel files as small diffs under patches/.  This tool turns that
-into kernel trees:
+The repository keeps the series in patches/ as git format-patch files. This
+tool turns them into kernel trees and back:
 
   base       extract Debian's linux-source-6.12 into build/linux and record
              the pristine tree as a git commit tagged shp-base
-  assemble   bring build/linux to base + series, touching only files whose
-             content changed (kbuild stays incremental)
-  diff       regenerate one diff under patches/ from edits made in build/linux
+  assemble   git am patches/ onto the base as branch "series" of build/linux,
+             touching only files whose content changed (kbuild stays
+             incremental); left alone while patches/ has not changed
+  export     write the series branch of build/linux, edited with git, back
+             to patches/
   series     write the git-format-patch series to build/series/
   kunit      run the KUnit suites: the sequencer's on UML, the handlers' on
              x86_64 under QEMU (kunit.py --arch=x86_64)
@@ -23,6 +24,7 @@ Everything it writes lives under build/.
 """
 
 import argparse
+import hashlib
 import json
 import os
 import re
@@ -39,7 +41,6 @@ SERIES_TREE = os.path.join(BUILD, 'series-tree')   # worktree: series commits
 AM_TREE = os.path.join(BUILD, 'am-tree')     # worktree: git am check
 SERIES_OUT = os.path.join(BUILD, 'series')
 PATCHES = os.path.join(ROOT, 'patches')
-SERIES_FILE = os.path.join(PATCHES, 'series')
 BASE_TAG = 'shp-base'
 SOURCE_PKG = 'linux-source-6.12'
 SOURCE_TAR = '/usr/src/linux-source-6.12.tar.xz'
@@ -191,70 +192,6 @@ def ensure_packages(pkgs=BUILD_PACKAGES):
         die('apt-get did not install: ' + ' '.join(still))
 
 
-# ---------------------------------------------------------------- series file
-
-class Commit:
-    def __init__(self, subject):
-        self.subject = subject
-        self.new = []       # new kernel files, kept whole in this repository
-        self.diffs = []     # diffs under patches/ against existing files
-        self.msg = None     # file under patches/ with the commit message body
-
-
-def read_series():
-    """Parse patches/series: one stanza per commit, in order."""
-    commits = []
-    with open(SERIES_FILE) as f:
-        for lineno, raw in enumerate(f, 1):
-            line = raw.split('#', 1)[0].rstrip() if not raw.startswith('==') \
-                else raw.rstrip()
-            if not line.strip():
-                continue
-            if line.startswith('== '):
-                commits.append(Commit(line[3:].strip()))
-                continue
-            key, _, val = line.strip().partition(' ')
-            val = val.strip()
-            if not commits or key not in ('new', 'diff', 'msg') or not val:
-                die(f'{SERIES_FILE}:{lineno}: cannot parse "{line.strip()}"')
-            c = commits[-1]
-            if key == 'new':
-                c.new.append(val)
-            elif key == 'diff':
-                c.diffs.append(val)
-            else:
-                c.msg = val
-    for c in commits:
-        for p in c.new:
-            if not os.path.isfile(os.path.join(ROOT, p)):
-                die(f'series: new file {p} does not exist')
-        for d in c.diffs:
-            if not os.path.isfile(os.path.join(PATCHES, d)):
-                die(f'series: diff patches/{d} does not exist')
-        if not c.msg or not os.path.isfile(os.path.join(PATCHES, c.msg)):
-            die(f'series: commit "{c.subject}" has no message file')
-    return commits
-
-
-def diff_files(diff):
-    """Paths (relative to the kernel root) that a diff under patches/ touches."""
-    paths = []
-    with open(os.path.join(PATCHES, diff)) as f:
-        for line in f:
-            if line.startswith('+++ '):
-                p = line[4:].split('\t')[0].strip()
-                if p == '/dev/null':
-                    continue
-                paths.append(p.split('/', 1)[1])
-    return paths
-
-
-def apply_diff(diff, cwd):
-    run(['patch', '-p1', '--batch', '--forward', '--silent',
-         '--no-backup-if-mismatch', '-i', os.path.join(PATCHES, diff)],
-        cwd=cwd, quiet=True)
-
-
 # ---------------------------------------------------------------- base
 
 def base_version(tree):
@@ -269,10 +206,23 @@ def base_version(tree):
     return vals.get('VERSION'), vals.get('PATCHLEVEL'), vals.get('SUBLEVEL')
 
 
+def base_env():
+    """The fixed identity and date of the base commit (see FIXED_DATE)."""
+    name, email = PROJECT_IDENTITY
+    env = dict(os.environ)
+    env.update(GIT_AUTHOR_NAME=name, GIT_AUTHOR_EMAIL=email,
+               GIT_COMMITTER_NAME=name, GIT_COMMITTER_EMAIL=email,
+               GIT_AUTHOR_DATE=FIXED_DATE, GIT_COMMITTER_DATE=FIXED_DATE)
+    return env
+
+
+def base_message(ver):
+    return (f'Linux 6.12.{ver[2]} (Debian {SOURCE_PKG}, pristine)\n')
+
+
 def cmd_base(_args=None):
-    if os.path.isdir(TREE) and subprocess.run(
-            ['git', 'rev-parse', '-q', '--verify', BASE_TAG], cwd=TREE,
-            stdout=subprocess.DEVNULL).returncode == 0:
+    if os.path.isdir(TREE) and rev(BASE_TAG):
+        fix_base_commit()
         return
     ensure_packages()
     if not os.path.exists(SOURCE_TAR):
@@ -297,192 +247,109 @@ def cmd_base(_args=None):
     git(['config', 'gc.auto', '0'])
     # Debian's top-level .gitignore ignores everything ('/*'): force the add.
     git(['add', '-A', '-f'], quiet=True)
-    git(['commit', '-q', '-m', f'Linux 6.12.{ver[2]} (Debian {SOURCE_PKG}, '
-         'pristine)'], env=git_env())
+    git(['commit', '-q', '-m', base_message(ver)], env=base_env())
     git(['tag', BASE_TAG])
     log(f'base is Linux 6.12.{ver[2]}')
 
 
-# ---------------------------------------------------------------- assemble
-
-def staged_content(commits, upto=None):
-    """Build base + series (up to commit index 'upto', exclusive) for the
-    files the series touches, in STAGE; returns the list of paths."""
-    shutil.rmtree(STAGE, ignore_errors=True)
-    os.makedirs(STAGE)
-    chosen = commits if upto is None else commits[:upto]
-    touched = []
-    for c in chosen:
-        for d in c.diffs:
-            for p in diff_files(d):
-                if p not in touched:
-                    touched.append(p)
-    for p in touched:
-        dst = os.path.join(STAGE, p)
-        os.makedirs(os.path.dirname(dst), exist_ok=True)
-        res = subprocess.run(['git', 'show', f'{BASE_TAG}:{p}'], cwd=TREE,
-                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-        if res.returncode == 0:
-            with open(dst, 'wb') as f:
-                f.write(res.stdout)
-    paths = list(touched)
-    for c in chosen:
-        for d in c.diffs:
-            apply_diff(d, STAGE)
-        for p in c.new:
-            dst = os.path.join(STAGE, p)
-            os.makedirs(os.path.dirname(dst), exist_ok=True)
-            shutil.copyfile(os.path.join(ROOT, p), dst)
-            if p not in paths:
-                paths.append(p)
-    return paths
-
-
-def same_file(a, b):
-    if not os.path.exists(a) or not os.path.exists(b):
-        return False
-    if os.path.getsize(a) != os.path.getsize(b):
-        return False
-    with open(a, 'rb') as fa, open(b, 'rb') as fb:
-        return fa.read() == fb.read()
-
-
-ASSEMBLED_SAID = []
-
-
-def cmd_assemble(_args=None):
-    cmd_base()
-    commits = read_series()
-    paths = staged_content(commits)
-    listfile = os.path.join(BUILD, 'assembled.list')
-    before = []
-    if os.path.exists(listfile):
-        with open(listfile) as f:
-            before = [ln.strip() for ln in f if ln.strip()]
-    changed = 0
-    for p in paths:
-        src, dst = os.path.join(STAGE, p), os.path.join(TREE, p)
-        if not same_file(src, dst):
-            os.makedirs(os.path.dirname(dst), exist_ok=True)
-            shutil.copyfile(src, dst)
-            changed += 1
-    # Paths the series no longer touches go back to the base.
-    for p in before:
-        if p in paths:
-            continue
-        if subprocess.run(['git', 'cat-file', '-e', f'{BASE_TAG}:{p}'],
-                          cwd=TREE, stderr=subprocess.DEVNULL).returncode:
-            if os.path.exists(os.path.join(TREE, p)):
-                os.remove(os.path.join(TREE, p))
-        else:
-            git(['checkout', BASE_TAG, '--', p], quiet=True)
-        changed += 1
-    with open(listfile, 'w') as f:
-        f.write('\n'.join(paths) + '\n')
-    # Every command assembles before it builds; say so once, or on a change.
-    if changed or not ASSEMBLED_SAID:
-        log(f'assembled build/linux: {len(paths)} series paths, '
-            f'{changed} updated')
-        ASSEMBLED_SAID.append(True)
-    return paths
-
-
-def stray_edits(paths):
-    """Files edited in build/linux that no diff or new file records."""
-    out = run(['git', 'status', '--porcelain', '--untracked-files=all'],
-              cwd=TREE, capture=True, quiet=True).stdout
-    stray = []
-    for line in out.splitlines():
-        p = line[3:]
-        if p not in paths:
-            stray.append(p)
-    return stray
-
-
-# ---------------------------------------------------------------- diff
-
-def cmd_diff(args):
-    """Regenerate patches/DIFF from edits in build/linux."""
-    cmd_base()
-    commits = read_series()
-    name = os.path.basename(args.diff)
-    owner = None
-    for i, c in enumerate(commits):
-        if name in c.diffs:
-            owner = i
-    if owner is None:
-        die(f'{name} is not named by patches/series: add a "diff {name}" line '
-            'to the commit it belongs to (an empty file is fine)')
-    path = os.path.join(PATCHES, name)
-    files = diff_files(name) if os.path.exists(path) else []
-    files += [f for f in args.files if f not in files]
-    if not files:
-        die(f'{name} touches no file yet: name the files to record')
-    # The diff must be the last in the series to touch each of its files.
-    for c in commits:
-        for d in c.diffs:
-            if d == name:
-                continue
-            later = commits.index(c) > owner or (
-                commits.index(c) == owner and c.diffs.index(d) > c.diffs.index(name))
-            if later and set(diff_files(d)) & set(files):
-                die(f'{d} comes later in the series and touches the same '
-                    'files; regenerate that one instead')
-    # "before" = base + every diff that comes before this one.
-    preceding = []
-    for i, c in enumerate(commits):
-        for d in c.diffs:
-            if d == name:
-                break
-            preceding.append(d)
-        else:
-            continue
-        break
-    # Preceding diffs that touch these files are applied whole, so every
-    # file they touch is staged too, and so are the diffs before them that
-    # touch those files.
-    staged = list(files)
-    grew = True
-    while grew:
-        grew = False
-        for d in preceding:
-            touched = diff_files(d)
-            if set(touched) & set(staged) and \
-                    not set(touched) <= set(staged):
-                staged += [p for p in touched if p not in staged]
-                grew = True
-    preceding = [d for d in preceding if set(diff_files(d)) & set(staged)]
-    shutil.rmtree(STAGE, ignore_errors=True)
-    os.makedirs(STAGE)
-    for p in staged:
-        dst = os.path.join(STAGE, p)
-        os.makedirs(os.path.dirname(dst), exist_ok=True)
-        res = subprocess.run(['git', 'show', f'{BASE_TAG}:{p}'], cwd=TREE,
-                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-        if res.returncode:
-            die(f'{p} is not a file of the base tree: new files are kept '
-                'whole at their kernel path in this repository')
-        with open(dst, 'wb') as f:
-            f.write(res.stdout)
-    for d in preceding:
-        apply_diff(d, STAGE)
-    out = []
-    for p in sorted(files):
-        res = subprocess.run(['diff', '-up', '--label', f'a/{p}', '--label',
-                              f'b/{p}', os.path.join(STAGE, p),
-                              os.path.join(TREE, p)],
-                             text=True, stdout=subprocess.PIPE)
-        if res.returncode > 1:
-            die(f'diff failed for {p}')
-        out.append(res.stdout)
-    text = ''.join(out)
-    with open(path, 'w') as f:
-        f.write(text)
-    log(f'wrote patches/{name} ({len(text.splitlines())} lines, '
-        f'{len(files)} files)')
+def fix_base_commit():
+    """Give a base recorded before the identity and date were fixed the
+    commit ID that the same tree gets today (its files stay as they are)."""
+    tree = git_out(['rev-parse', f'{BASE_TAG}^{{tree}}'])
+    msg = git_out(['log', '-1', '--format=%B', BASE_TAG]).strip() + '\n'
+    res = subprocess.run(['git', 'commit-tree', tree], cwd=TREE, text=True,
+                         input=msg, env=base_env(), check=True,
+                         stdout=subprocess.PIPE)
+    sha = res.stdout.strip()
+    if sha != rev(BASE_TAG):
+        git(['tag', '-f', BASE_TAG, sha], quiet=True)
+        log(f'base commit recorded again with the fixed identity: {sha[:12]}')
 
 
 # ---------------------------------------------------------------- series
+
+# The series is a git branch on the base in build/linux, one commit per
+# patch, and patches/ keeps it as git format-patch files (the stored form:
+# no commit IDs, no numbering in the subject, so that a change to one
+# patch changes one file). "make assemble" applies patches/ with git am;
+# "make export" writes the branch back after it was edited with git.
+ASSEMBLED_REF = 'refs/shp/assembled'    # build/linux: last applied/exported
+ASSEMBLED_SAID = []
+ASSEMBLED_STAMP = os.path.join(BUILD, 'assembled.patches')
+STORED_FORMAT = ['-N', '--zero-commit', '--no-signature']
+# The version of the series that make series writes; the cover letter's
+# changelog (patches/cover-letter) says what changed since the last one.
+SERIES_VERSION = 2
+# A fixed identity and date keep the base commit's ID the same on every
+# machine that extracts the same source package, so that base-commit: in
+# the cover letter names one commit.
+PROJECT_IDENTITY = ('System device hot-plug maintainers',
+                    'sys-hotplug@localhost')
+FIXED_DATE = '2026-01-01T00:00:00Z'
+
+
+def patch_files():
+    """The stored patches, in order (their names start with the number)."""
+    return sorted(os.path.join(PATCHES, p) for p in os.listdir(PATCHES)
+                  if re.match(r'^\d{4}-.*\.patch$', p))
+
+
+def patches_stamp():
+    """A digest of the stored patches: what build/linux was built from."""
+    h = hashlib.sha256()
+    for p in patch_files():
+        h.update(os.path.basename(p).encode() + b'\0')
+        with open(p, 'rb') as f:
+            h.update(f.read())
+    return h.hexdigest()
+
+
+def read_stamp():
+    if not os.path.exists(ASSEMBLED_STAMP):
+        return None
+    with open(ASSEMBLED_STAMP) as f:
+        return f.read().strip()
+
+
+def write_stamp(sha):
+    git(['update-ref', ASSEMBLED_REF, sha], quiet=True)
+    with open(ASSEMBLED_STAMP, 'w') as f:
+        f.write(patches_stamp() + '\n')
+
+
+def rev(name, cwd=TREE):
+    res = subprocess.run(['git', 'rev-parse', '-q', '--verify',
+                          name + '^{commit}'], cwd=cwd, text=True,
+                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    return res.stdout.strip() or None
+
+
+def uncommitted(cwd=TREE):
+    """Tracked files changed in @cwd's work tree or index."""
+    out = git_out(['status', '--porcelain', '--untracked-files=no'], cwd=cwd)
+    return [ln[3:] for ln in out.splitlines()]
+
+
+class Commit:
+    def __init__(self, sha, subject):
+        self.sha = sha
+        self.subject = subject
+
+
+def series_commits(cwd=TREE):
+    """The commits of the series branch checked out in @cwd, oldest first."""
+    out = git_out(['log', '--reverse', '--format=%H %s',
+                   f'{BASE_TAG}..HEAD'], cwd=cwd)
+    return [Commit(*ln.split(' ', 1)) for ln in out.splitlines()]
+
+
+def series_paths(cwd=TREE, added_only=False):
+    """The kernel paths the series adds (@added_only) or adds and changes."""
+    out = git_out(['diff', '--name-only', '--no-renames'] +
+                  (['--diff-filter=A'] if added_only else []) +
+                  [BASE_TAG, 'HEAD'], cwd=cwd)
+    return out.splitlines()
+
 
 def worktree(path):
     """A clean worktree of build/linux at the base, detached."""
@@ -490,50 +357,96 @@ def worktree(path):
         git(['worktree', 'prune'], quiet=True)
         git(['worktree', 'add', '-q', '--detach', path, BASE_TAG])
     else:
+        git(['checkout', '-q', '--detach', BASE_TAG], cwd=path, quiet=True)
         git(['reset', '-q', '--hard', BASE_TAG], cwd=path, quiet=True)
         git(['clean', '-q', '-fdx'], cwd=path, quiet=True)
 
 
-def commit_message(c):
-    name, email = identity()
-    with open(os.path.join(PATCHES, c.msg)) as f:
-        body = f.read().strip()
-    return f'{c.subject}\n\n{body}\n\nSigned-off-by: {name} <{email}>\n'
+def git_am(cwd, patches):
+    """git am @patches in @cwd; return whether all applied."""
+    env = git_env()
+    env.update(GIT_COMMITTER_DATE=FIXED_DATE)
+    res = run(['git', 'am', '-q', '--keep-cr'] + patches, cwd=cwd,
+              check=False, env=env, quiet=True)
+    if res.returncode:
+        run(['git', 'am', '--abort'], cwd=cwd, check=False, quiet=True)
+    return res.returncode == 0
+
+
+def cmd_assemble(_args=None):
+    """Bring build/linux to base + patches/ (git am), unless it already is:
+    then it is left alone, with whatever the developer committed or edited
+    there since. Only files whose content changes are rewritten, so kbuild
+    stays incremental."""
+    cmd_base()
+    stamp, head, done = patches_stamp(), rev('HEAD'), rev(ASSEMBLED_REF)
+    if done and read_stamp() == stamp:
+        if not ASSEMBLED_SAID:
+            log('build/linux is base + patches/' + (
+                '' if head == done and not uncommitted() else
+                ', with commits or edits not exported yet (make export)'))
+            ASSEMBLED_SAID.append(True)
+        return series_paths()
+    if done and (head != done or uncommitted()):
+        die('patches/ changed, and build/linux has commits or edits that '
+            'patches/ does not: record them first ("make export"), or drop '
+            f'them ("git -C build/linux reset --hard {ASSEMBLED_REF}")')
+    worktree(SERIES_TREE)
+    if not git_am(SERIES_TREE, patch_files()):
+        die('patches/ does not apply to the base with git am')
+    sha = rev('HEAD', SERIES_TREE)
+    git(['checkout', '-q', '-B', 'series'], quiet=True)
+    git(['reset', '-q', '--hard', sha], quiet=True)
+    write_stamp(sha)
+    paths = series_paths()
+    log(f'assembled build/linux: {len(patch_files())} patches, '
+        f'{len(paths)} paths')
+    ASSEMBLED_SAID.append(True)
+    return paths
+
+
+def cmd_export(_args=None):
+    """Write the series branch of build/linux to patches/."""
+    cmd_base()
+    if subprocess.run(['git', 'merge-base', '--is-ancestor', BASE_TAG,
+                       'HEAD'], cwd=TREE).returncode:
+        die(f'build/linux HEAD is not on top of {BASE_TAG}')
+    dirty = uncommitted()
+    if dirty:
+        die('build/linux has uncommitted changes (commit them into the '
+            'patch they belong to first): ' + ' '.join(dirty[:5]))
+    for p in patch_files():
+        os.remove(p)
+    git(['format-patch', '-q'] + STORED_FORMAT +
+        ['-o', PATCHES, f'{BASE_TAG}..HEAD'])
+    write_stamp(rev('HEAD'))
+    log(f'wrote {len(patch_files())} patches to patches/')
 
 
 def cmd_series(_args=None):
+    """Write the series as it is mailed: build/series/, cover letter first."""
     ensure_packages()
-    cmd_base()
-    commits = read_series()
-    worktree(SERIES_TREE)
-    env = git_env()
-    # A fixed date keeps the series byte-for-byte reproducible.
-    env.update(GIT_AUTHOR_DATE='2026-01-01T00:00:00Z',
-               GIT_COMMITTER_DATE='2026-01-01T00:00:00Z')
-    for c in commits:
-        touched = []
-        for d in c.diffs:
-            apply_diff(d, SERIES_TREE)
-            touched += diff_files(d)
-        for p in c.new:
-            dst = os.path.join(SERIES_TREE, p)
-            os.makedirs(os.path.dirname(dst), exist_ok=True)
-            shutil.copyfile(os.path.join(ROOT, p), dst)
-            touched.append(p)
-        git(['add', '-f', '--'] + touched, cwd=SERIES_TREE, quiet=True)
-        subprocess.run(['git', 'commit', '-q', '-F', '-'], cwd=SERIES_TREE,
-                       input=commit_message(c), text=True, env=env, check=True)
+    cmd_assemble()
     shutil.rmtree(SERIES_OUT, ignore_errors=True)
+    env = git_env()
+    env.update(GIT_AUTHOR_DATE=FIXED_DATE, GIT_COMMITTER_DATE=FIXED_DATE)
     git(['format-patch', '-q', '--cover-letter', '--no-signature',
-         '--base', BASE_TAG, '-o', SERIES_OUT, f'{BASE_TAG}..HEAD'],
-        cwd=SERIES_TREE, env=env)
+         f'--reroll-count={SERIES_VERSION}', '--base', BASE_TAG,
+         '-o', SERIES_OUT, f'{BASE_TAG}..HEAD'], env=env)
     fill_cover_letter()
     n = len(os.listdir(SERIES_OUT))
     log(f'wrote build/series/: cover letter and {n - 1} patches')
 
 
+def series_patches():
+    """The patches of build/series/, cover letter excluded, in order."""
+    return sorted(os.path.join(SERIES_OUT, p) for p in os.listdir(SERIES_OUT)
+                  if p.endswith('.patch') and '0000-cover-letter' not in p)
+
+
 def fill_cover_letter():
-    cover = os.path.join(SERIES_OUT, '0000-cover-letter.patch')
+    cover = [p for p in os.listdir(SERIES_OUT) if 'cover-letter' in p][0]
+    cover = os.path.join(SERIES_OUT, cover)
     with open(os.path.join(PATCHES, 'cover-letter')) as f:
         subject, _, blurb = f.read().partition('\n')
     with open(cover) as f:
@@ -542,7 +455,6 @@ def fill_cover_letter():
     text = text.replace('*** BLURB HERE ***', blurb.strip())
     with open(cover, 'w') as f:
         f.write(text)
-
 
 # ---------------------------------------------------------------- checks
 
@@ -830,7 +742,7 @@ X86_ON = ['CONFIG_KUNIT=y', 'CONFIG_SMP=y', 'CONFIG_NUMA=y', 'CONFIG_ACPI=y',
           'CONFIG_DEBUG_KERNEL=y', 'CONFIG_PROVE_LOCKING=y']
 
 
-def check_series(results, commits, assembled, with_kunit=False):
+def check_series(results, with_kunit=False):
     """The series as a maintainer applies it: git am, checkpatch, every
     commit built in every supported configuration, W=1, sparse, docs.
     With @with_kunit, the KUnit runs too, on the am tree's last commit, in
@@ -838,28 +750,26 @@ def check_series(results, commits, assembled, with_kunit=False):
     Return whether the KUnit runs happened."""
     # 1. git am onto the pristine base.
     worktree(AM_TREE)
-    patches = sorted(p for p in os.listdir(SERIES_OUT)
-                     if p.endswith('.patch') and not p.startswith('0000'))
-    res = run(['git', 'am', '-q'] + [os.path.join(SERIES_OUT, p) for p in patches],
-              cwd=AM_TREE, check=False, env=git_env())
-    results.add('series: git am onto the pristine base', res.returncode == 0)
-    if res.returncode:
-        run(['git', 'am', '--abort'], cwd=AM_TREE, check=False)
+    patches = series_patches()
+    ok = git_am(AM_TREE, patches)
+    results.add('series: git am onto the pristine base', ok)
+    if not ok:
         return False
-    # 2. Same tree as the one the tests build.
-    idx = os.path.join(BUILD, 'assembled.index')
-    env = dict(os.environ, GIT_INDEX_FILE=idx)
-    run(['git', 'read-tree', BASE_TAG], cwd=TREE, env=env, quiet=True)
-    run(['git', 'add', '-f', '--'] + assembled, cwd=TREE, env=env, quiet=True)
-    tree_built = run(['git', 'write-tree'], cwd=TREE, env=env, capture=True,
-                     quiet=True).stdout.strip()
+    # 2. Same tree as the one the tests build, and all of it in patches/.
     tree_am = git_out(['rev-parse', 'HEAD^{tree}'], cwd=AM_TREE)
-    stray = stray_edits(assembled)
+    tree_built = git_out(['rev-parse', 'HEAD^{tree}'])
+    dirty = uncommitted()
     results.add('series: git am gives the tree the tests build',
-                tree_built == tree_am and not stray,
-                'unrecorded edits in build/linux: ' + ' '.join(stray[:5])
-                if stray else ('' if tree_built == tree_am else
+                tree_built == tree_am and not dirty,
+                'uncommitted edits in build/linux: ' + ' '.join(dirty[:5])
+                if dirty else ('' if tree_built == tree_am else
                                f'{tree_am[:12]} != {tree_built[:12]}'))
+    results.add('series: patches/ records every commit of build/linux',
+                rev('HEAD') == rev(ASSEMBLED_REF) and
+                read_stamp() == patches_stamp(),
+                'commits not exported: make export')
+    patches = [os.path.basename(p) for p in patches]
+    commits = series_commits(AM_TREE)
     # 3. checkpatch --strict on every patch. Its SPDX check runs python3
     # with ply, which Debian installs for its own python3.
     env = dict(os.environ, PATH='/usr/bin:/bin:' + os.environ.get('PATH', ''))
@@ -940,7 +850,8 @@ def check_series(results, commits, assembled, with_kunit=False):
                 '' if as_module else 'kconfig did not keep =m '
                 '(is CONFIG_MODULES set?)')
     # 7. kernel-doc has nothing to say about the new files.
-    new = [p for c in commits for p in c.new if p.endswith(('.c', '.h'))]
+    new = [p for p in series_paths(AM_TREE, added_only=True)
+           if p.endswith(('.c', '.h'))]
     res = run(['perl', 'scripts/kernel-doc', '-Wall', '-none'] + new,
               cwd=AM_TREE, check=False, capture=True, quiet=True)
     if res.stdout.strip():
@@ -948,7 +859,7 @@ def check_series(results, commits, assembled, with_kunit=False):
     results.add('kernel-doc -Wall: no report in the new files',
                 res.returncode == 0 and not res.stdout.strip())
     # 8. The documents build with the base tree's Sphinx, without warnings.
-    docs(results, commits)
+    docs(results)
     # 9. The framework off builds, and builds none of it.
     kconfig_set(build_dir, OFF)
     make(AM_TREE, build_dir, ['olddefconfig'])
@@ -1014,15 +925,6 @@ def build_warnings(output):
     return bad
 
 
-def series_paths():
-    """The kernel paths the series adds or changes, or None if unknown."""
-    listfile = os.path.join(BUILD, 'assembled.list')
-    if not os.path.exists(listfile):
-        return None
-    with open(listfile) as f:
-        return [ln.strip() for ln in f if ln.strip()]
-
-
 # The suites that offline CPUs, change policies and register handlers on
 # the system's sequencer: never enabled by KUNIT_ALL_TESTS.
 MACHINE_SUITES = ['CONFIG_SYS_HOTPLUG_HANDLERS_KUNIT_TEST',
@@ -1070,10 +972,11 @@ def w1_sparse(results, arch, build_dir, karch, objs):
                 if warn else '')
 
 
-def docs(results, commits):
+def docs(results):
     """Build only the series' documents, in a scratch directory of the
     am tree, with the kernel's Sphinx configuration."""
-    rst = [p for c in commits for p in c.new if p.endswith('.rst')]
+    rst = [p for p in series_paths(AM_TREE, added_only=True)
+           if p.endswith('.rst')]
     scratch = os.path.join(AM_TREE, 'Documentation', 'shp-doccheck')
     shutil.rmtree(scratch, ignore_errors=True)
     os.makedirs(scratch)
@@ -1169,10 +1072,9 @@ def cmd_kunit(args):
 
 def cmd_check(_args=None):
     ensure_packages(CHECK_PACKAGES)
-    assembled = cmd_assemble()
     cmd_series()
     results = Results()
-    check_series(results, read_series(), assembled)
+    check_series(results)
     sys.exit(1 if results.summary() else 0)
 
 
@@ -1182,10 +1084,7 @@ def main():
     sub = ap.add_subparsers(dest='cmd', required=True)
     sub.add_parser('base').set_defaults(fn=cmd_base)
     sub.add_parser('assemble').set_defaults(fn=cmd_assemble)
-    p = sub.add_parser('diff', help='regenerate patches/DIFF from build/linux')
-    p.add_argument('diff')
-    p.add_argument('files', nargs='*', help='files to add to the diff')
-    p.set_defaults(fn=cmd_diff)
+    sub.add_parser('export').set_defaults(fn=cmd_export)
     sub.add_parser('series').set_defaults(fn=cmd_series)
     p = sub.add_parser('kunit')
     p.add_argument('kunit_args', nargs='*')
