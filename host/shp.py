@@ -806,8 +806,17 @@ def check_series(results, with_kunit=False):
             write_config(cfg_dir, overlay(uml, options))
             make(AM_TREE, cfg_dir, ['olddefconfig'])
             what = f' ({name})' if name else ''
-            build_commit(results, f'build{what}: commit {i}/{len(shas)} '
-                         f'{commits[i - 1].subject}', cfg_dir, 'um')
+            # The suite runs at every commit that has it, in the first
+            # variant (the last commit's runs are make test's own).
+            runs = with_kunit and (name, options, sub) == UML_VARIANTS[0] \
+                and i < len(shas) and suites_at(AM_TREE, 'UML')
+            built = build_commit(results, f'build{what}: commit {i}/'
+                                 f'{len(shas)} {commits[i - 1].subject}',
+                                 cfg_dir, 'um', 'linux' if runs else 'vmlinux')
+            if runs and built:
+                kunit_exec(results, f'kunit UML{what}: commit {i}/'
+                           f'{len(shas)} {commits[i - 1].subject}', cfg_dir,
+                           'UML')
     if with_kunit:
         for arch in KUNIT_RUNS:
             if '--arch=x86_64' not in KUNIT_RUNS[arch][1]:
@@ -824,8 +833,18 @@ def check_series(results, with_kunit=False):
         git(['checkout', '-q', sha], cwd=AM_TREE, quiet=True)
         write_config(x86_dir, x86)
         make(AM_TREE, x86_dir, ['olddefconfig'], arch='x86_64')
-        build_commit(results, f'build x86_64: commit {i}/{len(shas)} '
-                     f'{commits[i - 1].subject}', x86_dir, 'x86_64')
+        # The suites run under QEMU at every commit that has a suite only
+        # x86_64 runs (every commit with SHP_FULL_MATRIX=1): the
+        # sequencer's alone has run on UML.
+        here = suites_at(AM_TREE, 'x86_64')
+        runs = with_kunit and i < len(shas) and here and (
+            FULL_MATRIX or here != suites_at(AM_TREE, 'UML'))
+        built = build_commit(results, f'build x86_64: commit {i}/{len(shas)} '
+                             f'{commits[i - 1].subject}', x86_dir, 'x86_64',
+                             'bzImage' if runs else 'vmlinux')
+        if runs and built:
+            kunit_exec(results, f'kunit x86_64: commit {i}/{len(shas)} '
+                       f'{commits[i - 1].subject}', x86_dir, 'x86_64')
     if with_kunit:
         kunit(results, 'x86_64', tree=AM_TREE, build_dir=x86_dir)
     write_config(x86_dir, x86)
@@ -893,17 +912,71 @@ UML_VARIANTS = [
       ('framework off', OFF, 'percommit-uml')] if FULL_MATRIX else [])
 
 
-def build_commit(results, name, build_dir, arch):
-    """Build vmlinux of the am tree's commit in @build_dir; result @name
-    passes only if it built without a single warning."""
+def build_commit(results, name, build_dir, arch, target='vmlinux'):
+    """Build @target (vmlinux, or the image a KUnit run boots) of the am
+    tree's commit in @build_dir; result @name passes only if it built
+    without a single warning. Return whether it built."""
     log(f'building {name}')
-    res = make(AM_TREE, build_dir, ['vmlinux'], arch=arch, capture=True)
+    res = make(AM_TREE, build_dir, [target], arch=arch, capture=True)
     warn = build_warnings(res.stdout)
     if warn or res.returncode:
         sys.stdout.write('\n'.join(warn[:20] or
                                    res.stdout.splitlines()[-20:]) + '\n')
     results.add(name, res.returncode == 0 and not warn,
                 f'{len(warn)} warnings' if warn else '')
+    return res.returncode == 0
+
+
+# The KUnit suites of the series, and the architecture each needs: the
+# sequencer's runs anywhere, the handlers' and the ACPI steps' change a
+# real x86_64 machine (QEMU, with a DIMM slot and CPUs to offline).
+SUITES = {KUNITCONFIG: 'UML', KUNITCONFIG_X86: 'x86_64',
+          KUNITCONFIG_ACPI: 'x86_64'}
+
+
+def suites_at(tree, arch):
+    """The kunitconfigs of @arch's suites that exist in @tree."""
+    return [k for k, a in SUITES.items()
+            if os.path.exists(os.path.join(tree, k)) and
+            (a == arch or arch == 'x86_64')]
+
+
+def kunit_exec(results, name, build_dir, arch):
+    """Run the KUnit suites built into @build_dir (kunit.py exec: no
+    configuration, no build) and record one result @name for the lot:
+    every case passed and the kernel log has no warning."""
+    json_out = os.path.join(BUILD, 'kunit-exec.json')
+    raw = os.path.join(build_dir, 'test.log')
+    for old in (json_out, raw):
+        if os.path.exists(old):
+            os.remove(old)
+    cmd = [sys.executable, 'tools/testing/kunit/kunit.py', 'exec',
+           f'--build_dir={build_dir}', '--timeout=900', f'--json={json_out}']
+    if arch == 'x86_64':
+        cmd += [a for a in KUNIT_RUNS['x86_64'][1]
+                if a.startswith(('--arch', '--qemu_config', '--kernel_args'))]
+    log(f'KUnit {name}')
+    res = run(cmd, cwd=AM_TREE, check=False, capture=True, quiet=True)
+    cases = []
+    if os.path.exists(json_out):
+        with open(json_out) as f:
+            cases = list(walk_kunit(json.load(f)))
+    text = ''
+    if os.path.exists(raw):
+        with open(raw, errors='replace') as f:
+            text = f.read()
+    bad = [n for n, st in cases
+           if verdict('patched', f'kunit {arch}: {n}', st) != 'PASS']
+    warn = [ln.strip() for ln in text.splitlines()
+            if KERNEL_BAD.search(ln) and KUNIT_BASE_WARNING not in ln]
+    ok = bool(cases) and not bad and not warn and res.returncode == 0
+    detail = f'{len(cases)} cases'
+    if not ok:
+        detail = (f'{len(bad)} of {len(cases)} cases did not pass: ' +
+                  ' '.join(bad[:5]) if bad else warn[0] if warn else
+                  f'kunit.py exit {res.returncode}; the log ends:\n' +
+                  '\n'.join(log_end(text)))
+    results.add(name, ok, detail)
 
 
 def build_warnings(output):
@@ -1074,7 +1147,7 @@ def cmd_check(_args=None):
     ensure_packages(CHECK_PACKAGES)
     cmd_series()
     results = Results()
-    check_series(results)
+    check_series(results, with_kunit=True)
     sys.exit(1 if results.summary() else 0)
 
 
