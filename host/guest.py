@@ -9,6 +9,8 @@ the guest and talks to the host through the serial console:
   SHP-QMP <action> <args...>   ask the host to do something over QMP
   SHP-RESULT PASS|FAIL|SKIP <why>   the verdict (the last line it prints);
                                SKIP: it has nothing to test on this kernel
+  SHP-KTAP <line>              a line of a kselftest's KTAP output: the
+                               host records each of its cases as a result
 
 The host fails a scenario on a missing verdict, a timeout, or any kernel
 WARN, BUG, lockdep or kmemleak report in the serial log.
@@ -122,6 +124,11 @@ export PATH=/usr/bin:/bin:/usr/sbin:/sbin
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev 2>/dev/null
+# What udev would add: the kselftest runner writes to /dev/stdout.
+ln -sf /proc/self/fd /dev/fd
+ln -sf /proc/self/fd/0 /dev/stdin
+ln -sf /proc/self/fd/1 /dev/stdout
+ln -sf /proc/self/fd/2 /dev/stderr
 mount -t debugfs debugfs /sys/kernel/debug
 mount -t tmpfs tmpfs /tmp
 scenario=$(sed -n 's/.*shp.scenario=\([^ ]*\).*/\1/p' /proc/cmdline)
@@ -216,6 +223,16 @@ def build_initramfs(kind):
         dst = os.path.join(root, 'selftests', os.path.basename(rel))
         shutil.copy(os.path.join(src, rel), dst)
         os.chmod(dst, 0o755)
+    # The series' kselftest, installed as the kselftest Makefile installs
+    # it, with its runner; from the patched tree for either kernel, so
+    # that make baseline runs its sysfs cases on the base too. Its runner
+    # wants coreutils' timeout (busybox's has no --foreground).
+    shp.cmd_assemble()
+    shp.run(['make', '-s', '-C', 'tools/testing/selftests',
+             'TARGETS=sys_hotplug',
+             f'KSFT_INSTALL_PATH={os.path.join(root, "kselftest")}',
+             'install'], cwd=shp.TREE, quiet=True, capture=True)
+    add_binary(root, '/usr/bin/timeout', 'usr/bin/timeout')
     modroot = os.path.join(out, 'modroot', 'lib', 'modules')
     if os.path.isdir(modroot):
         shutil.copytree(modroot, os.path.join(root, 'lib', 'modules'),
@@ -630,8 +647,8 @@ ACTIONS = {'cpu-add': qmp_cpu_add, 'cpu-del': qmp_cpu_del,
 
 
 SCENARIOS_RUN = ('smoke', 'qmp-probe', 'cpu-selftest', 'mem-selftest',
-                 'cpu-remove-race', 'bad-input', 'request-grammar', 'mem-holes', 'mem-signal', 'inject', 'mem-range', 'node-evacuate',
-                 'soak',
+                 'kselftest', 'cpu-remove-race', 'mem-holes', 'mem-signal',
+                 'inject', 'mem-range', 'node-evacuate', 'soak',
                  'acpi-eject', 'acpi-insert', 'acpi-container',
                  'cpu-insert-unmapped', 'demo')
 
@@ -668,9 +685,31 @@ def run_scenarios(kind, results):
         for line in text.splitlines():
             if line.startswith('SHP-INFO'):
                 print('  ' + line)
+        for name, status in ktap_cases(text):
+            results.record(f'guest ({kind}): {scenario}: {name}',
+                           shp.verdict(kind, f'guest ({kind}): {scenario}: '
+                                       f'{name}', status), status)
         results.record(f'guest ({kind}): {scenario}', state, why)
         shp.log(f'{scenario} took {time.time() - start:.0f} s')
     return outcome
+
+
+KTAP_CASE = re.compile(r'^SHP-KTAP (?:# )?(not ok|ok) \d+ (.*?)'
+                       r'(?: # (SKIP|TODO|XFAIL)\b.*)?$')
+
+
+def ktap_cases(text):
+    """(name, PASS, FAIL or SKIP) of each case of the kselftest KTAP lines
+    a scenario passed on (SHP-KTAP), the runner's own line left out."""
+    for line in text.splitlines():
+        m = KTAP_CASE.match(line.strip())
+        if not m or m.group(2).startswith('selftests: '):
+            continue
+        if m.group(3) == 'SKIP':
+            status = 'SKIP'
+        else:
+            status = 'PASS' if m.group(1) == 'ok' else 'FAIL'
+        yield m.group(2).strip(), status
 
 
 def report(outcomes):

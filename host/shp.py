@@ -49,7 +49,9 @@ UML_KCONFIG = 'tools/testing/kunit/configs/arch_uml.config'
 # The handler suites: real CPUs and memory, x86_64 under QEMU.
 KUNITCONFIG_X86 = 'drivers/base/test/sys_hotplug_handlers.kunitconfig'
 KUNITCONFIG_ACPI = 'drivers/acpi/shp_acpi.kunitconfig'
-QEMU_CONFIG_X86 = os.path.join(ROOT, 'host', 'kunit', 'x86_64_hotplug.py')
+# In the kernel tree (the handlers' KUnit patch adds it): kunit.py runs
+# from the tree's top.
+QEMU_CONFIG_X86 = 'tools/testing/kunit/qemu_configs/x86_64_hotplug.py'
 JOBS = str(os.cpu_count() or 2)
 
 # Debian packages, by what needs them. Each command installs the ones its
@@ -74,8 +76,10 @@ CHECK_PACKAGES = BUILD_PACKAGES + ['sparse', 'python3-sphinx', 'python3-yaml',
                                    'python3-ply', 'python3-git']
 # QEMU guests: the x86_64 KUnit run and the bench. The bench's initramfs
 # copies the host's bash and util-linux mount, and iasl compiles its SSDTs.
+# rsync: the kselftest Makefile's install (tools/testing/selftests/lib.mk)
+# copies with it; coreutils' timeout, which its runner uses, is essential.
 GUEST_PACKAGES = BUILD_PACKAGES + ['qemu-system-x86', 'busybox-static',
-                                   'acpica-tools', 'bash', 'mount']
+                                   'acpica-tools', 'bash', 'mount', 'rsync']
 
 
 _T0 = time.time()
@@ -566,7 +570,7 @@ def kunit_options(arch):
     kunitconfigs, args, _, _ = KUNIT_RUNS[arch]
     qemu = [a.split('=', 1)[1] for a in args if a.startswith('--qemu_config=')]
     if qemu:
-        with open(qemu[0]) as f:
+        with open(os.path.join(TREE, qemu[0])) as f:
             m = re.search(r"kconfig='''(.*?)'''", f.read(), re.S)
         texts = [m.group(1) if m else '']
     else:
@@ -764,9 +768,10 @@ def check_series(results, with_kunit=False):
                 'uncommitted edits in build/linux: ' + ' '.join(dirty[:5])
                 if dirty else ('' if tree_built == tree_am else
                                f'{tree_am[:12]} != {tree_built[:12]}'))
+    exported = rev('HEAD') == rev(ASSEMBLED_REF) and \
+        read_stamp() == patches_stamp()
     results.add('series: patches/ records every commit of build/linux',
-                rev('HEAD') == rev(ASSEMBLED_REF) and
-                read_stamp() == patches_stamp(),
+                exported, '' if exported else
                 'commits not exported: make export')
     patches = [os.path.basename(p) for p in patches]
     commits = series_commits(AM_TREE)
@@ -1046,19 +1051,22 @@ def w1_sparse(results, arch, build_dir, karch, objs):
 
 
 def docs(results):
-    """Build only the series' documents, in a scratch directory of the
-    am tree, with the kernel's Sphinx configuration."""
-    rst = [p for p in series_paths(AM_TREE, added_only=True)
-           if p.endswith('.rst')]
+    """Build only the documents the series adds or changes (whole), in a
+    scratch directory of the am tree, with the kernel's Sphinx
+    configuration: the full htmldocs build takes longer than CI allows."""
+    rst = [p for p in series_paths(AM_TREE) if p.endswith('.rst') and
+           not p.endswith('/index.rst')]
     scratch = os.path.join(AM_TREE, 'Documentation', 'shp-doccheck')
     shutil.rmtree(scratch, ignore_errors=True)
     os.makedirs(scratch)
-    for p in rst:
+    # Two documents of the series are sys_hotplug.rst: name each by its path.
+    names = [p[len('Documentation/'):-4].replace('/', '-') for p in rst]
+    for p, name in zip(rst, names):
         shutil.copyfile(os.path.join(AM_TREE, p),
-                        os.path.join(scratch, os.path.basename(p)))
+                        os.path.join(scratch, name + '.rst'))
     with open(os.path.join(scratch, 'index.rst'), 'w') as f:
         f.write('=========\nDocuments\n=========\n\n.. toctree::\n\n' +
-                ''.join(f'   {os.path.basename(p)[:-4]}\n' for p in rst))
+                ''.join(f'   {name}\n' for name in names))
     res = run(['make', f'O={os.path.join(BUILD, "docs")}',
                'SPHINXDIRS=shp-doccheck', 'htmldocs'], cwd=AM_TREE,
               check=False, capture=True)

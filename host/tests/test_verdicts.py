@@ -111,5 +111,30 @@ class HostActions(unittest.TestCase):
         with self.assertRaises(guest.HostCheckFailed):
             guest.do_action(None, ['cpu-addd', '1', '0'], guest.ACTIONS)
 
+class KtapCases(unittest.TestCase):
+    LOG = """SHP-KTAP TAP version 13
+SHP-KTAP 1..1
+SHP-KTAP # selftests: sys_hotplug: sys_hotplug.sh
+SHP-KTAP # TAP version 13
+SHP-KTAP # # cpu: 1, memory block: 40 (Movable)
+SHP-KTAP # 1..4
+SHP-KTAP # ok 1 cpu1/online: 0 and 1 take it offline and online
+SHP-KTAP # not ok 2 cpu1/online: each write is a request of the sequencer
+SHP-KTAP # ok 3 request 'abort' refused: no framework # SKIP
+SHP-KTAP # ok 4 request 'abort 99999' refused: No such process; nothing ran
+SHP-KTAP # # Totals: pass:2 fail:1 xfail:0 xpass:0 skip:1 error:0
+SHP-KTAP not ok 1 selftests: sys_hotplug: sys_hotplug.sh # exit=1
+SHP-INFO ok 5 not a KTAP line of the kselftest
+"""
+
+    def test_each_case_once_runner_line_left_out(self):
+        self.assertEqual(list(guest.ktap_cases(self.LOG)), [
+            ('cpu1/online: 0 and 1 take it offline and online', 'PASS'),
+            ('cpu1/online: each write is a request of the sequencer', 'FAIL'),
+            ("request 'abort' refused: no framework", 'SKIP'),
+            ("request 'abort 99999' refused: No such process; nothing ran",
+             'PASS')])
+
+
 if __name__ == '__main__':
     unittest.main()
