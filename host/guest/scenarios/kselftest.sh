@@ -13,10 +13,24 @@ for n in $(ls /sys/devices/system/memory | sed -n 's/^memory//p' | sort -n | tai
 		fail "memory$n did not come online movable"
 done
 
+# What the test must put back: the fault-injection knobs, CPUs, blocks.
+knobs() {
+	[ -d "$FAIL" ] || return 0
+	for k in handler phase errno verbose space times probability; do
+		echo "$k=$(cat $FAIL/$k)"
+	done
+}
+state() {
+	echo "$(knobs | tr '\n' ' ')cpus=$(cat /sys/devices/system/cpu/online)" \
+	     "$(cat /sys/devices/system/memory/memory*/valid_zones | tr '\n' ' ')"
+}
+before=$(state)
+
 cd /kselftest || fail "no /kselftest"
 ./run_kselftest.sh -c sys_hotplug > /tmp/kselftest.log 2>&1
 rc=$?
 sed 's/^/SHP-KTAP /' /tmp/kselftest.log
+[ "$(state)" = "$before" ] || fail "not put back: $(state), was $before"
 grep -q '^# not ok\|^not ok' /tmp/kselftest.log && fail "a case failed"
 [ $rc -eq 0 ] || fail "run_kselftest.sh exit $rc"
 grep -q '^# ok [0-9]' /tmp/kselftest.log || fail "no case ran"
