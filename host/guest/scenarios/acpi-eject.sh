@@ -132,8 +132,15 @@ echo 1 > /sys/firmware/acpi/hotplug/memory/enabled
 all_online_movable dimm0 || fail "dimm0 changed while eject was disabled"
 
 # 3. Ejects that succeed: two from the firmware, one through the eject file.
+[ $patched = 1 ] && mark=$(last_id)
 echo "SHP-QMP dimm-del dimm0 0"
 wait_for "none_present dimm0" 90 || fail "dimm0's blocks are still there"
+# The writers below make enough requests to push this one out of the
+# history (64 requests): count it now, the others after it.
+if [ $patched = 1 ]; then
+	expect_fw_ok hot-remove 1 "$mark"
+	mark=$(last_id)
+fi
 # dimm1's eject arrives while two writers toggle its blocks' state.
 for b in $(cat /tmp/dimm1.blocks); do
 	(
@@ -168,5 +175,5 @@ wait_for "[ \"\$(in_list 2 \"\$(cat /sys/devices/system/node/online)\")\" = 0 ]"
 	fail "node 2 is still online without memory: $(cat /sys/devices/system/node/online)"
 echo "SHP-INFO after the ejects: CPUs $(cat /sys/devices/system/cpu/online), nodes $(cat /sys/devices/system/node/online)"
 
-[ $patched = 1 ] && expect_fw_ok hot-remove 4
+[ $patched = 1 ] && expect_fw_ok hot-remove 3 "$mark"
 echo "SHP-RESULT PASS"

@@ -87,12 +87,22 @@ inject_off() {
 	echo 0 > $FAIL/probability
 }
 
-# expect_fw_ok OP N: N firmware requests of OP (hot-add, hot-remove) in the
-# history succeeded; show them all
+# expect_fw_ok OP N [AFTER]: N firmware requests of OP (hot-add,
+# hot-remove) in the history succeeded, counting only those with an ID
+# above AFTER (the history keeps the last 64 requests: a scenario that
+# makes many may count from a point it knows); show them all
 expect_fw_ok() {
-	ok=$(grep "op=$1 origin=firmware" /sys/kernel/debug/sys_hotplug/history | grep -c 'outcome=ok')
+	recs=$(grep "op=$1 origin=firmware" /sys/kernel/debug/sys_hotplug/history |
+		awk -v after="${3:-0}" '{ id = $1; sub(/^id=/, "", id) } id + 0 > after + 0')
+	ok=$(echo "$recs" | grep -c 'outcome=ok')
 	[ "$ok" = $2 ] || fail "$ok firmware ${1}s succeeded, expected $2"
-	grep "op=$1 origin=firmware" /sys/kernel/debug/sys_hotplug/history | sed 's/^/SHP-INFO /'
+	echo "$recs" | sed 's/^/SHP-INFO /'
+}
+
+# last_id: the ID of the history's newest request
+last_id() {
+	grep '^id=' /sys/kernel/debug/sys_hotplug/history | tail -1 |
+		sed 's/^id=\([0-9]*\).*/\1/'
 }
 
 # uevents_on: log every uevent ("ACTION DEVPATH EVENT") to /tmp/uevents,
