@@ -608,35 +608,50 @@ def kunit(results, arch='UML', extra=(), tree=TREE, build_dir=None):
     kunitconfigs, args, sub, cost = KUNIT_RUNS[arch]
     tag = re.sub(r'\W+', '-', arch.lower().replace('_', '-')).strip('-')
     build_dir = build_dir or os.path.join(BUILD, sub)
-    json_out = os.path.join(BUILD, f'kunit-{tag}.json')
-    raw = os.path.join(build_dir, 'test.log')
-    for old in (json_out, raw):
-        if os.path.exists(old):
-            os.remove(old)
     log(f'KUnit on {arch} (build: {cost})')
-    cmd = [sys.executable, 'tools/testing/kunit/kunit.py', 'run'] + \
-        [f'--kunitconfig={k}' for k in kunitconfigs] + [
-           f'--build_dir={build_dir}',
-           f'--jobs={JOBS}', '--timeout=900', f'--json={json_out}'] + \
-        args + list(extra)
-    res = run(cmd, cwd=tree, check=False)
-    cases = []
-    if os.path.exists(json_out):
-        with open(json_out) as f:
-            cases = list(walk_kunit(json.load(f)))
+    returncode, cases, text = kunit_py(
+        ['run'] + [f'--kunitconfig={k}' for k in kunitconfigs] +
+        [f'--jobs={JOBS}'] + args + list(extra), build_dir, f'kunit-{tag}',
+        tree)
     if not cases:
         results.add(f'kunit {arch}: suite ran', False,
-                    f'kunit.py exit {res.returncode}')
+                    f'kunit.py exit {returncode}')
         return
-    text = ''
-    if os.path.exists(raw):
-        with open(raw, errors='replace') as f:
-            text = f.read()
-    record_kunit(results, arch, cases, text, res.returncode)
+    record_kunit(results, arch, cases, text, returncode)
     # Figures the suite prints (benchmarks), passed on to the reader.
     for line in text.splitlines():
         if 'cost:' in line:
             log('figure: ' + line.strip().lstrip('# '))
+
+
+def kunit_py(args, build_dir, tag, tree, quiet=False):
+    """Run tools/testing/kunit/kunit.py @args on @build_dir in @tree.
+    Return: its exit code, its (name, status) cases and the kernel log."""
+    json_out = os.path.join(BUILD, f'{tag}.json')
+    raw = os.path.join(build_dir, 'test.log')
+    for old in (json_out, raw):
+        if os.path.exists(old):
+            os.remove(old)
+    res = run([sys.executable, 'tools/testing/kunit/kunit.py'] + args +
+              [f'--build_dir={build_dir}', '--timeout=900',
+               f'--json={json_out}'], cwd=tree, check=False,
+              capture=quiet, quiet=quiet)
+    cases = []
+    if os.path.exists(json_out):
+        with open(json_out) as f:
+            cases = list(walk_kunit(json.load(f)))
+    text = ''
+    if os.path.exists(raw):
+        with open(raw, errors='replace') as f:
+            text = f.read()
+    return res.returncode, cases, text
+
+
+def log_reports(text):
+    """The lines of a KUnit kernel log that report a warning, a BUG or
+    lockdep (the base tree's own UML warning aside)."""
+    return [ln.strip() for ln in text.splitlines()
+            if KERNEL_BAD.search(ln) and KUNIT_BASE_WARNING not in ln]
 
 
 def record_kunit(results, arch, cases, text, returncode):
@@ -656,8 +671,7 @@ def record_kunit(results, arch, cases, text, returncode):
         if status == 'SKIP':
             why = EXPECTED_SKIPS.get(name, 'skipped on the patched kernel')
         results.record(name, state, why)
-    bad = [ln.strip() for ln in text.splitlines()
-           if KERNEL_BAD.search(ln) and KUNIT_BASE_WARNING not in ln]
+    bad = log_reports(text)
     results.add(f'kunit {arch}: kernel log has no warning, BUG or lockdep report',
                 bool(text) and not bad, bad[0] if bad else
                 ('' if text else 'no test.log'))
@@ -950,36 +964,22 @@ def kunit_exec(results, name, build_dir, arch):
     """Run the KUnit suites built into @build_dir (kunit.py exec: no
     configuration, no build) and record one result @name for the lot:
     every case passed and the kernel log has no warning."""
-    json_out = os.path.join(BUILD, 'kunit-exec.json')
-    raw = os.path.join(build_dir, 'test.log')
-    for old in (json_out, raw):
-        if os.path.exists(old):
-            os.remove(old)
-    cmd = [sys.executable, 'tools/testing/kunit/kunit.py', 'exec',
-           f'--build_dir={build_dir}', '--timeout=900', f'--json={json_out}']
+    args = ['exec']
     if arch == 'x86_64':
-        cmd += [a for a in KUNIT_RUNS['x86_64'][1]
-                if a.startswith(('--arch', '--qemu_config', '--kernel_args'))]
+        args += [a for a in KUNIT_RUNS['x86_64'][1]
+                 if a.startswith(('--arch', '--qemu_config', '--kernel_args'))]
     log(f'KUnit {name}')
-    res = run(cmd, cwd=AM_TREE, check=False, capture=True, quiet=True)
-    cases = []
-    if os.path.exists(json_out):
-        with open(json_out) as f:
-            cases = list(walk_kunit(json.load(f)))
-    text = ''
-    if os.path.exists(raw):
-        with open(raw, errors='replace') as f:
-            text = f.read()
+    returncode, cases, text = kunit_py(args, build_dir, 'kunit-exec',
+                                       AM_TREE, quiet=True)
     bad = [n for n, st in cases
            if verdict('patched', f'kunit {arch}: {n}', st) != 'PASS']
-    warn = [ln.strip() for ln in text.splitlines()
-            if KERNEL_BAD.search(ln) and KUNIT_BASE_WARNING not in ln]
-    ok = bool(cases) and not bad and not warn and res.returncode == 0
+    warn = log_reports(text)
+    ok = bool(cases) and not bad and not warn and returncode == 0
     detail = f'{len(cases)} cases'
     if not ok:
         detail = (f'{len(bad)} of {len(cases)} cases did not pass: ' +
                   ' '.join(bad[:5]) if bad else warn[0] if warn else
-                  f'kunit.py exit {res.returncode}; the log ends:\n' +
+                  f'kunit.py exit {returncode}; the log ends:\n' +
                   '\n'.join(log_end(text)))
     results.add(name, ok, detail)
 
