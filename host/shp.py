@@ -432,8 +432,11 @@ def cmd_series(_args=None):
     ensure_packages()
     cmd_assemble()
     shutil.rmtree(SERIES_OUT, ignore_errors=True)
-    env = git_env()
-    env.update(GIT_AUTHOR_DATE=FIXED_DATE, GIT_COMMITTER_DATE=FIXED_DATE)
+    # The cover letter is from whoever wrote the patches.
+    name, email = git_out(['log', '-1', '--format=%an%n%ae', 'HEAD']).split('\n')[:2]
+    env = dict(os.environ, GIT_AUTHOR_NAME=name, GIT_AUTHOR_EMAIL=email,
+               GIT_COMMITTER_NAME=name, GIT_COMMITTER_EMAIL=email,
+               GIT_AUTHOR_DATE=FIXED_DATE, GIT_COMMITTER_DATE=FIXED_DATE)
     git(['format-patch', '-q', '--cover-letter', '--no-signature',
          f'--reroll-count={SERIES_VERSION}', '--base', BASE_TAG,
          '-o', SERIES_OUT, f'{BASE_TAG}..HEAD'], env=env)
