@@ -154,12 +154,18 @@ def identity():
     return name, email
 
 
-def git_env():
-    name, email = identity()
-    env = dict(os.environ)
-    env.update(GIT_AUTHOR_NAME=name, GIT_AUTHOR_EMAIL=email,
+def identity_env(name, email, date=None):
+    """The environment for git to author and commit as @name <@email>,
+    at @date if one is given."""
+    env = dict(os.environ, GIT_AUTHOR_NAME=name, GIT_AUTHOR_EMAIL=email,
                GIT_COMMITTER_NAME=name, GIT_COMMITTER_EMAIL=email)
+    if date:
+        env.update(GIT_AUTHOR_DATE=date, GIT_COMMITTER_DATE=date)
     return env
+
+
+def git_env():
+    return identity_env(*identity())
 
 
 # ---------------------------------------------------------------- packages
@@ -212,12 +218,7 @@ def base_version(tree):
 
 def base_env():
     """The fixed identity and date of the base commit (see FIXED_DATE)."""
-    name, email = PROJECT_IDENTITY
-    env = dict(os.environ)
-    env.update(GIT_AUTHOR_NAME=name, GIT_AUTHOR_EMAIL=email,
-               GIT_COMMITTER_NAME=name, GIT_COMMITTER_EMAIL=email,
-               GIT_AUTHOR_DATE=FIXED_DATE, GIT_COMMITTER_DATE=FIXED_DATE)
-    return env
+    return identity_env(*PROJECT_IDENTITY, date=FIXED_DATE)
 
 
 def base_message(ver):
@@ -434,9 +435,7 @@ def cmd_series(_args=None):
     shutil.rmtree(SERIES_OUT, ignore_errors=True)
     # The cover letter is from whoever wrote the patches.
     name, email = git_out(['log', '-1', '--format=%an%n%ae', 'HEAD']).split('\n')[:2]
-    env = dict(os.environ, GIT_AUTHOR_NAME=name, GIT_AUTHOR_EMAIL=email,
-               GIT_COMMITTER_NAME=name, GIT_COMMITTER_EMAIL=email,
-               GIT_AUTHOR_DATE=FIXED_DATE, GIT_COMMITTER_DATE=FIXED_DATE)
+    env = identity_env(name, email, date=FIXED_DATE)
     git(['format-patch', '-q', '--cover-letter', '--no-signature',
          f'--reroll-count={SERIES_VERSION}', '--base', BASE_TAG,
          '-o', SERIES_OUT, f'{BASE_TAG}..HEAD'], env=env)
