@@ -16,7 +16,7 @@ help:
 	@echo "make check      git am the series, build every commit, checkpatch, W=1, sparse"
 	@echo "make guest [KIND=base] [SCENARIOS='a b']  build the x86_64 guest, run scenarios under QEMU"
 	@echo "make baseline   every scenario on the patched kernel, then on the unpatched base"
-	@echo "make bench [BENCH_BOOTS=3]  time hot-plug operations on the patched and the base kernel, side by side"
+	@echo "make bench [BENCH_BOOTS=6]  time hot-plug operations on the patched and the base kernel, side by side"
 	@echo "make fresh-check  make test of a clone of HEAD in a new minimal Debian (debootstrap, chroot; root)"
 	@echo "make clean      remove build/"
 

@@ -11,7 +11,7 @@
 # build/fresh-root on every run (KEEP_ROOT=1 reuses the last one, with the
 # packages the last run installed: quicker, but no longer fresh), and a
 # clone of HEAD is tested in it. Needs root (debootstrap, chroot, mounts).
-# About 50 minutes on 2 cores: everything is installed and built from scratch.
+# About 70 minutes on 2 cores: everything is installed and built from scratch.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 root="$top/build/fresh-root"
