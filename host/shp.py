@@ -1106,8 +1106,7 @@ int shp_stub_check(void)
 	ret = ret ?: shp_register_handler(&h);
 	shp_unregister_handler(&h);
 	if (shp_request_aborted(req) || shp_target_changed(req, NULL) ||
-	    *shp_request_failed_handler(req) ||
-	    shp_request_failed_phase(req) != SHP_PHASE_VALIDATE)
+	    *shp_request_failed_handler(req))
 		ret = -EINVAL;
 	return ret;
 }
